@@ -1,0 +1,70 @@
+/**
+ * Domain errors. Code throws these; one middleware (lib/http/errors.ts) turns each kind
+ * into the status and body of the surface that was called. Nothing here knows HTTP.
+ */
+export type ErrorKind =
+  | 'invalid' // validation or business rule
+  | 'not_found'
+  | 'unauthenticated'
+  | 'malformed' // the request body could not be read
+  | 'too_large'
+  | 'unsupported_media'
+  | 'unavailable'; // the database is throttling or unreachable: try again
+
+export class AppError extends Error {
+  /** A machine-readable code where a protocol defines one (OAuth's `unsupported_grant_type`). */
+  readonly code?: string;
+
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    options?: { cause?: unknown; code?: string },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = options?.code;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, options?: { cause?: unknown; code?: string }) {
+    super('invalid', message, options);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found') {
+    super('not_found', message);
+  }
+}
+
+/** `missing`: no credential was sent; `invalid`: one was sent and is not (or no longer) valid. */
+export class AuthError extends AppError {
+  constructor(readonly reason: 'missing' | 'invalid') {
+    super('unauthenticated', reason === 'missing' ? 'Credentials missing' : 'Credentials invalid');
+  }
+}
+
+export class MalformedRequestError extends AppError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('malformed', message, options);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor() {
+    super('too_large', 'Request body larger than 1 MiB');
+  }
+}
+
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(contentType: string) {
+    super('unsupported_media', `Unsupported Content-Type: ${contentType.slice(0, 100)}`);
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor(options?: { cause?: unknown }) {
+    super('unavailable', 'Service temporarily unavailable, please retry', options);
+  }
+}

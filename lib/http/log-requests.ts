@@ -1,0 +1,37 @@
+import type middy from '@middy/core';
+import { requestMethod } from './body';
+import type { TenantContext } from './auth';
+import type { HttpEvent } from './event';
+import { log } from './log';
+
+/** Logs one line per request; a 5xx also logs the error with its stack (never sent to the client). */
+export const logRequests = (surface: string): middy.MiddlewareObj<HttpEvent, unknown, Error, TenantContext> => {
+  // Keyed by request: one warm process can serve overlapping invocations (offline, tests).
+  const startedAt = new WeakMap<object, number>();
+  const done = (request: middy.Request<HttpEvent, unknown, Error, TenantContext>) => {
+    const { event, context } = request;
+    const status = (request.response as { statusCode?: number } | undefined)?.statusCode ?? 500;
+    const line: Record<string, unknown> = {
+      level: status >= 500 ? 'error' : 'info',
+      requestId: context.awsRequestId,
+      function: context.functionName,
+      surface,
+      tenantId: context.tenantId,
+      // The route template, never the raw path: inventory paths carry the API token.
+      route: event.routeKey ?? event.requestContext?.routeKey ?? `${requestMethod(event)} ${event.resource ?? event.requestContext?.resourcePath ?? ''}`,
+      status,
+      durationMs: Math.round((performance.now() - (startedAt.get(request) ?? performance.now())) * 100) / 100,
+    };
+    if (status >= 500 && request.error) {
+      line.error = { name: request.error.name, message: request.error.message, stack: request.error.stack };
+    }
+    log(line);
+  };
+  return {
+    before: (request) => {
+      startedAt.set(request, performance.now());
+    },
+    after: done,
+    onError: done,
+  };
+};

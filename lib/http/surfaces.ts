@@ -1,0 +1,67 @@
+/**
+ * The four HTTP surfaces differ only in how they spell errors and how XML is written.
+ * Everything surface-specific about HTTP lives in this one table.
+ */
+import type { ErrorKind } from '../errors';
+
+export type SurfaceName = 'units' | 'inventory' | 'enrollment' | 'oauth';
+
+export interface ErrorReply {
+  statusCode: number;
+  headers?: Record<string, string>;
+  /** An object to serialise, or a string sent as text/plain. */
+  body: Record<string, unknown> | string;
+}
+
+export interface Surface {
+  /** Status code for each error kind (unavailable and unauthenticated are shared). */
+  status: Record<Exclude<ErrorKind, 'unauthenticated' | 'unavailable'>, number>;
+  errorBody(message: string, code?: string): Record<string, unknown>;
+  unauthenticated(reason: 'missing' | 'invalid'): ErrorReply;
+  /** How success bodies become XML. */
+  xml: { root?: string; dasherize: boolean; arrayType: boolean };
+}
+
+const shared = { malformed: 400, too_large: 413, unsupported_media: 415 } as const;
+
+export const surfaces: Record<SurfaceName, Surface> = {
+  units: {
+    status: { ...shared, invalid: 422, not_found: 404 },
+    errorBody: (message) => ({ errors: message }),
+    unauthenticated: () => ({
+      statusCode: 401,
+      headers: { 'WWW-Authenticate': 'Token realm="Application"' },
+      body: 'HTTP Token: Access denied.\n',
+    }),
+    // Success bodies are the inside of <content>; Rails writes dashes and typed arrays.
+    xml: { root: 'content', dasherize: true, arrayType: true },
+  },
+  inventory: {
+    status: { ...shared, invalid: 422, not_found: 404 },
+    errorBody: (message) => ({ errors: [message] }),
+    unauthenticated: () => ({ statusCode: 401, body: { errors: ['Invalid API token'] } }),
+    // Success bodies have one key, which is the root: {inventory_unit: {...}}.
+    xml: { dasherize: false, arrayType: false },
+  },
+  enrollment: {
+    status: { ...shared, invalid: 400, not_found: 400 },
+    errorBody: (message) => ({ success: 'false', reason: message }),
+    unauthenticated: (reason) => ({
+      statusCode: 401,
+      headers: { 'WWW-Authenticate': 'Bearer realm="api"' },
+      body: {
+        detail: reason === 'missing' ? 'Authentication credentials were not provided.' : 'Invalid Token.',
+      },
+    }),
+    xml: { root: 'response', dasherize: false, arrayType: false },
+  },
+  oauth: {
+    status: { ...shared, invalid: 400, not_found: 400 },
+    errorBody: (message, code) => ({ error: code ?? 'invalid_request', error_description: message }),
+    unauthenticated: () => ({
+      statusCode: 401,
+      body: { error: 'invalid_client', error_description: 'Client authentication failed.' },
+    }),
+    xml: { root: 'response', dasherize: false, arrayType: false },
+  },
+};

@@ -1,0 +1,112 @@
+/**
+ * Builds real API Gateway events (HTTP API payload 2.0 by default, REST payload 1.0 on
+ * request) and calls a handler with a Lambda-like context. No mocks: the handler runs its
+ * whole middy stack against the DynamoDB Local started by test/setup.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import type { HttpEvent } from '../../lib/http/event';
+import type { HttpResult } from '../../lib/http/handler';
+
+export interface RequestSpec {
+  method?: string;
+  /** Path with query string, e.g. `/api/v2/TOKEN/parts/728/inventory_units/52.xml?x=1`. */
+  path: string;
+  /** Route template for path parameters, e.g. `/api/v2/{api_token}/parts/{part_id}/inventory_units/{id}`. */
+  route?: string;
+  headers?: Record<string, string>;
+  body?: string | Record<string, unknown> | unknown[];
+  payload?: '1.0' | '2.0';
+  /** Send the body base64-encoded, as API Gateway does for binary media types. */
+  base64?: boolean;
+}
+
+function pathParameters(route: string | undefined, path: string): Record<string, string> | undefined {
+  if (!route) return undefined;
+  const names = route.split('/');
+  const values = path.split('/');
+  const params: Record<string, string> = {};
+  names.forEach((segment, i) => {
+    const m = /^\{(\w+)\}$/.exec(segment);
+    if (m && values[i] !== undefined) params[m[1]!] = decodeURIComponent(values[i]!);
+  });
+  return params;
+}
+
+export function buildEvent(spec: RequestSpec): HttpEvent {
+  const method = spec.method ?? 'GET';
+  const [path, query = ''] = spec.path.split('?') as [string, string?];
+  const headers: Record<string, string> = {};
+  let body: string | undefined;
+  if (typeof spec.body === 'string') body = spec.body;
+  else if (spec.body !== undefined) {
+    body = JSON.stringify(spec.body);
+    headers['content-type'] = 'application/json';
+  }
+  for (const [k, v] of Object.entries(spec.headers ?? {})) headers[spec.payload === '1.0' ? k : k.toLowerCase()] = v;
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [k, v] of new URLSearchParams(query)) {
+    single[k] = single[k] === undefined ? v : `${single[k]},${v}`;
+    (multi[k] ??= []).push(v);
+  }
+  if (spec.base64 && body !== undefined) body = Buffer.from(body).toString('base64');
+  const params = pathParameters(spec.route, path);
+  const route = spec.route ?? path;
+  if (spec.payload === '1.0') {
+    return {
+      resource: route,
+      path,
+      httpMethod: method,
+      headers,
+      queryStringParameters: query ? Object.fromEntries(Object.entries(multi).map(([k, v]) => [k, v.at(-1)!])) : null,
+      multiValueQueryStringParameters: query ? multi : null,
+      pathParameters: params ?? null,
+      body: body ?? null,
+      isBase64Encoded: spec.base64 ?? false,
+      requestContext: { requestId: randomUUID(), resourcePath: route },
+    };
+  }
+  return {
+    version: '2.0',
+    routeKey: `${method} ${route}`,
+    rawPath: path,
+    rawQueryString: query,
+    headers,
+    ...(query ? { queryStringParameters: single } : {}),
+    ...(params ? { pathParameters: params } : {}),
+    ...(body === undefined ? {} : { body }),
+    isBase64Encoded: spec.base64 ?? false,
+    requestContext: { requestId: randomUUID(), http: { method, path }, routeKey: `${method} ${route}` },
+  };
+}
+
+export function lambdaContext(functionName = 'test'): Context {
+  return {
+    awsRequestId: randomUUID(),
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'test',
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => 29_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+export interface Response extends HttpResult {
+  /** The body parsed as JSON when the response is JSON. */
+  json: unknown;
+}
+
+type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+export async function call(fn: Handler, spec: RequestSpec): Promise<Response> {
+  const result = await fn(buildEvent(spec), lambdaContext());
+  const type = result.headers?.['Content-Type'] ?? '';
+  return { ...result, json: type.startsWith('application/json') ? JSON.parse(result.body) : undefined };
+}
