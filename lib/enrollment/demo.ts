@@ -1,4 +1,30 @@
-/** Demo data for this surface (SPEC section 6); must be idempotent. */
+/**
+ * Demo data for this surface (SPEC section 6), built with the repository's item functions so
+ * keys live in one place. Written only where absent: a second load keeps redeemed/canceled codes.
+ */
+import { putAllIfAbsent } from '../db/seed';
+import { codeItem, courseItem, type CodeRecord, type Course } from './repository';
+
+export const demoCourseId = 'course-v1:edX+DemoX+Demo_Course';
+
+const demoCourses: Course[] = [
+  { courseId: demoCourseId },
+  { courseId: 'course-v1:edX+Closed+2020', enrollmentStart: '2020-01-01T00:00:00.000Z', enrollmentEnd: '2020-12-31T23:59:59.999Z' },
+  { courseId: 'course-v1:edX+Tiny+2026', maxEnrollments: 1 },
+];
+
+// Fixed creation time, so the demo listing is the same on every machine.
+const demoCodes: CodeRecord[] = ['V5QBQMN6', '1Ls34dQa'].map((code) => ({
+  code,
+  courseId: demoCourseId,
+  status: 'active',
+  createdAt: '2024-01-01T00:00:00.000Z',
+}));
+
 export async function seedDemoEnrollment(): Promise<void> {
-  // filled in by the enrollment issue
+  await putAllIfAbsent('enrollment', [
+    ...demoCourses.map((course) => courseItem('demo', course)),
+    ...demoCodes.map((code) => codeItem('demo', code)),
+    courseItem('other', { courseId: demoCourseId }),
+  ]);
 }

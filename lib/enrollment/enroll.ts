@@ -1,0 +1,40 @@
+/**
+ * Enroll with a code: checks in the SPEC's order, each a 400 with its reason. The code and the
+ * course window are read first (the window is course configuration); the invariants (one
+ * redemption per code, one enrollment per email, the cap) are conditions of the one
+ * transaction in redeemCode, whose failures come back in the same order.
+ */
+import { ValidationError } from '../errors';
+import { enrollmentOpen } from './dates';
+import { getCode, getCourse, redeemCode, type CodeRecord, type RedeemFailure } from './repository';
+
+export const reasons = {
+  code: 'Enrollment code error.',
+  closed: 'Enrollment closed.',
+  enrolled: 'Already enrolled.',
+  full: 'Course full.',
+} as const;
+
+/** Active and not past its expiry: the hourly job that marks codes expired may not have run yet. */
+export function isRedeemable(code: CodeRecord, now: string): boolean {
+  return code.status === 'active' && (!code.expiresAt || now <= code.expiresAt);
+}
+
+/** `email` must already be validated and lower-cased. */
+export async function enrollWithCode(tenantId: string, email: string, enrollmentCode: string, now = new Date()): Promise<void> {
+  const at = now.toISOString();
+  const code = await getCode(tenantId, enrollmentCode);
+  if (!code || !isRedeemable(code, at)) throw new ValidationError(reasons.code);
+  const course = await getCourse(tenantId, code.courseId);
+  if (!course) throw new ValidationError(reasons.code); // a code whose course is gone cannot be used
+  if (!enrollmentOpen(course, at)) throw new ValidationError(reasons.closed);
+
+  const failure: RedeemFailure | undefined = await redeemCode(tenantId, {
+    code: code.code,
+    courseId: course.courseId,
+    email,
+    now: at,
+    ...(course.maxEnrollments === undefined ? {} : { maxEnrollments: course.maxEnrollments }),
+  });
+  if (failure) throw new ValidationError(reasons[failure]);
+}
