@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { handler as httpHandler } from '../../lib/http/handler';
+import { getInventory } from '../../lib/units/account';
+
+export const handler = httpHandler(
+  { surface: 'units', input: z.object({}) },
+  async (_input, { tenantId }) => ({ body: { ...(await getInventory(tenantId)) } }),
+);

@@ -1,0 +1,65 @@
+/** Keys, demo data and the concurrency helper the repository relies on. */
+import { describe, expect, it } from 'vitest';
+import { chunk, forEachLimit } from '../../../lib/units/concurrency';
+import { demoUnits } from '../../../lib/units/demo';
+import { assignmentKey, courseKey, loginKey, unitsItems } from '../../../lib/units/repository';
+
+describe('keys', () => {
+  it('start with the tenant', () => {
+    for (const key of [courseKey('t1', 'A'), loginKey('t1', 3), assignmentKey('t1', { code: 'A', loginId: 3 })]) {
+      expect(key.pk.startsWith('T#t1#')).toBe(true);
+    }
+    for (const item of unitsItems('t1', demoUnits.demo)) expect(String(item.pk).startsWith('T#t1#')).toBe(true);
+  });
+});
+
+describe('demo data (SPEC section 6)', () => {
+  it('demo: 10 units, no extra payment, JHSC (1) and FORK (3), logins 1..50', () => {
+    expect(demoUnits.demo.account).toEqual({ unitsAvailable: 10, extraPayment: false });
+    expect(demoUnits.demo.courses).toEqual([
+      { code: 'JHSC', name: 'Job Hazard Safety Certification', unitCost: 1 },
+      { code: 'FORK', name: 'Forklift Operation', unitCost: 3 },
+    ]);
+    expect(demoUnits.demo.logins).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+  });
+
+  it('other: 5 units, extra payment, its own JHSC (1), logins 1..10', () => {
+    expect(demoUnits.other.account).toEqual({ unitsAvailable: 5, extraPayment: true });
+    expect(demoUnits.other.courses).toEqual([{ code: 'JHSC', name: 'Job Hazard Safety Certification', unitCost: 1 }]);
+    expect(demoUnits.other.logins).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+});
+
+describe('forEachLimit', () => {
+  it('keeps at most `limit` in flight and runs everything', async () => {
+    let running = 0;
+    let peak = 0;
+    const seen: number[] = [];
+    await forEachLimit(Array.from({ length: 20 }, (_, i) => i), 3, async (n) => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setImmediate(r));
+      seen.push(n);
+      running--;
+    });
+    expect(peak).toBe(3);
+    expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('after a failure starts nothing new, waits for those in flight, then throws', async () => {
+    const started: number[] = [];
+    let settled = 0;
+    const run = forEachLimit([0, 1, 2, 3, 4, 5], 2, async (n) => {
+      started.push(n);
+      await new Promise((r) => setImmediate(r));
+      settled++;
+      if (n === 1) throw new Error('boom');
+    });
+    await expect(run).rejects.toThrow('boom');
+    expect(started).toEqual([0, 1, 2]);
+    expect(settled).toBe(started.length);
+  });
+
+  it('chunk splits into pieces of at most n', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+  });
+});
