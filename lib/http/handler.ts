@@ -52,10 +52,10 @@ function unwrap(body: unknown, root: string | undefined): unknown {
 }
 
 function xmlBody(surfaceName: SurfaceName, body: Record<string, unknown>): string {
-  const { root, dasherize, arrayType } = surfaces[surfaceName].xml;
-  if (root) return toXml(root, body, { dasherize, arrayType });
+  const { root, dasherize, railsTypes } = surfaces[surfaceName].xml;
+  if (root) return toXml(root, body, { dasherize, railsTypes });
   const [key] = Object.keys(body);
-  return toXml(key ?? 'response', key ? body[key] : {}, { dasherize, arrayType });
+  return toXml(key ?? 'response', key ? body[key] : {}, { dasherize, railsTypes });
 }
 
 export function handler<S extends z.ZodType>(

@@ -19,7 +19,7 @@ export interface Surface {
   errorBody(message: string, code?: string): Record<string, unknown>;
   unauthenticated(reason: 'missing' | 'invalid'): ErrorReply;
   /** How success bodies become XML. */
-  xml: { root?: string; dasherize: boolean; arrayType: boolean };
+  xml: { root?: string; dasherize: boolean; railsTypes: boolean };
 }
 
 const shared = { malformed: 400, too_large: 413, unsupported_media: 415 } as const;
@@ -33,15 +33,15 @@ export const surfaces: Record<SurfaceName, Surface> = {
       headers: { 'WWW-Authenticate': 'Token realm="Application"' },
       body: 'HTTP Token: Access denied.\n',
     }),
-    // Success bodies are the inside of <content>; Rails writes dashes and typed arrays.
-    xml: { root: 'content', dasherize: true, arrayType: true },
+    // Success bodies are the inside of <content>; Rails writes dashes and type attributes.
+    xml: { root: 'content', dasherize: true, railsTypes: true },
   },
   inventory: {
     status: { ...shared, invalid: 422, not_found: 404 },
     errorBody: (message) => ({ errors: [message] }),
     unauthenticated: () => ({ statusCode: 401, body: { errors: ['Invalid API token'] } }),
     // Success bodies have one key, which is the root: {inventory_unit: {...}}.
-    xml: { dasherize: false, arrayType: false },
+    xml: { dasherize: false, railsTypes: false },
   },
   enrollment: {
     status: { ...shared, invalid: 400, not_found: 400 },
@@ -53,7 +53,7 @@ export const surfaces: Record<SurfaceName, Surface> = {
         detail: reason === 'missing' ? 'Authentication credentials were not provided.' : 'Invalid Token.',
       },
     }),
-    xml: { root: 'response', dasherize: false, arrayType: false },
+    xml: { root: 'response', dasherize: false, railsTypes: false },
   },
   oauth: {
     status: { ...shared, invalid: 400, not_found: 400 },
@@ -62,6 +62,6 @@ export const surfaces: Record<SurfaceName, Surface> = {
       statusCode: 401,
       body: { error: 'invalid_client', error_description: 'Client authentication failed.' },
     }),
-    xml: { root: 'response', dasherize: false, arrayType: false },
+    xml: { root: 'response', dasherize: false, railsTypes: false },
   },
 };

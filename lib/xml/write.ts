@@ -11,8 +11,12 @@
 export interface ToXmlOptions {
   /** Underscores in element names become dashes (course-units surface: `extra-payment`). */
   dasherize?: boolean;
-  /** Arrays get ` type="array"` so Rails clients read them back as arrays. */
-  arrayType?: boolean;
+  /**
+   * Rails `to_xml` type attributes, so Rails clients read values back with their types:
+   * arrays ` type="array"`, integers ` type="integer"`, other numbers ` type="decimal"`,
+   * booleans ` type="boolean"`.
+   */
+  railsTypes?: boolean;
 }
 
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
@@ -26,13 +30,16 @@ function element(rawName: string, value: unknown, indent: string, opts: ToXmlOpt
   if (value === null || value === undefined) return `${indent}<${name}/>\n`;
 
   const scalar = scalarText(value);
-  if (scalar !== undefined) return `${indent}<${name}>${escapeText(scalar)}</${name}>\n`;
+  if (scalar !== undefined) {
+    const type = opts.railsTypes === true ? railsType(value, scalar) : '';
+    return `${indent}<${name}${type}>${escapeText(scalar)}</${name}>\n`;
+  }
 
   const inner = indent + '  ';
   let body = '';
   let open = `<${name}`;
   if (Array.isArray(value)) {
-    if (opts.arrayType === true) open += ' type="array"';
+    if (opts.railsTypes === true) open += ' type="array"';
     const item = singular(rawName);
     for (const v of value) body += element(item, v, inner, opts);
   } else {
@@ -41,6 +48,15 @@ function element(rawName: string, value: unknown, indent: string, opts: ToXmlOpt
     }
   }
   return body === '' ? `${indent}${open}/>\n` : `${indent}${open}>\n${body}${indent}</${name}>\n`;
+}
+
+/** The type attribute Rails writes for a leaf; strings carry none. */
+function railsType(value: unknown, text: string): string {
+  if (typeof value === 'boolean') return ' type="boolean"';
+  if (typeof value === 'number' || typeof value === 'bigint' || (typeof value === 'object' && !(value instanceof Date))) {
+    return /^-?\d+$/.test(text) ? ' type="integer"' : ' type="decimal"';
+  }
+  return '';
 }
 
 /** The text of a value written as a leaf, or undefined for arrays and plain objects. */

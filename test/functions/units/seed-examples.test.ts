@@ -97,10 +97,10 @@ describe('tenant demo (10 units, no extra payment)', () => {
   it('GET .xml shows the result', async () => {
     const res = await inventories(demo, '/api/v2/inventories.xml');
     expect(res.body).toBe(
-      `${declaration}<content>\n  <units-available>${demoStart - 2 * jhscCost}</units-available>\n` +
-        `  <units-used>${2 * jhscCost}</units-used>\n  <units-owed>0</units-owed>\n  <courses type="array">\n` +
-        '    <course>\n      <code>FORK</code>\n      <name>Forklift Operation</name>\n      <unit-cost>3</unit-cost>\n      <assigned>0</assigned>\n    </course>\n' +
-        '    <course>\n      <code>JHSC</code>\n      <name>Job Hazard Safety Certification</name>\n      <unit-cost>1</unit-cost>\n      <assigned>2</assigned>\n    </course>\n' +
+      `${declaration}<content>\n  <units-available type="integer">${demoStart - 2 * jhscCost}</units-available>\n` +
+        `  <units-used type="integer">${2 * jhscCost}</units-used>\n  <units-owed type="integer">0</units-owed>\n  <courses type="array">\n` +
+        '    <course>\n      <code>FORK</code>\n      <name>Forklift Operation</name>\n      <unit-cost type="integer">3</unit-cost>\n      <assigned type="integer">0</assigned>\n    </course>\n' +
+        '    <course>\n      <code>JHSC</code>\n      <name>Job Hazard Safety Certification</name>\n      <unit-cost type="integer">1</unit-cost>\n      <assigned type="integer">2</assigned>\n    </course>\n' +
         '  </courses>\n</content>\n',
     );
   });
