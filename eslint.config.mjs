@@ -8,6 +8,11 @@ export default tseslint.config(
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // `import { z }` pulls all of zod (450 KB) into every bundle; the namespace import tree-shakes.
+      'no-restricted-syntax': ['error', {
+        selector: "ImportDeclaration[source.value='zod'][importKind!='type'] > ImportSpecifier[imported.name='z']",
+        message: "Use `import * as z from 'zod'`: it tree-shakes, `import { z }` bundles all of zod.",
+      }],
       'no-restricted-properties': ['error',
         { object: 'it', property: 'only' }, { object: 'describe', property: 'only' },
         { object: 'it', property: 'skip' }, { object: 'describe', property: 'skip' },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueAccessToken } from '../../lib/auth/oauth';
 import { handler as httpHandler } from '../../lib/http/handler';
 

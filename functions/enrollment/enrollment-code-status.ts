@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { action, enrollmentCode } from '../../lib/enrollment/fields';
 import { changeCodeStatus } from '../../lib/enrollment/status';

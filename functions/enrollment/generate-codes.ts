@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { courseId, expirationDate, totalRegistrationCodes } from '../../lib/enrollment/fields';
 import { generateCourseCodes } from '../../lib/enrollment/generate';

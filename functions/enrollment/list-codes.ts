@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { courseId, page, perPage } from '../../lib/enrollment/fields';
 import { baseUrl, listCourseCodes } from '../../lib/enrollment/list';

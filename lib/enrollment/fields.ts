@@ -3,7 +3,7 @@
  * foundation's zod mapping sends them as they are: `{"success": "false", "reason": "email ..."}`.
  * Form bodies send every value as a string, JSON may send numbers: integers accept both.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { maxCodesPerRequest } from './generate';
 import { parseExpiration } from './dates';
 import { defaultPerPage, maxPerPage } from './list';

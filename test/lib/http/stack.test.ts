@@ -3,7 +3,7 @@
  * (no database involved): formats, body parsing, hostile input, error mapping, v1 events.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { putCredential } from '../../../lib/auth/credentials';
 import { handler } from '../../../lib/http/handler';
 import { call as callHandler, type RequestSpec } from '../../helpers/http';
