@@ -1,4 +1,148 @@
-/** Demo data for this surface (SPEC section 6); must be idempotent. */
+/**
+ * Demo inventory (SPEC section 6), written only where absent so a second load keeps what
+ * changed since. A unit comes with its log, asset claim and search index items; those are
+ * written only together with a unit that is absent, because re-adding the index items of a
+ * unit whose values changed since would leave stale search entries.
+ */
+import { putAllIfAbsent } from '../db/seed';
+import {
+  countersItem,
+  locationItem,
+  partItem,
+  sublocationItem,
+  unitWithDependents,
+  uomItem,
+  type Item,
+  type Location,
+} from './keys';
+import type { InventoryUnit } from './model';
+import { getUnit } from './repository';
+
+const blankUnit = {
+  cost_per_unit: null,
+  sublocation_bin: null,
+  asset_id: null,
+  serial_number: null,
+  lot_code: null,
+  datecode: null,
+  details: null,
+  purchase_order_number: null,
+  purchase_quantity: null,
+  purchase_price: null,
+  vendor: null,
+  version: 1,
+} satisfies Partial<InventoryUnit>;
+
+const cdhq: Location = { id: 1, name: 'CDHQ' };
+const fun: Location = { id: 2, name: 'FUN' };
+
+/** Unit 52 exactly as the seed's show example; serial_number is "" there, details null. */
+const demoUnit52: InventoryUnit = {
+  ...blankUnit,
+  id: 52,
+  part_id: 728,
+  quantity: '3600',
+  cost_per_unit: '0.009',
+  unit_id: 2,
+  unit: 'each',
+  inventory_sublocation_id: 1,
+  inventory_location: 'CDHQ - General Storage',
+  asset_id: 'A0000000',
+  serial_number: '',
+  lot_code: 'XKG982MAL',
+  datecode: '201019',
+  created_at: '2013-11-14T10:34:00+00:00',
+  updated_at: '2014-03-13T06:39:00+00:00',
+};
+
+/** Unit 104: no asset id, no cost; the seed's split example shows its other strings empty. */
+const demoUnit104: InventoryUnit = {
+  ...blankUnit,
+  id: 104,
+  part_id: 728,
+  quantity: '1275',
+  unit_id: 2,
+  unit: 'each',
+  inventory_sublocation_id: 2,
+  inventory_location: 'FUN - Bin 34A',
+  serial_number: '',
+  lot_code: '',
+  datecode: '',
+  created_at: '2016-12-13T10:58:14+00:00',
+  updated_at: '2016-12-14T13:24:48+00:00',
+};
+
+const otherUnit52: InventoryUnit = {
+  ...blankUnit,
+  id: 52,
+  part_id: 728,
+  quantity: '1',
+  unit_id: 1,
+  unit: 'each',
+  inventory_sublocation_id: 1,
+  inventory_location: 'Main - Shelf A',
+  created_at: '2015-01-05T09:00:00+00:00',
+  updated_at: '2015-01-05T09:00:00+00:00',
+};
+
+/** The "create" log entry a seeded unit starts with. */
+const created = (unit: InventoryUnit, recordId: number) => ({
+  id: recordId,
+  unit_id: unit.id,
+  unit_version: unit.version,
+  record_type: 'create' as const,
+  quantity_change: unit.quantity,
+  quantity_after: unit.quantity,
+  comment: null,
+  inventory_location: unit.inventory_location,
+  created_at: unit.created_at,
+});
+
+async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Promise<void> {
+  await Promise.all(
+    units.map(async ([unit, recordId]) => {
+      if (await getUnit(tenantId, unit.id)) return;
+      await putAllIfAbsent('inventory', unitWithDependents(tenantId, unit, [created(unit, recordId)]));
+    }),
+  );
+}
+
+function demoReferenceData(): Item[] {
+  const t = 'demo';
+  return [
+    uomItem(t, { id: 1, name: 'box' }),
+    uomItem(t, { id: 2, name: 'each' }),
+    locationItem(t, cdhq),
+    locationItem(t, fun),
+    sublocationItem(t, { id: 1, name: 'General Storage' }, cdhq),
+    sublocationItem(t, { id: 3, name: 'Bin 14' }, cdhq),
+    sublocationItem(t, { id: 2, name: 'Bin 34A' }, fun),
+    partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
+    partItem(t, { id: 730, part_number: 'CAP-100N-0603', description: 'Capacitor 100n 0603' }),
+    // New ids continue above the seeded ones; A0000000 is taken, so the next asset id is A0000001.
+    countersItem(t, { unit: 104, record: 2, asset: 1 }),
+  ];
+}
+
+function otherReferenceData(): Item[] {
+  const t = 'other';
+  const main: Location = { id: 1, name: 'Main' };
+  return [
+    uomItem(t, { id: 1, name: 'each' }),
+    locationItem(t, main),
+    sublocationItem(t, { id: 1, name: 'Shelf A' }, main),
+    partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
+    countersItem(t, { unit: 52, record: 1, asset: 0 }),
+  ];
+}
+
 export async function seedDemoInventory(): Promise<void> {
-  // filled in by the inventory issue
+  await putAllIfAbsent('inventory', [...demoReferenceData(), ...otherReferenceData()]);
+  await Promise.all([
+    seedUnits('demo', [
+      [demoUnit52, 1],
+      [demoUnit104, 2],
+    ]),
+    seedUnits('other', [[otherUnit52, 1]]),
+  ]);
 }

@@ -1,0 +1,20 @@
+import * as z from 'zod';
+import { handler as httpHandler } from '../../lib/http/handler';
+import { inventoryRecord, quantityChange, unitPath } from '../../lib/inventory/schemas';
+import { adjustQuantity } from '../../lib/inventory/units';
+
+export const handler = httpHandler(
+  {
+    surface: 'inventory',
+    bodyRoot: 'inventory_unit',
+    input: z.object({ path: unitPath, body: z.object({ quantity: quantityChange, inventory_record: inventoryRecord }) }),
+  },
+  async ({ path, body }, { tenantId }) => ({
+    body: {
+      inventory_unit: await adjustQuantity(tenantId, path.part_id, path.id, {
+        quantity: body.quantity,
+        ...body.inventory_record,
+      }),
+    },
+  }),
+);

@@ -1,0 +1,30 @@
+import * as z from 'zod';
+import { handler as httpHandler } from '../../lib/http/handler';
+import { createUnit } from '../../lib/inventory/new-units';
+import {
+  bodyId,
+  editableFields,
+  flag,
+  inventoryRecord,
+  optionalText,
+  partPath,
+  positiveDecimal,
+} from '../../lib/inventory/schemas';
+
+const body = editableFields.extend({
+  inventory_sublocation_id: bodyId,
+  unit_id: bodyId,
+  quantity: positiveDecimal,
+  asset_id: optionalText,
+  sublocation_bin: optionalText,
+  generate_asset_id: flag,
+  inventory_record: inventoryRecord,
+});
+
+export const handler = httpHandler(
+  { surface: 'inventory', bodyRoot: 'inventory_unit', input: z.object({ path: partPath, body }) },
+  async ({ path, body: { inventory_record, ...fields } }, { tenantId }) => ({
+    statusCode: 201,
+    body: { inventory_unit: await createUnit(tenantId, path.part_id, { ...fields, comment: inventory_record.comment }) },
+  }),
+);

@@ -1,0 +1,13 @@
+import * as z from 'zod';
+import { handler as httpHandler } from '../../lib/http/handler';
+import { paginationHeaders } from '../../lib/inventory/pagination';
+import { pageQuery, partPath } from '../../lib/inventory/schemas';
+import { listPartUnits } from '../../lib/inventory/search';
+
+export const handler = httpHandler(
+  { surface: 'inventory', input: z.object({ path: partPath, query: pageQuery }) },
+  async ({ path, query }, { tenantId }) => {
+    const { units, pagination } = await listPartUnits(tenantId, path.part_id, query);
+    return { headers: paginationHeaders(pagination), body: { inventory_units: units } };
+  },
+);

@@ -1,0 +1,9 @@
+import * as z from 'zod';
+import { handler as httpHandler } from '../../lib/http/handler';
+import { unitPath } from '../../lib/inventory/schemas';
+import { showUnit } from '../../lib/inventory/units';
+
+export const handler = httpHandler(
+  { surface: 'inventory', input: z.object({ path: unitPath }) },
+  async ({ path }, { tenantId }) => ({ body: { inventory_unit: await showUnit(tenantId, path.part_id, path.id) } }),
+);

@@ -1,0 +1,240 @@
+/**
+ * The inventory table's layout: every key and every item shape is built here and nowhere
+ * else (repository.ts runs the commands, demo.ts and tests put reference data through the
+ * builders). Every key starts with the tenant.
+ *
+ *   pk                              sk               what
+ *   T#<t>#PART#<id>                 PART             part: part_number, description
+ *   T#<t>#UOM#<id>                  UOM              unit of measure: name
+ *   T#<t>#LOC#<id>                  LOC              location: name
+ *   T#<t>#SUBLOC#<id>               SUBLOC           sublocation: name, location_id, label "<loc> - <sub>"
+ *   T#<t>#UNIT#<id>                 UNIT             inventory unit (model.ts fields + version)
+ *   T#<t>#UNIT#<id>                 REC#<version, 0-padded>  its log: one entry per unit version, so
+ *                                                    the partition holds it in commit order
+ *   T#<t>#ASSET#<asset_id>          ASSET            claims an asset id (written with attribute_not_exists)
+ *   T#<t>#COUNTERS                  COUNTERS         unit / record / asset: last value handed out (ADD)
+ *   T#<t>#IDX#<field>               <lower value>#<unit id, 0-padded>   search index item: v, u
+ *
+ * Search index items (one per unit and non-empty searchable field) are tiny on purpose:
+ * queries read them instead of units. `v` holds the whole lower-cased value for filters
+ * (key attributes cannot be filtered on); the sort key holds at most a prefix of it, so
+ * long multi-byte values stay under DynamoDB's 1 KiB sort key limit.
+ */
+import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import type { InventoryRecord, InventoryUnit, RecordType } from './model';
+
+export interface Part {
+  id: number;
+  part_number: string;
+  description: string;
+}
+export interface UnitOfMeasure {
+  id: number;
+  name: string;
+}
+export interface Location {
+  id: number;
+  name: string;
+}
+export interface Sublocation {
+  id: number;
+  name: string;
+  location_id: number;
+  /** `"<location> - <sublocation>"`, the unit's `inventory_location`. */
+  label: string;
+}
+
+export type Item = Record<string, unknown>;
+export type Key = { pk: string; sk: string };
+
+export const SEARCH_FIELDS = [
+  'asset_id',
+  'serial_number',
+  'lot_code',
+  'datecode',
+  'sublocation_bin',
+  'details',
+  'purchase_order_number',
+  'inventory_location',
+  'part_id',
+] as const;
+export type SearchField = (typeof SEARCH_FIELDS)[number];
+
+export type CounterName = 'unit' | 'record' | 'asset';
+
+const pad = (id: number) => String(id).padStart(12, '0');
+const t = (tenantId: string) => `T#${tenantId}`;
+
+export const keys = {
+  part: (tenantId: string, id: number): Key => ({ pk: `${t(tenantId)}#PART#${id}`, sk: 'PART' }),
+  uom: (tenantId: string, id: number): Key => ({ pk: `${t(tenantId)}#UOM#${id}`, sk: 'UOM' }),
+  location: (tenantId: string, id: number): Key => ({ pk: `${t(tenantId)}#LOC#${id}`, sk: 'LOC' }),
+  sublocation: (tenantId: string, id: number): Key => ({ pk: `${t(tenantId)}#SUBLOC#${id}`, sk: 'SUBLOC' }),
+  unit: (tenantId: string, id: number): Key => ({ pk: `${t(tenantId)}#UNIT#${id}`, sk: 'UNIT' }),
+  record: (tenantId: string, unitId: number, unitVersion: number): Key => ({
+    pk: `${t(tenantId)}#UNIT#${unitId}`,
+    sk: `REC#${pad(unitVersion)}`,
+  }),
+  recordPrefix: 'REC#',
+  asset: (tenantId: string, assetId: string): Key => ({ pk: `${t(tenantId)}#ASSET#${assetId}`, sk: 'ASSET' }),
+  counters: (tenantId: string): Key => ({ pk: `${t(tenantId)}#COUNTERS`, sk: 'COUNTERS' }),
+  indexPartition: (tenantId: string, field: SearchField) => `${t(tenantId)}#IDX#${field}`,
+};
+
+// ------------------------------------------------------------------ search index items
+
+/** At most this many UTF-8 bytes of a value go into an index sort key. */
+const SORT_PREFIX_BYTES = 800;
+
+/** The longest prefix of `value` within the sort key budget, and whether it is all of it. */
+export function sortPrefix(value: string): { prefix: string; whole: boolean } {
+  if (Buffer.byteLength(value) <= SORT_PREFIX_BYTES) return { prefix: value, whole: true };
+  let prefix = '';
+  let bytes = 0;
+  for (const ch of value) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > SORT_PREFIX_BYTES) break;
+    prefix += ch;
+  }
+  return { prefix, whole: false };
+}
+
+/** The lower-cased searchable values of a unit; empty and null values are not indexed. */
+export function indexValues(unit: InventoryUnit): Partial<Record<SearchField, string>> {
+  const out: Partial<Record<SearchField, string>> = {};
+  for (const field of SEARCH_FIELDS) {
+    const raw = field === 'part_id' ? String(unit.part_id) : unit[field];
+    if (raw !== null && raw !== '') out[field] = raw.toLowerCase();
+  }
+  return out;
+}
+
+export function indexKey(tenantId: string, field: SearchField, value: string, unitId: number): Key {
+  return { pk: keys.indexPartition(tenantId, field), sk: `${sortPrefix(value).prefix}#${pad(unitId)}` };
+}
+
+export function indexItem(tenantId: string, field: SearchField, value: string, unitId: number): Item {
+  return { ...indexKey(tenantId, field, value, unitId), v: value, u: unitId };
+}
+
+// ------------------------------------------------------------------ reference data
+
+export const partItem = (tenantId: string, part: Part): Item => ({ ...keys.part(tenantId, part.id), ...part });
+export const uomItem = (tenantId: string, uom: UnitOfMeasure): Item => ({ ...keys.uom(tenantId, uom.id), ...uom });
+export const locationItem = (tenantId: string, location: Location): Item => ({
+  ...keys.location(tenantId, location.id),
+  ...location,
+});
+export const sublocationItem = (tenantId: string, sub: { id: number; name: string }, location: Location): Item => ({
+  ...keys.sublocation(tenantId, sub.id),
+  id: sub.id,
+  name: sub.name,
+  location_id: location.id,
+  label: `${location.name} - ${sub.name}`,
+});
+
+const num = (v: unknown) => Number(String(v));
+const str = (v: unknown) => String(v);
+
+export const partFrom = (item: Item): Part => ({
+  id: num(item.id),
+  part_number: str(item.part_number),
+  description: str(item.description),
+});
+export const uomFrom = (item: Item): UnitOfMeasure => ({ id: num(item.id), name: str(item.name) });
+export const sublocationFrom = (item: Item): Sublocation => ({
+  id: num(item.id),
+  name: str(item.name),
+  location_id: num(item.location_id),
+  label: str(item.label),
+});
+
+// ------------------------------------------------------------------ units, records, claims
+
+/** Decimals are written as NumberValue so DynamoDB receives the exact text. */
+const decimalOut = (v: string | null) => (v === null ? null : NumberValue.from(v));
+/** Numbers come back wrapped (wrapNumbers): `.value` is the exact text. */
+const decimalIn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const textIn = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+export function unitItem(tenantId: string, unit: InventoryUnit): Item {
+  return {
+    ...keys.unit(tenantId, unit.id),
+    ...unit,
+    quantity: decimalOut(unit.quantity),
+    cost_per_unit: decimalOut(unit.cost_per_unit),
+    purchase_quantity: decimalOut(unit.purchase_quantity),
+    purchase_price: decimalOut(unit.purchase_price),
+  };
+}
+
+export function unitFrom(item: Item): InventoryUnit {
+  return {
+    id: num(item.id),
+    part_id: num(item.part_id),
+    quantity: str(item.quantity),
+    cost_per_unit: decimalIn(item.cost_per_unit),
+    unit_id: num(item.unit_id),
+    unit: str(item.unit),
+    inventory_sublocation_id: num(item.inventory_sublocation_id),
+    inventory_location: str(item.inventory_location),
+    sublocation_bin: textIn(item.sublocation_bin),
+    asset_id: textIn(item.asset_id),
+    serial_number: textIn(item.serial_number),
+    lot_code: textIn(item.lot_code),
+    datecode: textIn(item.datecode),
+    details: textIn(item.details),
+    purchase_order_number: textIn(item.purchase_order_number),
+    purchase_quantity: decimalIn(item.purchase_quantity),
+    purchase_price: decimalIn(item.purchase_price),
+    vendor: textIn(item.vendor),
+    created_at: str(item.created_at),
+    updated_at: str(item.updated_at),
+    version: num(item.version),
+  };
+}
+
+export function recordItem(tenantId: string, record: InventoryRecord): Item {
+  return {
+    ...keys.record(tenantId, record.unit_id, record.unit_version),
+    ...record,
+    quantity_change: NumberValue.from(record.quantity_change),
+    quantity_after: NumberValue.from(record.quantity_after),
+  };
+}
+
+export function recordFrom(item: Item): InventoryRecord {
+  return {
+    id: num(item.id),
+    unit_id: num(item.unit_id),
+    unit_version: num(item.unit_version),
+    record_type: str(item.record_type) as RecordType,
+    quantity_change: str(item.quantity_change),
+    quantity_after: str(item.quantity_after),
+    comment: textIn(item.comment),
+    inventory_location: str(item.inventory_location),
+    created_at: str(item.created_at),
+  };
+}
+
+export const assetItem = (tenantId: string, assetId: string, unitId: number): Item => ({
+  ...keys.asset(tenantId, assetId),
+  unit_id: unitId,
+});
+
+/** Counter values are the last id handed out; the next ADD continues above them. */
+export const countersItem = (tenantId: string, last: Partial<Record<CounterName, number>>): Item => ({
+  ...keys.counters(tenantId),
+  ...last,
+});
+
+/** Every item a unit needs beside itself when it is first written (seed data, imports). */
+export function unitWithDependents(tenantId: string, unit: InventoryUnit, records: InventoryRecord[]): Item[] {
+  const values = indexValues(unit);
+  return [
+    unitItem(tenantId, unit),
+    ...records.map((r) => recordItem(tenantId, r)),
+    ...(unit.asset_id ? [assetItem(tenantId, unit.asset_id, unit.id)] : []),
+    ...Object.entries(values).map(([field, v]) => indexItem(tenantId, field as SearchField, v, unit.id)),
+  ];
+}

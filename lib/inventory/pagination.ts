@@ -1,0 +1,38 @@
+/**
+ * will_paginate-style pages over a sorted list of ids, and the `X-Pagination` header Aligni
+ * clients read: `{total_entries, total_pages, per_page, current_page, first_page, last_page,
+ * previous_page, next_page, out_of_range}`. As in will_paginate, an empty result still has one
+ * (empty) page; first_page / last_page / out_of_range are booleans, previous_page / next_page
+ * page numbers or null.
+ */
+import type { PageQuery } from './schemas';
+
+export interface Pagination {
+  total_entries: number;
+  total_pages: number;
+  per_page: number;
+  current_page: number;
+  first_page: boolean;
+  last_page: boolean;
+  previous_page: number | null;
+  next_page: number | null;
+  out_of_range: boolean;
+}
+
+export function paginate<T>(all: T[], { page, per_page }: PageQuery): { items: T[]; pagination: Pagination } {
+  const total_pages = Math.max(1, Math.ceil(all.length / per_page));
+  const pagination: Pagination = {
+    total_entries: all.length,
+    total_pages,
+    per_page,
+    current_page: page,
+    first_page: page === 1,
+    last_page: page === total_pages,
+    previous_page: page > 1 ? page - 1 : null,
+    next_page: page < total_pages ? page + 1 : null,
+    out_of_range: page > total_pages,
+  };
+  return { items: all.slice((page - 1) * per_page, page * per_page), pagination };
+}
+
+export const paginationHeaders = (pagination: Pagination) => ({ 'X-Pagination': JSON.stringify(pagination) });
