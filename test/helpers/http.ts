@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../../scripts/lambda-context';
 import type { HttpEvent } from '../../lib/http/event';
 import type { HttpResult } from '../../lib/http/handler';
 
@@ -81,23 +82,6 @@ export function buildEvent(spec: RequestSpec): HttpEvent {
   };
 }
 
-export function lambdaContext(functionName = 'test'): Context {
-  return {
-    awsRequestId: randomUUID(),
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'test',
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => 29_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
-
 export interface Response extends HttpResult {
   /** The body parsed as JSON when the response is JSON. */
   json: unknown;
@@ -106,7 +90,7 @@ export interface Response extends HttpResult {
 type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 export async function call(fn: Handler, spec: RequestSpec): Promise<Response> {
-  const result = await fn(buildEvent(spec), lambdaContext());
+  const result = await fn(buildEvent(spec), lambdaContext('test'));
   const type = result.headers?.['Content-Type'] ?? '';
   return { ...result, json: type.startsWith('application/json') ? JSON.parse(result.body) : undefined };
 }

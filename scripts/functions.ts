@@ -1,0 +1,69 @@
+/**
+ * The functions declared in serverless.yml (including the per-surface `${file(...)}` includes),
+ * for the tools that go over every function: invoke, the events/ test, the auth matrix, bench.
+ */
+import { resolve } from 'node:path';
+import { readServerlessYaml, repoRoot } from './tables';
+
+export interface HttpRoute {
+  method: string;
+  path: string;
+}
+
+export interface FunctionDefinition {
+  name: string;
+  /** `functions/inventory/show.handler` */
+  handler: string;
+  /** Source file of the handler, absolute. */
+  sourcePath: string;
+  /** Export name of the handler. */
+  exportName: string;
+  routes: HttpRoute[];
+  schedules: string[];
+}
+
+type Yaml = Record<string, unknown>;
+
+const fileInclude = /^\$\{file\(([^)]+)\)\}$/;
+
+function definitions(): Yaml {
+  const entries = readServerlessYaml().functions;
+  const list = Array.isArray(entries) ? entries : [entries];
+  const merged: Yaml = {};
+  for (const entry of list) {
+    const include = typeof entry === 'string' ? fileInclude.exec(entry) : null;
+    const block = include ? readServerlessYaml(resolve(repoRoot, include[1]!)) : entry;
+    Object.assign(merged, block ?? {});
+  }
+  return merged;
+}
+
+export function listFunctions(): FunctionDefinition[] {
+  return Object.entries(definitions()).map(([name, raw]) => {
+    const def = raw as { handler: string; events?: Yaml[] };
+    const dot = def.handler.lastIndexOf('.');
+    const routes: HttpRoute[] = [];
+    const schedules: string[] = [];
+    for (const event of def.events ?? []) {
+      const http = event.httpApi as HttpRoute | undefined;
+      if (http) routes.push({ method: http.method.toUpperCase(), path: http.path });
+      const schedule = event.schedule as string | { rate: string | string[] } | undefined;
+      if (schedule) schedules.push(JSON.stringify(typeof schedule === 'string' ? schedule : schedule.rate));
+    }
+    return {
+      name,
+      handler: def.handler,
+      sourcePath: resolve(repoRoot, `${def.handler.slice(0, dot)}.ts`),
+      exportName: def.handler.slice(dot + 1),
+      routes,
+      schedules,
+    };
+  });
+}
+
+export function findFunction(name: string): FunctionDefinition {
+  const all = listFunctions();
+  const found = all.find((f) => f.name === name);
+  if (!found) throw new Error(`unknown function ${name}; known: ${all.map((f) => f.name).join(', ')}`);
+  return found;
+}
