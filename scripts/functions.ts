@@ -20,6 +20,8 @@ export interface FunctionDefinition {
   exportName: string;
   routes: HttpRoute[];
   schedules: string[];
+  /** The function's own IAM statements (serverless-iam-roles-per-function), CloudFormation tags in long form. */
+  iamRoleStatements: Yaml[];
 }
 
 type Yaml = Record<string, unknown>;
@@ -40,7 +42,7 @@ function definitions(): Yaml {
 
 export function listFunctions(): FunctionDefinition[] {
   return Object.entries(definitions()).map(([name, raw]) => {
-    const def = raw as { handler: string; events?: Yaml[] };
+    const def = raw as { handler: string; events?: Yaml[]; iamRoleStatements?: Yaml[] };
     const dot = def.handler.lastIndexOf('.');
     const routes: HttpRoute[] = [];
     const schedules: string[] = [];
@@ -57,6 +59,7 @@ export function listFunctions(): FunctionDefinition[] {
       exportName: def.handler.slice(dot + 1),
       routes,
       schedules,
+      iamRoleStatements: def.iamRoleStatements ?? [],
     };
   });
 }

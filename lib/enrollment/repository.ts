@@ -8,6 +8,9 @@
  *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates
  *                                                   gsi1pk = T#<t>#COURSE#<courseId>,
  *                                                   gsi1sk = CODE#<createdAt>#<code>
+ *                                                   gsi2pk = EXPIRY#<shard> on active codes with an
+ *                                                   expiry (sparse index for the expiry job,
+ *                                                   expiry-index.ts; jobs in repository-jobs.ts)
  *
  * A code is found by GetItem on its exact string (never normalised: demo code 1Ls34dQa has
  * characters outside the generation alphabet). Uniqueness per tenant is the primary key plus
@@ -25,6 +28,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
+import { expiryShard } from './expiry-index';
 
 export type CodeStatus = 'active' | 'redeemed' | 'canceled' | 'expired';
 
@@ -49,9 +53,9 @@ export interface CodeRecord {
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const table = () => tableName('enrollment');
-const coursePk = (tenantId: string, courseId: string) => `T#${tenantId}#COURSE#${courseId}`;
+export const coursePk = (tenantId: string, courseId: string) => `T#${tenantId}#COURSE#${courseId}`;
 const courseKey = (tenantId: string, courseId: string) => ({ pk: coursePk(tenantId, courseId), sk: 'COURSE' });
-const counterKey = (tenantId: string, courseId: string) => ({ pk: coursePk(tenantId, courseId), sk: 'COUNTER' });
+export const counterKey = (tenantId: string, courseId: string) => ({ pk: coursePk(tenantId, courseId), sk: 'COUNTER' });
 const enrollmentKey = (tenantId: string, courseId: string, email: string) => ({
   pk: coursePk(tenantId, courseId),
   sk: `ENROLL#${email}`,
@@ -70,6 +74,7 @@ export const codeItem = (tenantId: string, record: CodeRecord) => ({
   ...codeKey(tenantId, record.code),
   gsi1pk: coursePk(tenantId, record.courseId),
   gsi1sk: `CODE#${record.createdAt}#${record.code}`,
+  ...(record.status === 'active' && record.expiresAt ? { gsi2pk: expiryShard(tenantId, record.code) } : {}),
   ...record,
 });
 
@@ -205,6 +210,24 @@ export function insertCodes(tenantId: string, records: CodeRecord[]): Promise<nu
   return transact(
     records.map((record) => ({
       Put: { TableName: table(), Item: codeItem(tenantId, record), ConditionExpression: 'attribute_not_exists(pk)' },
+    })),
+  );
+}
+
+/**
+ * Deletes up to 100 codes written by one generate request (same course and creation time) that
+ * are still active and unused; answers the indexes whose condition failed (absent or changed).
+ */
+export function deleteUnusedCodes(tenantId: string, courseId: string, codes: string[], createdAt: string): Promise<number[]> {
+  return transact(
+    codes.map((code) => ({
+      Delete: {
+        TableName: table(),
+        Key: codeKey(tenantId, code),
+        ConditionExpression: 'courseId = :course AND createdAt = :at AND #status = :active AND attribute_not_exists(email)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':course': courseId, ':at': createdAt, ':active': 'active' },
+      },
     })),
   );
 }

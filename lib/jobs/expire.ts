@@ -1,0 +1,65 @@
+/**
+ * Hourly: active enrollment codes past their expiry become `expired`. The codes due are found
+ * with Queries on the sparse index gsi2 (lib/enrollment/expiry-index.ts), one per shard, oldest
+ * first: a run reads only codes that are due, never the whole table. Each code leaves the index
+ * when it is dealt with, so a run stopped by its time limit needs no checkpoint: the next one
+ * starts again from the oldest code still due.
+ *
+ * A code is flipped only once its expiry is `settleMs` old. Nothing visible waits for the job
+ * (enroll and the list treat an active code past its expiry as expired at that very instant),
+ * so the delay costs nothing and keeps the job's writes away from requests deciding on a code
+ * right at its expiry.
+ */
+import { expiryShardCount } from '../enrollment/expiry-index';
+import { expireCode, queryDueCodes, unindexCode, type Key } from '../enrollment/repository-jobs';
+import type { Budget } from './budget';
+import type { JobSummary } from './summary';
+
+export interface ExpirySummary extends JobSummary {
+  /** Active codes set to expired. */
+  expired: number;
+  /** Due codes that were no longer active (redeemed, canceled): only taken out of the index. */
+  unindexed: number;
+}
+
+export interface ExpiryOptions {
+  budget: Budget;
+  now?: Date;
+  settleMs?: number;
+}
+
+export const defaultSettleMs = 5 * 60_000;
+
+export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<ExpirySummary> {
+  const started = Date.now();
+  const before = new Date((options.now ?? new Date()).getTime() - (options.settleMs ?? defaultSettleMs)).toISOString();
+  const summary: ExpirySummary = {
+    job: 'expireEnrollmentCodes', complete: true, scanned: 0, changed: 0, drift: 0, skipped: 0, expired: 0, unindexed: 0, durationMs: 0,
+  };
+  shards: for (let shard = 0; shard < expiryShardCount; shard++) {
+    let start: Key | undefined;
+    do {
+      if (options.budget.exhausted()) {
+        summary.complete = false;
+        break shards;
+      }
+      const page = await queryDueCodes(shard, before, start);
+      for (const code of page.codes) {
+        summary.scanned++;
+        if (code.status === 'active') {
+          summary.drift++;
+          if (await expireCode(code.key, before)) summary.expired++;
+          else summary.skipped++; // used or canceled since the index was read: next run tidies it
+        } else if (await unindexCode(code.key)) {
+          summary.unindexed++;
+        } else {
+          summary.skipped++; // restored to active since: next run expires it
+        }
+      }
+      start = page.next;
+    } while (start);
+  }
+  summary.changed = summary.expired + summary.unindexed;
+  summary.durationMs = Date.now() - started;
+  return summary;
+}

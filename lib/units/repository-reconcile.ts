@@ -1,0 +1,130 @@
+/**
+ * The units table's reads and the one repair of the daily reconcile job (reconcile.ts).
+ * Keys come from repository.ts. Reads project only what the recount needs: a ledger entry
+ * can hold a thousand pairs, an assignment half a kilobyte.
+ */
+import { paginateQuery, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '../db/client';
+import { tableName } from '../db/tables';
+import { accountKey, assignedPrefix, assignmentKey, int, operationKey, type Account, type OperationStatus } from './repository';
+
+export type Key = Record<string, unknown>;
+
+const table = () => tableName('units');
+
+export interface AccountRef {
+  tenantId: string;
+  /** The account item's key: where a scan resumes after it. */
+  key: Key;
+}
+
+/** One page of a scan over every tenant's account item. */
+export async function scanAccounts(start?: Key): Promise<{ accounts: AccountRef[]; next?: Key }> {
+  const page = await db().send(
+    new ScanCommand({
+      TableName: table(),
+      FilterExpression: 'sk = :account',
+      ProjectionExpression: 'pk, sk',
+      ExpressionAttributeValues: { ':account': accountKey('').sk },
+      Limit: 500,
+      ExclusiveStartKey: start,
+    }),
+  );
+  const accounts: AccountRef[] = [];
+  for (const item of page.Items ?? []) {
+    const pk = String(item.pk);
+    const tenantId = pk.slice(2, pk.length - '#ACCOUNT'.length);
+    if (accountKey(tenantId).pk === pk) accounts.push({ tenantId, key: { pk, sk: item.sk } });
+  }
+  return { accounts, next: page.LastEvaluatedKey };
+}
+
+async function queryProjected(pk: string, projection: string, names?: Record<string, string>) {
+  const items: Record<string, unknown>[] = [];
+  const pages = paginateQuery(
+    { client: db() },
+    {
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: projection,
+      ...(names ? { ExpressionAttributeNames: names } : {}),
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) items.push(...(page.Items ?? []));
+  return items;
+}
+
+export interface Ledger {
+  statusOf: Map<string, OperationStatus>;
+  /** Units charged by committed operations: what units_used must be. */
+  committedUnits: number;
+}
+
+export async function readLedger(t: string): Promise<Ledger> {
+  const items = await queryProjected(operationKey(t, '').pk, 'op_id, #status, #units', { '#status': 'status', '#units': 'units' });
+  const statusOf = new Map<string, OperationStatus>();
+  let committedUnits = 0;
+  for (const item of items) {
+    const status = String(item.status) as OperationStatus;
+    statusOf.set(String(item.op_id), status);
+    if (status === 'committed') committedUnits += int(item.units);
+  }
+  return { statusOf, committedUnits };
+}
+
+/** Every assignment of one course: login and the operation that wrote it. */
+export async function assignmentOwners(t: string, code: string): Promise<{ loginId: number; opId: string }[]> {
+  const items = await queryProjected(assignmentKey(t, { code, loginId: 0 }).pk, 'login_id, op_id');
+  return items.map((item) => ({ loginId: int(item.login_id), opId: String(item.op_id ?? '') }));
+}
+
+/**
+ * Sets the drifted values (units_used and/or per-course counts) on condition that the account
+ * is unlocked and each of them still holds what `seen` read. A commit raises units_used when it
+ * charges and the count of every course it assigns (both only ever grow), so any commit since
+ * the read that touches these values fails the condition: never a stale overwrite. False then.
+ */
+export async function repairAccountCounts(
+  t: string,
+  seen: Account,
+  fixes: { unitsUsed?: number; assigned: Record<string, number> },
+): Promise<boolean> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  const conditions = ['attribute_not_exists(lock_op)'];
+  const fix = (name: string, to: number, was: number | undefined, i: number) => {
+    names[`#f${i}`] = name;
+    values[`:f${i}`] = to;
+    sets.push(`#f${i} = :f${i}`);
+    if (was === undefined || was === 0) {
+      // absent reads as 0
+      values[`:w${i}`] = 0;
+      conditions.push(`(attribute_not_exists(#f${i}) OR #f${i} = :w${i})`);
+    } else {
+      values[`:w${i}`] = was;
+      conditions.push(`#f${i} = :w${i}`);
+    }
+  };
+  if (fixes.unitsUsed !== undefined) fix('units_used', fixes.unitsUsed, seen.unitsUsed, 0);
+  Object.entries(fixes.assigned).forEach(([code, n], i) => fix(assignedPrefix + code, n, seen.assigned[code], i + 1));
+  if (sets.length === 0) return true;
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: accountKey(t),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * events/: one sample event per function of serverless.yml, with the demo credentials, for
+ * `npm run invoke` and the Lambda console. Each is run through its function here, against the
+ * test database and its demo data. The events that change data run against a fresh tenant
+ * shaped like demo (the test swaps the credentials; the files keep the demo ones), so the
+ * surfaces' seed-example tests, which own the demo tenant, are never disturbed.
+ * While they run, every DynamoDB call is recorded and held against the function's own IAM
+ * statements: a call its role would refuse in AWS fails here first.
+ */
+import { readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { listFunctions } from '../../scripts/functions';
+import { lambdaContext } from '../../scripts/lambda-context';
+import { repoRoot } from '../../scripts/tables';
+import type { TestTenant } from '../helpers/tenants';
+import { asTenant, deniedCalls, demoLikeTenant, loadHandler, readEvent, recordDynamoCalls } from './support';
+
+type Expectation = { status: number; tenant: 'demo' | 'fresh' } | 'job';
+
+/** What each event file must get. `demo`: read-only (or harmless) on the demo tenant as is. */
+const expected: Record<string, Expectation> = {
+  accessToken: { status: 200, tenant: 'demo' }, // issues one more bearer token for demo-client
+  listInventories: { status: 200, tenant: 'demo' },
+  assignUnits: { status: 200, tenant: 'fresh' },
+  showInventoryUnit: { status: 200, tenant: 'demo' },
+  updateInventoryUnit: { status: 200, tenant: 'fresh' },
+  adjustInventoryUnitQuantity: { status: 200, tenant: 'fresh' },
+  createInventoryUnit: { status: 201, tenant: 'fresh' },
+  moveInventoryUnit: { status: 200, tenant: 'fresh' },
+  splitInventoryUnit: { status: 200, tenant: 'fresh' },
+  searchInventoryUnits: { status: 200, tenant: 'demo' },
+  listPartInventoryUnits: { status: 200, tenant: 'demo' },
+  listInventoryRecords: { status: 200, tenant: 'demo' },
+  generateEnrollmentCodes: { status: 200, tenant: 'fresh' },
+  enrollUserWithCode: { status: 200, tenant: 'fresh' },
+  enrollmentCodeStatus: { status: 200, tenant: 'fresh' },
+  listEnrollmentCodes: { status: 200, tenant: 'demo' },
+  expireEnrollmentCodes: 'job',
+  reconcile: 'job',
+};
+
+const functions = listFunctions();
+const recorder = recordDynamoCalls();
+let fresh: TestTenant;
+
+beforeAll(async () => {
+  fresh = await demoLikeTenant();
+});
+
+it('every function in serverless.yml has an event file and an expectation here, and nothing else does', () => {
+  const files = readdirSync(resolve(repoRoot, 'events')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
+  const names = functions.map((f) => f.name).sort();
+  expect(files.sort()).toEqual(names);
+  expect(Object.keys(expected).sort()).toEqual(names);
+});
+
+describe.each(functions.map((fn) => [fn.name, fn] as const))('events/%s.json', (name, fn) => {
+  it('matches one of the function’s own triggers', () => {
+    const event = JSON.parse(readEvent(name)) as { routeKey?: string; source?: string; 'detail-type'?: string };
+    if (expected[name] === 'job') {
+      expect(fn.schedules.length).toBeGreaterThan(0);
+      expect(event).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    } else {
+      expect(fn.routes.map((r) => `${r.method} ${r.path}`)).toContain(event.routeKey);
+    }
+  });
+
+  it('runs through the function with the expected result, calling only what its IAM role allows', async () => {
+    const expectation = expected[name]!;
+    const handler = await loadHandler(fn);
+    const json = readEvent(name);
+    recorder.calls.length = 0;
+    if (expectation === 'job') {
+      // the function's own timeout (900 s at most): jobs stop a margin before it
+      const result = await handler(JSON.parse(json), lambdaContext(name, 900_000));
+      expect(result).toMatchObject({ job: name, complete: expect.any(Boolean), scanned: expect.any(Number) });
+    } else {
+      const event = expectation.tenant === 'fresh' ? asTenant(json, fresh) : JSON.parse(json);
+      const result = (await handler(event, lambdaContext(name))) as { statusCode: number; body: string };
+      expect(result.statusCode, result.body).toBe(expectation.status);
+    }
+    expect(recorder.calls.length).toBeGreaterThan(0);
+    expect(deniedCalls(fn.iamRoleStatements, recorder.calls)).toEqual([]);
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * Shared by the operations tests (not a test file): running a function from serverless.yml
+ * with an event file, a tenant shaped like the demo one for the events that change data, and
+ * a recorder of the DynamoDB calls a function makes, to hold them against its IAM statements.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { rawDb } from '../../lib/db/client';
+import { putAllIfAbsent } from '../../lib/db/seed';
+import { demoCourseId } from '../../lib/enrollment/demo';
+import { insertCodes, putCourse } from '../../lib/enrollment/repository';
+import { countersItem, locationItem, partItem, sublocationItem, unitWithDependents, uomItem } from '../../lib/inventory/keys';
+import { demoUnits } from '../../lib/units/demo';
+import { putUnitsData } from '../../lib/units/repository';
+import type { FunctionDefinition } from '../../scripts/functions';
+import { repoRoot } from '../../scripts/tables';
+import { createTenant, type TestTenant } from '../helpers/tenants';
+
+export const demoSecrets = {
+  inventory: 'oid3vLgynoy_Yl1gZkrgkLEq3J',
+  units: 'demo-ll-token',
+  bearer: 'cbf6a5de322cf6a4323c957a882xy1s321c954b86',
+  clientSecret: 'demo-secret',
+};
+
+export const readEvent = (name: string): string => readFileSync(resolve(repoRoot, 'events', `${name}.json`), 'utf8');
+
+/** The event file with the demo credentials replaced by the tenant's (the file itself stays as it is). */
+export function asTenant(eventJson: string, tenant: TestTenant): unknown {
+  return JSON.parse(
+    eventJson
+      .replaceAll(demoSecrets.inventory, tenant.inventoryToken)
+      .replaceAll(demoSecrets.units, tenant.unitsToken)
+      .replaceAll(demoSecrets.bearer, tenant.bearerToken),
+  );
+}
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export async function loadHandler(fn: FunctionDefinition): Promise<Handler> {
+  const mod = (await import(pathToFileURL(fn.sourcePath).href)) as Record<string, unknown>;
+  const handler = mod[fn.exportName];
+  if (typeof handler !== 'function') throw new Error(`${fn.sourcePath} exports no ${fn.exportName}`);
+  return handler as Handler;
+}
+
+/**
+ * A fresh tenant holding what the events that change data need, shaped like tenant demo
+ * (SPEC section 6): course units, part 730 and unit 104 of part 728, the demo course and codes.
+ */
+export async function demoLikeTenant(): Promise<TestTenant> {
+  const tenant = await createTenant('events');
+  const t = tenant.tenantId;
+  const cdhq = { id: 1, name: 'CDHQ' };
+  const fun = { id: 2, name: 'FUN' };
+  const unit104 = {
+    id: 104, part_id: 728, quantity: '1275', cost_per_unit: null, unit_id: 2, unit: 'each',
+    inventory_sublocation_id: 2, inventory_location: 'FUN - Bin 34A', sublocation_bin: null, asset_id: null,
+    serial_number: '', lot_code: '', datecode: '', details: null, purchase_order_number: null,
+    purchase_quantity: null, purchase_price: null, vendor: null,
+    created_at: '2016-12-13T10:58:14+00:00', updated_at: '2016-12-14T13:24:48+00:00', version: 1,
+  };
+  await Promise.all([
+    putUnitsData(t, demoUnits.demo),
+    putCourse(t, { courseId: demoCourseId }).then(() =>
+      insertCodes(t, ['V5QBQMN6', '1Ls34dQa'].map((code) => ({ code, courseId: demoCourseId, status: 'active', createdAt: '2024-01-01T00:00:00.000Z' }))),
+    ),
+    putAllIfAbsent('inventory', [
+      uomItem(t, { id: 1, name: 'box' }),
+      uomItem(t, { id: 2, name: 'each' }),
+      locationItem(t, cdhq),
+      locationItem(t, fun),
+      sublocationItem(t, { id: 1, name: 'General Storage' }, cdhq),
+      sublocationItem(t, { id: 3, name: 'Bin 14' }, cdhq),
+      sublocationItem(t, { id: 2, name: 'Bin 34A' }, fun),
+      partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
+      partItem(t, { id: 730, part_number: 'CAP-100N-0603', description: 'Capacitor 100n 0603' }),
+      countersItem(t, { unit: 104, record: 2, asset: 1 }),
+      ...unitWithDependents(t, unit104, [
+        {
+          id: 2, unit_id: 104, unit_version: 1, record_type: 'create', quantity_change: '1275', quantity_after: '1275',
+          comment: null, inventory_location: unit104.inventory_location, created_at: unit104.created_at,
+        },
+      ]),
+    ]),
+  ]);
+  return tenant;
+}
+
+// ---------------------------------------------------------------------------------------------
+// DynamoDB calls as IAM sees them: a TransactWriteItems is a PutItem/UpdateItem/DeleteItem/
+// ConditionCheckItem on each item's table; a Query or Scan of an index is on the index.
+
+export interface Call {
+  action: string;
+  table: string;
+  index?: string;
+}
+
+type Input = Record<string, unknown> & { TableName?: string; IndexName?: string };
+
+const transactActions: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
+
+export function iamCalls(command: string, input: Input): Call[] {
+  const action = command.replace(/Command$/, '');
+  if (action === 'TransactWriteItems' || action === 'TransactGetItems') {
+    return ((input.TransactItems ?? []) as Record<string, Input>[]).flatMap((item) =>
+      Object.entries(item).map(([kind, body]) => ({ action: transactActions[kind] ?? kind, table: String(body.TableName) })),
+    );
+  }
+  if (action === 'BatchGetItem' || action === 'BatchWriteItem') {
+    return Object.keys(input.RequestItems as object).map((table) => ({ action, table }));
+  }
+  return [{ action, table: String(input.TableName), ...(input.IndexName ? { index: input.IndexName } : {}) }];
+}
+
+/** Records every DynamoDB call this process makes from now on (one middleware on the shared client). */
+export function recordDynamoCalls(): { calls: Call[] } {
+  const record = { calls: [] as Call[] };
+  rawDb().middlewareStack.add(
+    (next, context) => async (args) => {
+      record.calls.push(...iamCalls(String(context.commandName), args.input as Input));
+      return next(args);
+    },
+    { step: 'initialize', name: 'opsTestRecorder', override: true },
+  );
+  return record;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A function's iamRoleStatements (functions.yml), read as the template will hold them.
+
+type Statement = { Effect?: string; Action?: string | string[]; Resource?: unknown };
+
+const tableLogicalIds: Record<string, string> = {
+  TENANTS_TABLE: 'TenantsTable',
+  UNITS_TABLE: 'UnitsTable',
+  INVENTORY_TABLE: 'InventoryTable',
+  ENROLLMENT_TABLE: 'EnrollmentTable',
+};
+
+/** `TenantsTable` for the Arn of a table, `EnrollmentTable/index/gsi1` for an index; else the raw resource. */
+export function resourceName(resource: unknown): string {
+  const r = resource as Record<string, unknown>;
+  const getAtt = r['Fn::GetAtt'] as string[] | undefined;
+  if (getAtt?.[1] === 'Arn') return getAtt[0]!;
+  const sub = typeof r['Fn::Sub'] === 'string' ? /^\$\{(\w+)\.Arn\}(\/index\/[\w.-]+)$/.exec(r['Fn::Sub']) : null;
+  if (sub) return `${sub[1]}${sub[2]}`;
+  return JSON.stringify(resource);
+}
+
+export function callResource(call: Call): string {
+  const envName = Object.keys(tableLogicalIds).find((name) => process.env[name] === call.table);
+  const logicalId = envName ? tableLogicalIds[envName] : `unknown table ${call.table}`;
+  return call.index ? `${logicalId}/index/${call.index}` : logicalId!;
+}
+
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** The calls no Allow statement covers (action and resource both). */
+export function deniedCalls(raw: Record<string, unknown>[], calls: Call[]): string[] {
+  const statements = raw as Statement[];
+  const denied = new Set<string>();
+  for (const call of calls) {
+    const resource = callResource(call);
+    const allowed = statements.some(
+      (s) =>
+        s.Effect === 'Allow' &&
+        list(s.Action).includes(`dynamodb:${call.action}`) &&
+        list(s.Resource).map(resourceName).includes(resource),
+    );
+    if (!allowed) denied.add(`dynamodb:${call.action} on ${resource}`);
+  }
+  return [...denied].sort();
+}
