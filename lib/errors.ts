@@ -65,6 +65,7 @@ export class UnsupportedMediaTypeError extends AppError {
 
 export class ServiceUnavailableError extends AppError {
   constructor(options?: { cause?: unknown }) {
-    super('unavailable', 'Service temporarily unavailable, please retry', options);
+    // The code is what the token endpoint answers (RFC 6749 `temporarily_unavailable`), not `invalid_request`.
+    super('unavailable', 'Service temporarily unavailable, please retry', { ...options, code: 'temporarily_unavailable' });
   }
 }

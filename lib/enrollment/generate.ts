@@ -3,10 +3,16 @@
  * TransactWriteItems of up to 100 conditional Puts (attribute_not_exists): a code that already
  * exists in the tenant cancels its chunk, only that code is replaced by a fresh one and the
  * chunk is sent again. A few chunks are in flight at once, so 10,000 codes are 100 requests.
+ *
+ * A request that fails half-way (throttling past the retries, a 503) starts no further chunk,
+ * waits for those in flight, then deletes every code it sent (conditional on still being this
+ * request's unused code) before answering: codes that were never returned are not left stored.
  */
+import { isUnavailable } from '../db/errors';
 import { ValidationError } from '../errors';
+import { log } from '../http/log';
 import { generateCodes } from './code-generator';
-import { getCourse, insertCodes, type CodeRecord } from './repository';
+import { deleteUnusedCodes, getCourse, insertCodes, type CodeRecord } from './repository';
 
 export const maxCodesPerRequest = 10_000;
 const chunkSize = 100; // the TransactWriteItems limit
@@ -15,12 +21,38 @@ const inFlight = 8;
 // of rounds means something other than chance is wrong.
 const maxRounds = 10;
 
+/** At most `limit` at once; after a failure nothing new starts, those in flight finish, then it throws. */
 async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (!failure && next < items.length) {
+      try {
+        await fn(items[next++]!);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.error;
+}
+
+/** Deletes what a failed request may have written, retrying a busy database a few times. */
+async function removeSent(tenantId: string, courseId: string, codes: string[], createdAt: string): Promise<void> {
+  for (let start = 0; start < codes.length; start += chunkSize) {
+    let pending = codes.slice(start, start + chunkSize);
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      try {
+        // Codes that are absent (never written) or no longer unused fail their condition: keep them out.
+        const failed = await deleteUnusedCodes(tenantId, courseId, pending, createdAt);
+        pending = failed.length === 0 ? [] : pending.filter((_, i) => !failed.includes(i));
+      } catch (err) {
+        if (!isUnavailable(err) || attempt >= 6) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
 }
 
 export async function generateCourseCodes(
@@ -40,14 +72,27 @@ export async function generateCourseCodes(
   for (let start = 0; start < codes.length; start += chunkSize) chunks.push(start);
   const record = (code: string): CodeRecord => ({ code, courseId, status: 'active', createdAt, ...(expiresAt ? { expiresAt } : {}) });
 
-  await eachLimited(chunks, inFlight, async (start) => {
-    const end = Math.min(start + chunkSize, codes.length);
-    for (let round = 1; ; round++) {
-      const collided = await insertCodes(tenantId, codes.slice(start, end).map(record));
-      if (collided.length === 0) return;
-      if (round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
-      for (const i of collided) codes[start + i] = generateCodes(1, taken)[0]!;
+  const sent: number[] = [];
+  try {
+    await eachLimited(chunks, inFlight, async (start) => {
+      const end = Math.min(start + chunkSize, codes.length);
+      sent.push(start);
+      for (let round = 1; ; round++) {
+        const collided = await insertCodes(tenantId, codes.slice(start, end).map(record));
+        if (collided.length === 0) return;
+        if (round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
+        for (const i of collided) codes[start + i] = generateCodes(1, taken)[0]!;
+      }
+    });
+  } catch (err) {
+    const written = sent.flatMap((start) => codes.slice(start, start + chunkSize));
+    try {
+      await removeSent(tenantId, courseId, written, createdAt);
+    } catch (cleanup) {
+      // Left behind: active codes of the course nobody was given (docs/RELIABILITY.md).
+      log({ level: 'error', msg: 'generate cleanup failed', tenantId, courseId, codes: written.length, error: (cleanup as Error).message });
     }
-  });
+    throw err;
+  }
   return codes;
 }

@@ -32,7 +32,7 @@ export function errorReply(surfaceName: SurfaceName, error: unknown, requestId: 
       return {
         statusCode: 503,
         headers: { 'Retry-After': retryAfterSeconds },
-        body: surface.errorBody(err.message),
+        body: surface.errorBody(err.message, err.code),
         messages: [err.message],
       };
     }

@@ -79,16 +79,28 @@ export async function beginOperation(
   }
 }
 
-/** Undo after a failure in this process: `attempted` holds every pair a write was sent for. */
-export async function abortOperation(tenantId: string, op: Operation, attempted: Pair[], cause: unknown): Promise<void> {
+/**
+ * Undo after a failure in this process: `attempted` holds every pair a write was sent for.
+ * First pending -> aborting, as a recovery does: a commit whose answer was lost (the
+ * connection dropped after DynamoDB applied it) shows up here as `committed`, and is then
+ * kept, never undone; otherwise no late commit can happen any more. Returns the outcome.
+ */
+export async function abortOperation(
+  tenantId: string,
+  op: Operation,
+  attempted: Pair[],
+  cause: unknown,
+): Promise<'committed' | 'aborted'> {
   const reason = cause instanceof Error ? cause.message : String(cause);
   try {
+    if ((await markAborting(tenantId, op)) === 'committed') return 'committed';
     await removePairs(tenantId, op.opId, attempted);
     await releaseOperation(tenantId, op, reason, new Date().toISOString());
   } catch (err) {
-    // The operation stays pending and locked; the next request after the lease undoes it.
+    // The operation stays pending (or aborting) and locked; the next request after the lease undoes it.
     log({ level: 'error', msg: 'units undo failed', tenantId, opId: op.opId, error: (err as Error).message });
   }
+  return 'aborted';
 }
 
 /**

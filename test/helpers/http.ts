@@ -45,12 +45,11 @@ export function buildEvent(spec: RequestSpec): HttpEvent {
     headers['content-type'] = 'application/json';
   }
   for (const [k, v] of Object.entries(spec.headers ?? {})) headers[spec.payload === '1.0' ? k : k.toLowerCase()] = v;
-  const single: Record<string, string> = {};
-  const multi: Record<string, string[]> = {};
-  for (const [k, v] of new URLSearchParams(query)) {
-    single[k] = single[k] === undefined ? v : `${single[k]},${v}`;
-    (multi[k] ??= []).push(v);
-  }
+  // Maps, then Object.fromEntries: a `__proto__` query key must stay an own property.
+  const multiMap = new Map<string, string[]>();
+  for (const [k, v] of new URLSearchParams(query)) multiMap.set(k, [...(multiMap.get(k) ?? []), v]);
+  const multi = Object.fromEntries(multiMap);
+  const single = Object.fromEntries([...multiMap].map(([k, v]) => [k, v.join(',')]));
   if (spec.base64 && body !== undefined) body = Buffer.from(body).toString('base64');
   const params = pathParameters(spec.route, path);
   const route = spec.route ?? path;
