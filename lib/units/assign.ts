@@ -16,6 +16,7 @@ import {
   findLogins,
   getAccount,
   getCourses,
+  getOperation,
   pairId,
   type Account,
   type Course,
@@ -86,7 +87,11 @@ export async function assignUnits(
   try {
     return await run(tenantId, op, courses, { deadline, attempted, beforeChunk: options.beforeChunk });
   } catch (err) {
-    await abortOperation(tenantId, op, attempted, err);
+    if ((await abortOperation(tenantId, op, attempted, err)) === 'committed') {
+      // The commit was applied and only its answer was lost: report what it recorded.
+      const done = await getOperation(tenantId, op.sk);
+      if (done) return { opId: op.opId, pairs: done.pairs ?? 0, unitsCharged: done.units ?? 0, unitsOwed: done.owed ?? 0 };
+    }
     throw err;
   }
 }
@@ -94,17 +99,28 @@ export async function assignUnits(
 /** Steps 3 to 5, holding the lock. */
 async function run(tenantId: string, op: Operation, courses: Map<string, Course>, write: WriteOptions): Promise<AssignResult> {
   const candidates = cartesian(op.courseCodes, op.loginIds);
-  const [account, existing] = await Promise.all([getAccount(tenantId), findAssignments(tenantId, candidates)]);
+  const account = await getAccount(tenantId);
   if (!account) throw new Error('units account missing while locked'); // the lock creates it
   const costOf = (pairs: Pair[]) => pairs.reduce((sum, p) => sum + courses.get(p.code)!.unitCost, 0);
-  const fresh = candidates.filter((p) => !existing.has(pairId(p)));
+  // The new pairs must be known before writing only to refuse a request the balance cannot
+  // pay. When it could pay for every candidate (or extra payment is on), skip that read: the
+  // conditional puts find the pairs assigned already (skipped, not charged) just as well.
+  const fresh = planCharge(account, costOf(candidates))
+    ? candidates
+    : await newPairs(tenantId, candidates);
   // Refuse before writing anything. Nobody else spends while we hold the lock; a concurrent
   // grant can only add, and the commit re-checks the balance anyway.
   if (!planCharge(account, costOf(fresh))) throw new ValidationError(notEnoughUnits);
-  // Under the lock nothing should be `taken`; if something outside it assigned a pair
-  // meanwhile, that pair is simply not charged to this operation.
+  // `taken` pairs were assigned already (or, found by the read, assigned outside the lock
+  // meanwhile): they are simply not charged to this operation.
   const { written } = await writePairs(tenantId, op.opId, fresh, write);
   return commit(tenantId, op, account, written, costOf(written));
+}
+
+/** The candidates not assigned yet (a consistent read of every candidate pair). */
+async function newPairs(tenantId: string, candidates: Pair[]): Promise<Pair[]> {
+  const existing = await findAssignments(tenantId, candidates);
+  return candidates.filter((p) => !existing.has(pairId(p)));
 }
 
 async function commit(tenantId: string, op: Operation, read: Account, written: Pair[], cost: number): Promise<AssignResult> {
