@@ -1,8 +1,12 @@
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** crypto.hash (Node >= 20.12): one call, no Hash object; runs on every authenticated request. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
 
 /** Secrets are stored only as SHA-256 hashes (hex); lookups go by hash, never by the secret. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return oneShot ? oneShot('sha256', secret, 'hex') : createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
 /** A new secret: 32 bytes (256 bits) from the CSPRNG, base64url. */

@@ -36,11 +36,18 @@ export function pathFormat(event: HttpEvent): 'xml' | 'json' | undefined {
   return undefined;
 }
 
+/** `52.xml` -> `52`, `52.json` -> `52`, anything else as is. */
+function stripFormat(value: string): string {
+  if (value.endsWith('.xml')) return value.slice(0, -4);
+  if (value.endsWith('.json')) return value.slice(0, -5);
+  return value;
+}
+
 /** Path parameters with a trailing format suffix removed (`52.xml` -> `52`). */
 export function pathParams(event: HttpEvent): Record<string, string> {
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.pathParameters ?? {})) {
-    if (value !== undefined) params[key] = value.replace(/\.(xml|json)$/, '');
+    if (value !== undefined) params[key] = stripFormat(value);
   }
   return params;
 }

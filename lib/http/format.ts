@@ -17,18 +17,21 @@ interface NegotiatedContext {
   preferredMediaTypes?: string[];
 }
 
+const negotiation = httpContentNegotiation({
+  parseCharsets: false,
+  parseEncodings: false,
+  parseLanguages: false,
+  availableMediaTypes: ['application/json', 'application/xml', 'text/xml'],
+  failOnMismatch: false,
+}) as middy.MiddlewareObj<HttpEvent>;
+
+/** A `.xml`/`.json` path decides alone (the Accept header is then not parsed at all). */
 export const negotiateFormat = (): middy.MiddlewareObj<HttpEvent>[] => [
-  httpContentNegotiation({
-    parseCharsets: false,
-    parseEncodings: false,
-    parseLanguages: false,
-    availableMediaTypes: ['application/json', 'application/xml', 'text/xml'],
-    failOnMismatch: false,
-  }) as middy.MiddlewareObj<HttpEvent>,
   {
     before: (request) => {
       const fromPath = pathFormat(request.event);
-      if (fromPath) (request.context as NegotiatedContext).preferredMediaTypes = [`application/${fromPath}`];
+      if (!fromPath) return negotiation.before!(request);
+      (request.context as NegotiatedContext).preferredMediaTypes = [`application/${fromPath}`];
     },
   },
 ];

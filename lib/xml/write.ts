@@ -95,19 +95,20 @@ export function singular(name: string): string {
   return name;
 }
 
-const nameCache = new Map<string, string>();
+/** One cache per naming style, so a lookup needs no key built per element. */
+const nameCaches = { plain: new Map<string, string>(), dasherized: new Map<string, string>() };
 const NAME_CACHE_LIMIT = 1000; // names mostly come from code; bound it in case one does not
 
 /** A valid XML name: dashes for underscores if asked, anything unexpected becomes `_`. */
 function xmlName(raw: string, dasherize: boolean): string {
-  const cacheKey = (dasherize ? '-' : '_') + raw;
-  let name = nameCache.get(cacheKey);
+  const cache = dasherize ? nameCaches.dasherized : nameCaches.plain;
+  let name = cache.get(raw);
   if (name === undefined) {
     name = raw.replace(/[^A-Za-z0-9_.-]/g, '_');
     if (dasherize) name = name.replaceAll('_', '-');
     if (!/^[A-Za-z_]/.test(name)) name = '_' + name; // names cannot start with a digit, '-', '.'
-    if (nameCache.size >= NAME_CACHE_LIMIT) nameCache.clear();
-    nameCache.set(cacheKey, name);
+    if (cache.size >= NAME_CACHE_LIMIT) cache.clear();
+    cache.set(raw, name);
   }
   return name;
 }
