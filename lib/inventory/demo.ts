@@ -107,8 +107,8 @@ async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Pr
   );
 }
 
-function demoReferenceData(): Item[] {
-  const t = 'demo';
+/** Tenant demo's reference data (also used to give test tenants the same shape). */
+export function demoReferenceData(t = 'demo'): Item[] {
   return [
     uomItem(t, { id: 1, name: 'box' }),
     uomItem(t, { id: 2, name: 'each' }),

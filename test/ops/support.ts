@@ -11,7 +11,8 @@ import { rawDb } from '../../lib/db/client';
 import { putAllIfAbsent } from '../../lib/db/seed';
 import { demoCourseId } from '../../lib/enrollment/demo';
 import { insertCodes, putCourse } from '../../lib/enrollment/repository';
-import { countersItem, locationItem, partItem, sublocationItem, unitWithDependents, uomItem } from '../../lib/inventory/keys';
+import { demoReferenceData } from '../../lib/inventory/demo';
+import { unitWithDependents } from '../../lib/inventory/keys';
 import { demoUnits } from '../../lib/units/demo';
 import { putUnitsData } from '../../lib/units/repository';
 import type { FunctionDefinition } from '../../scripts/functions';
@@ -53,8 +54,6 @@ export async function loadHandler(fn: FunctionDefinition): Promise<Handler> {
 export async function demoLikeTenant(): Promise<TestTenant> {
   const tenant = await createTenant('events');
   const t = tenant.tenantId;
-  const cdhq = { id: 1, name: 'CDHQ' };
-  const fun = { id: 2, name: 'FUN' };
   const unit104 = {
     id: 104, part_id: 728, quantity: '1275', cost_per_unit: null, unit_id: 2, unit: 'each',
     inventory_sublocation_id: 2, inventory_location: 'FUN - Bin 34A', sublocation_bin: null, asset_id: null,
@@ -68,16 +67,7 @@ export async function demoLikeTenant(): Promise<TestTenant> {
       insertCodes(t, ['V5QBQMN6', '1Ls34dQa'].map((code) => ({ code, courseId: demoCourseId, status: 'active', createdAt: '2024-01-01T00:00:00.000Z' }))),
     ),
     putAllIfAbsent('inventory', [
-      uomItem(t, { id: 1, name: 'box' }),
-      uomItem(t, { id: 2, name: 'each' }),
-      locationItem(t, cdhq),
-      locationItem(t, fun),
-      sublocationItem(t, { id: 1, name: 'General Storage' }, cdhq),
-      sublocationItem(t, { id: 3, name: 'Bin 14' }, cdhq),
-      sublocationItem(t, { id: 2, name: 'Bin 34A' }, fun),
-      partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
-      partItem(t, { id: 730, part_number: 'CAP-100N-0603', description: 'Capacitor 100n 0603' }),
-      countersItem(t, { unit: 104, record: 2, asset: 1 }),
+      ...demoReferenceData(t),
       ...unitWithDependents(t, unit104, [
         {
           id: 2, unit_id: 104, unit_version: 1, record_type: 'create', quantity_change: '1275', quantity_after: '1275',
