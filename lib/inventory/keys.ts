@@ -86,7 +86,7 @@ export const keys = {
   // the labels version), part number claims, and the gsi1 partition each list is read from.
   refCounters: (tenantId: string): Key => ({ pk: `${t(tenantId)}#REFCOUNTERS`, sk: 'REFCOUNTERS' }),
   partNumber: (tenantId: string, partNumber: string): Key => ({ pk: `${t(tenantId)}#PARTNO#${partNumber}`, sk: 'PARTNO' }),
-  list: (tenantId: string, kind: RefList) => `${t(tenantId)}#LIST#${kind}`,
+  refList: (tenantId: string, kind: RefList) => `${t(tenantId)}#REFLIST#${kind}`,
   indexPartition: (tenantId: string, field: SearchField) => `${t(tenantId)}#IDX#${field}`,
 };
 
@@ -133,13 +133,11 @@ export function indexItem(tenantId: string, field: SearchField, value: string, u
  * list partition and the position, zero-padded (a sublocation sorts right after its location).
  */
 const listed = (tenantId: string, kind: RefList, sk: string | undefined) =>
-  sk === undefined ? {} : { gsi1pk: keys.list(tenantId, kind), gsi1sk: sk };
+  sk === undefined ? {} : { gsi1pk: keys.refList(tenantId, kind), gsi1sk: sk };
 
 export const partItem = (tenantId: string, part: Part, seq?: number): Item => ({
   ...keys.part(tenantId, part.id),
   ...part,
-  manufacturer: part.manufacturer ?? null,
-  manufacturer_part_number: part.manufacturer_part_number ?? null,
   ...(seq === undefined ? {} : { seq }),
   ...listed(tenantId, 'PARTS', seq === undefined ? undefined : padSeq(seq)),
 });
@@ -187,8 +185,11 @@ export const partFrom = (item: Item): Part => ({
   id: num(item.id),
   part_number: str(item.part_number),
   description: str(item.description),
-  manufacturer: textIn(item.manufacturer),
-  manufacturer_part_number: textIn(item.manufacturer_part_number),
+  // Optional: only parts given them carry them.
+  ...(item.manufacturer === undefined || item.manufacturer === null ? {} : { manufacturer: str(item.manufacturer) }),
+  ...(item.manufacturer_part_number === undefined || item.manufacturer_part_number === null
+    ? {}
+    : { manufacturer_part_number: str(item.manufacturer_part_number) }),
 });
 export const locationFrom = (item: Item): Location => ({ id: num(item.id), name: str(item.name) });
 export const uomFrom = (item: Item): UnitOfMeasure => ({ id: num(item.id), name: str(item.name) });

@@ -65,7 +65,7 @@ async function listPage(tenantId: string, list: RefList, totalAttr: string, page
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
         // A location's sublocations sort right after it (`<position>#<id>`): `~` ends the range after them.
-        ExpressionAttributeValues: { ':pk': keys.list(tenantId, list), ':from': from, ':to': `${to}~` },
+        ExpressionAttributeValues: { ':pk': keys.refList(tenantId, list), ':from': from, ':to': `${to}~` },
       }),
     ),
     get(keys.refCounters(tenantId)),
@@ -80,7 +80,7 @@ async function listPage(tenantId: string, list: RefList, totalAttr: string, page
         TableName: table(),
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.list(tenantId, list), ':from': from, ':to': `${to}~` },
+        ExpressionAttributeValues: { ':pk': keys.refList(tenantId, list), ':from': from, ':to': `${to}~` },
         ExclusiveStartKey: start,
       }),
     );

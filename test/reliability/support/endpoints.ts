@@ -14,6 +14,7 @@ import { listFunctions } from '../../../scripts/functions';
 import { lambdaContext } from '../../../scripts/lambda-context';
 import { buildEvent, call, type RequestSpec, type Response } from '../../helpers/http';
 import { counts } from './counts';
+import { referenceSpecs } from './reference-endpoints';
 import type { World } from './world';
 
 export type Surface = 'units' | 'inventory' | 'enrollment';
@@ -214,6 +215,7 @@ export const specs: Record<string, EndpointSpec> = {
       },
     }),
   },
+  ...referenceSpecs,
 };
 
 /**
