@@ -135,9 +135,12 @@ export function indexItem(tenantId: string, field: SearchField, value: string, u
 const listed = (tenantId: string, kind: RefList, sk: string | undefined) =>
   sk === undefined ? {} : { gsi1pk: keys.refList(tenantId, kind), gsi1sk: sk };
 
-export const partItem = (tenantId: string, part: Part, seq?: number): Item => ({
+export const partItem = (tenantId: string, { manufacturer, manufacturer_part_number, ...part }: Part, seq?: number): Item => ({
   ...keys.part(tenantId, part.id),
   ...part,
+  // Optional fields are stored only when given, so a part reads back exactly as written.
+  ...(manufacturer === undefined || manufacturer === null ? {} : { manufacturer }),
+  ...(manufacturer_part_number === undefined || manufacturer_part_number === null ? {} : { manufacturer_part_number }),
   ...(seq === undefined ? {} : { seq }),
   ...listed(tenantId, 'PARTS', seq === undefined ? undefined : padSeq(seq)),
 });

@@ -88,6 +88,8 @@ export async function updatePart(tenantId: string, id: number, fields: Partial<P
       ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
       description: fields.description === null ? '' : (fields.description ?? before.description),
     };
+    const same = (Object.keys(after) as (keyof Part)[]).every((k) => (after[k] ?? null) === (before[k] ?? null));
+    if (same) return renderPart(before); // nothing to change: nothing written
     try {
       await replacePart(tenantId, before, after);
     } catch (err) {

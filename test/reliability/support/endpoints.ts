@@ -42,6 +42,11 @@ export interface EndpointSpec {
   bodyRoot?: string;
   /** Tenant `b`'s credential aimed at tenant `a`'s resources. */
   crossTenant(a: World, b: World): CrossTenantCase;
+  /**
+   * The endpoint creates a record and addresses nothing existing: with `b`'s credential it
+   * creates in `b` (only `a` must stay unchanged).
+   */
+  createsInCaller?: boolean;
 }
 
 export interface Endpoint extends EndpointSpec {

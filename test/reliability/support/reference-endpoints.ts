@@ -56,6 +56,7 @@ export const referenceSpecs: Record<string, EndpointSpec> = {
     fields: ['part_number', 'description', 'manufacturer', 'manufacturer_part_number'],
     valid: () => ({ body: { part: { part_number: unique('P'), description: 'Reliability' } } }),
     // The same part number as a's part: unique per tenant, so b may use it.
+    createsInCaller: true,
     crossTenant: (a) => ({ body: { part: { part_number: `P-${a.inventory.partId}` } }, expect: (res) => expect(res.statusCode, res.body).toBe(201) }),
   },
   updatePart: {
@@ -76,6 +77,7 @@ export const referenceSpecs: Record<string, EndpointSpec> = {
     bodyRoot: 'inventory_location',
     fields: ['name'],
     valid: () => ({ body: { inventory_location: { name: unique('Loc') } } }),
+    createsInCaller: true,
     crossTenant: createsOwn(() => ({ inventory_location: { name: unique('Loc') } })),
   },
   renameInventoryLocation: {
@@ -105,6 +107,7 @@ export const referenceSpecs: Record<string, EndpointSpec> = {
     bodyRoot: 'unit',
     fields: ['name'],
     valid: () => ({ body: { unit: { name: unique('uom') } } }),
+    createsInCaller: true,
     crossTenant: createsOwn(() => ({ unit: { name: unique('uom') } })),
   },
 };
