@@ -12,9 +12,9 @@ import { isUnavailable } from '../db/errors';
 import { ValidationError } from '../errors';
 import { log } from '../http/log';
 import { generateCodes } from './code-generator';
-import { deleteUnusedCodes, getCourse, insertCodes, type CodeRecord } from './repository';
+import type { CodeRecord } from './model';
+import { deleteUnusedCodes, getCourse, insertCodes } from './repository';
 
-export const maxCodesPerRequest = 10_000;
 const chunkSize = 100; // the TransactWriteItems limit
 const inFlight = 8;
 // Each round replaces only colliding codes; at 50^8 possible codes, needing more than a couple

@@ -1,23 +1,11 @@
 /**
- * The enrollment table. Only this module knows its keys and commands (see docs/ENROLLMENT.md).
+ * The enrollment table's commands for the endpoints (keys and item shapes: keys.ts; the jobs'
+ * commands: repository-expire.ts, repository-reconcile.ts). See docs/ENROLLMENT.md.
  *
- *   pk                           sk                 what
- *   T#<t>#COURSE#<courseId>      COURSE             course configuration: window, max_enrollments
- *   T#<t>#COURSE#<courseId>      COUNTER            enrolled: the live enrollment count (ADD only)
- *   T#<t>#COURSE#<courseId>      ENROLL#<email>     one enrollment: code, enrolledAt
- *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates
- *                                                   gsi1pk = T#<t>#COURSE#<courseId>,
- *                                                   gsi1sk = CODE#<createdAt>#<code>
- *                                                   gsi2pk = EXPIRY#<shard> on active codes with an
- *                                                   expiry (sparse index for the expiry job,
- *                                                   expiry-index.ts; jobs in repository-jobs.ts)
- *
- * A code is found by GetItem on its exact string (never normalised: demo code 1Ls34dQa has
- * characters outside the generation alphabet). Uniqueness per tenant is the primary key plus
- * attribute_not_exists on insert. "Already enrolled" is the ENROLL# item's attribute_not_exists;
- * "course full" is the COUNTER condition `enrolled < :max`; both sit in the same
- * TransactWriteItems as the code's `status = active` condition, so they hold under concurrency.
- * The counter lives beside the course, not in it, so re-importing a course never resets it.
+ * Uniqueness of a code per tenant is its primary key plus attribute_not_exists on insert.
+ * "Already enrolled" is the ENROLL# item's attribute_not_exists; "course full" is the COUNTER
+ * condition `enrolled < :max`; both sit in the same TransactWriteItems as the code's
+ * `status = active` condition, so they hold under concurrency.
  */
 import {
   GetCommand,
@@ -28,55 +16,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
-import { expiryShard } from './expiry-index';
-
-export type CodeStatus = 'active' | 'redeemed' | 'canceled' | 'expired';
-
-export interface Course {
-  courseId: string;
-  /** ISO 8601 UTC instants; absent means unbounded on that side. */
-  enrollmentStart?: string;
-  enrollmentEnd?: string;
-  maxEnrollments?: number;
-}
-
-export interface CodeRecord {
-  code: string;
-  courseId: string;
-  status: CodeStatus;
-  createdAt: string;
-  expiresAt?: string;
-  email?: string;
-  redeemedAt?: string;
-}
+import { codeItem, codeKey, counterKey, courseItem, courseKey, coursePk, enrollmentKey, enrollmentPrefix } from './keys';
+import type { CodeRecord, CodeStatus, Course } from './model';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const table = () => tableName('enrollment');
-export const coursePk = (tenantId: string, courseId: string) => `T#${tenantId}#COURSE#${courseId}`;
-const courseKey = (tenantId: string, courseId: string) => ({ pk: coursePk(tenantId, courseId), sk: 'COURSE' });
-export const counterKey = (tenantId: string, courseId: string) => ({ pk: coursePk(tenantId, courseId), sk: 'COUNTER' });
-const enrollmentKey = (tenantId: string, courseId: string, email: string) => ({
-  pk: coursePk(tenantId, courseId),
-  sk: `ENROLL#${email}`,
-});
-const codeKey = (tenantId: string, code: string) => ({ pk: `T#${tenantId}#CODE#${code}`, sk: 'CODE' });
-
-/** Window bounds are normalised to `toISOString()` form, so enrollmentOpen can compare them as strings. */
-export const courseItem = (tenantId: string, course: Course) => ({
-  ...courseKey(tenantId, course.courseId),
-  ...course,
-  ...(course.enrollmentStart ? { enrollmentStart: new Date(course.enrollmentStart).toISOString() } : {}),
-  ...(course.enrollmentEnd ? { enrollmentEnd: new Date(course.enrollmentEnd).toISOString() } : {}),
-});
-
-export const codeItem = (tenantId: string, record: CodeRecord) => ({
-  ...codeKey(tenantId, record.code),
-  gsi1pk: coursePk(tenantId, record.courseId),
-  gsi1sk: `CODE#${record.createdAt}#${record.code}`,
-  ...(record.status === 'active' && record.expiresAt ? { gsi2pk: expiryShard(tenantId, record.code) } : {}),
-  ...record,
-});
 
 /** Creates or replaces a course's configuration; its enrollments and counter are untouched. */
 export async function putCourse(tenantId: string, course: Course): Promise<void> {
@@ -136,7 +81,7 @@ export async function countEnrollments(tenantId: string, courseId: string): Prom
     {
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'ENROLL#' },
+      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': enrollmentPrefix },
       Select: 'COUNT',
       ConsistentRead: true,
     },

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../lib/db/client';
 import { isUnavailable } from '../../../lib/db/errors';
-import { codeItem, courseItem, getCode, getEnrolledCount, insertCodes, putCourse, redeemCode } from '../../../lib/enrollment/repository';
+import { codeItem, courseItem } from '../../../lib/enrollment/keys';
+import { getCode, getEnrolledCount, insertCodes, putCourse, redeemCode } from '../../../lib/enrollment/repository';
 
 afterEach(() => {
   vi.restoreAllMocks();

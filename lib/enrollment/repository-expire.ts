@@ -1,13 +1,12 @@
 /**
- * The enrollment table's commands for the scheduled jobs: codes due for expiry (sparse index
- * gsi2, expiry-index.ts) and the per-course counter check of the daily reconcile. Keys come
- * from repository.ts; every write is conditional, so a job never undoes a request's work.
+ * The enrollment table's commands for the hourly expiry job: codes due for expiry (sparse
+ * index gsi2, keys.ts). Every write is conditional, so the job never undoes a request's work.
  */
-import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
-import { expiryShardKey } from './expiry-index';
-import { counterKey, coursePk, type CodeStatus } from './repository';
+import { expiryShardKey } from './keys';
+import type { CodeStatus } from './model';
 
 export type Key = Record<string, unknown>;
 
@@ -85,52 +84,3 @@ export async function unindexCode(key: DueCode['key']): Promise<boolean> {
   }
 }
 
-export interface CourseRef {
-  tenantId: string;
-  courseId: string;
-  /** The course item's key: where a scan resumes after it. */
-  key: Key;
-}
-
-/** One page of a scan over every tenant's course items. */
-export async function scanCourses(start?: Key): Promise<{ courses: CourseRef[]; next?: Key }> {
-  const page = await db().send(
-    new ScanCommand({
-      TableName: table(),
-      FilterExpression: 'sk = :course',
-      ProjectionExpression: 'pk, sk, courseId',
-      ExpressionAttributeValues: { ':course': 'COURSE' },
-      Limit: pageSize * 5,
-      ExclusiveStartKey: start,
-    }),
-  );
-  const courses: CourseRef[] = [];
-  for (const item of page.Items ?? []) {
-    const pk = String(item.pk);
-    const courseId = String(item.courseId);
-    const tenantId = pk.slice(2, pk.length - `#COURSE#${courseId}`.length);
-    // Anything that does not read back as T#<t>#COURSE#<courseId> is not a course of ours.
-    if (pk === coursePk(tenantId, courseId)) courses.push({ tenantId, courseId, key: { pk, sk: item.sk } });
-  }
-  return { courses, next: page.LastEvaluatedKey };
-}
-
-/** Sets the course's enrollment counter to `counted`, only if it still holds `seen`. */
-export async function setEnrolledCount(tenantId: string, courseId: string, seen: number, counted: number): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: counterKey(tenantId, courseId),
-        UpdateExpression: 'SET enrolled = :counted',
-        // A missing counter reads as 0 (getEnrolledCount).
-        ConditionExpression: seen === 0 ? 'attribute_not_exists(enrolled) OR enrolled = :seen' : 'enrolled = :seen',
-        ExpressionAttributeValues: { ':counted': counted, ':seen': seen },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (conditionFailed(err)) return false;
-    throw err;
-  }
-}
