@@ -4,6 +4,7 @@
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
+import { isConditionFailed } from '../db/conditions';
 import { tableName } from '../db/tables';
 import { expiryShardKey } from './keys';
 import type { CodeStatus } from './model';
@@ -12,8 +13,6 @@ export type Key = Record<string, unknown>;
 
 const table = () => tableName('enrollment');
 const pageSize = 100;
-
-const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 
 export interface DueCode {
   key: { pk: string; sk: string };
@@ -56,7 +55,7 @@ export async function expireCode(key: DueCode['key'], before: string): Promise<b
     );
     return true;
   } catch (err) {
-    if (conditionFailed(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -79,7 +78,7 @@ export async function unindexCode(key: DueCode['key']): Promise<boolean> {
     );
     return true;
   } catch (err) {
-    if (conditionFailed(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }

@@ -5,6 +5,7 @@
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
+import { isConditionFailed } from '../db/conditions';
 import { tableName } from '../db/tables';
 import { counterKey, parseCourseKey } from './keys';
 
@@ -12,8 +13,6 @@ export type Key = Record<string, unknown>;
 
 const table = () => tableName('enrollment');
 const pageSize = 500;
-
-const conditionFailed = (err: unknown) => (err as Error).name === 'ConditionalCheckFailedException';
 
 export interface CourseRef {
   tenantId: string;
@@ -60,7 +59,7 @@ export async function setEnrolledCount(tenantId: string, courseId: string, seen:
     );
     return true;
   } catch (err) {
-    if (conditionFailed(err)) return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }

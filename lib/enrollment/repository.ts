@@ -7,14 +7,11 @@
  * condition `enrolled < :max`; both sit in the same TransactWriteItems as the code's
  * `status = active` condition, so they hold under concurrency.
  */
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  paginateQuery,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
+import { cancellation, isContended } from '../db/conditions';
+import { countAll, queryPages } from '../db/paging';
+import { withRetry } from '../db/retry';
 import { tableName } from '../db/tables';
 import { codeItem, codeKey, counterKey, courseItem, courseKey, coursePk, enrollmentKey, enrollmentPrefix } from './keys';
 import type { CodeRecord, CodeStatus, Course } from './model';
@@ -75,20 +72,13 @@ export async function isEnrolled(tenantId: string, courseId: string, email: stri
 }
 
 /** Counts the course's enrollment items (the reconcile job's check on the counter). */
-export async function countEnrollments(tenantId: string, courseId: string): Promise<number> {
-  const pages = paginateQuery(
-    { client: db() },
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': enrollmentPrefix },
-      Select: 'COUNT',
-      ConsistentRead: true,
-    },
-  );
-  let count = 0;
-  for await (const page of pages) count += page.Count ?? 0;
-  return count;
+export function countEnrollments(tenantId: string, courseId: string): Promise<number> {
+  return countAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': enrollmentPrefix },
+    ConsistentRead: true,
+  });
 }
 
 /** One page of a course's codes, oldest first, and how many there are in all. */
@@ -100,17 +90,14 @@ export async function queryCourseCodes(
 ): Promise<{ count: number; codes: CodeRecord[] }> {
   // DynamoDB has no OFFSET: walk the course's index partition (projected down to what the list
   // shows), count it and keep the requested slice. O(codes of the course) per page.
-  const pages = paginateQuery(
-    { client: db() },
-    {
-      TableName: table(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'CODE#' },
-      ProjectionExpression: 'code, courseId, #status, createdAt, expiresAt, email, redeemedAt',
-      ExpressionAttributeNames: { '#status': 'status' },
-    },
-  );
+  const pages = queryPages({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'CODE#' },
+    ProjectionExpression: 'code, courseId, #status, createdAt, expiresAt, email, redeemedAt',
+    ExpressionAttributeNames: { '#status': 'status' },
+  });
   let count = 0;
   const codes: CodeRecord[] = [];
   for await (const page of pages) {
@@ -127,27 +114,24 @@ export async function queryCourseCodes(
 // the caller knows what each index means. Conflicts with concurrent transactions are retried
 // here, since they say nothing about the data.
 
-const maxAttempts = 8;
+const attempts = 8;
 
 async function transact(items: TransactItem[]): Promise<number[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db().send(new TransactWriteCommand({ TransactItems: items }));
-      return [];
-    } catch (err) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((err as Error).name !== 'TransactionCanceledException' || !reasons) throw err;
-      const codes = reasons.map((r) => r.Code);
-      // A conflicting item's condition was not evaluated, so a failure elsewhere proves nothing yet.
-      if (!codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError')) {
-        const failed = codes.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [i] : []));
-        if (failed.length > 0) return failed;
+  return withRetry(
+    async () => {
+      try {
+        await db().send(new TransactWriteCommand({ TransactItems: items }));
+        return [];
+      } catch (err) {
+        // A contended item's condition was not evaluated: only an uncontended cancellation is an answer.
+        const cancelled = cancellation(err);
+        if (cancelled && !cancelled.contended && cancelled.conditionFailedAt.length > 0) return cancelled.conditionFailedAt;
+        throw err;
       }
-      // Out of attempts, the error propagates: lib/db/errors.ts answers a conflict with 503.
-      if (attempt >= maxAttempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
-    }
-  }
+    },
+    // Out of attempts, the error propagates: lib/db/errors.ts answers a conflict with 503.
+    { attempts, baseMs: 10, capMs: 640, retryIf: isContended },
+  );
 }
 
 /** Inserts up to 100 new codes atomically; answers the indexes of codes that already exist. */
