@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { writeResults } from '../results';
 import { startBenchDatabase } from '../env';
 import { resetDb } from '../../lib/db/client';
-import { setLogSink } from '../../lib/http/log';
+import { setLogSink } from '../../lib/log';
 import { repoRoot } from '../../scripts/tables';
 import { formatTable } from './report';
 import { readBudgets, runScenarios } from './run';

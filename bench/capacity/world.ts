@@ -10,7 +10,7 @@ import { findTenantByCredential } from '../../lib/auth/credentials';
 import { currencyOf } from '../../lib/inventory/common';
 import { BENCH_COURSE, generateThroughHandler } from '../bulk-codes';
 import { seedInventory, type InventoryFixture } from '../inventory-data';
-import { batchPut } from '../batch';
+import { batchPutAll } from '../../lib/db/batch';
 import { tableName } from '../../lib/db/tables';
 import { putCourse } from '../../lib/enrollment/repository';
 import { sublocationItem } from '../../lib/inventory/keys';
@@ -44,7 +44,7 @@ export function inventoryTenant(units: number, label = ''): Promise<InventoryWor
   return once(inventories, `${units}${label}`, async () => {
     const tenant = await createBenchTenant();
     const fixture = await seedInventory(tenant.tenantId, units, 100);
-    await batchPut(tableName('inventory'), [sublocationItem(tenant.tenantId, { id: 2, name: 'Shelf 2' }, { id: 1, name: 'CDHQ' })], 1);
+    await batchPutAll(tableName('inventory'), [sublocationItem(tenant.tenantId, { id: 2, name: 'Shelf 2' }, { id: 1, name: 'CDHQ' })]);
     let next = 0;
     return { ...fixture, tenant, otherSublocationId: 2, take: () => (next = next + 1 > units ? 1 : next + 1) };
   });

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { resetDb } from '../../lib/db/client';
-import { setLogSink } from '../../lib/http/log';
+import { setLogSink } from '../../lib/log';
 import { readBudgets, runScenarios, scenarios } from '../../bench/capacity/run';
 import type { Figures } from '../../bench/capacity/report';
 
