@@ -14,7 +14,7 @@ import { db } from '../lib/db/client';
 import { tableName } from '../lib/db/tables';
 import { generateCodes } from '../lib/enrollment/code-generator';
 import { codeItem, putCourse } from '../lib/enrollment/repository';
-import { assignmentItem } from '../lib/units/repository';
+import { assignmentItem } from '../lib/units/model';
 import { batchPut } from './batch';
 import { BENCH_COURSE } from './bulk-codes';
 import type { BenchTenant } from './env';

@@ -8,16 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '../errors';
 import { log } from '../http/log';
 import { backoffMs, sleep } from './concurrency';
-import {
-  findAssignments,
-  getAccount,
-  getOperation,
-  operationSk,
-  pairId,
-  type Lock,
-  type Operation,
-  type Pair,
-} from './repository';
+import { operationSk } from './keys';
+import type { Lock, Operation, Pair } from './model';
+import { findAssignments, getAccount, getOperation, pairId } from './repository';
 import { acquireLock, clearLock, markAborting, releaseOperation } from './repository-operations';
 import { removePairs } from './writer';
 

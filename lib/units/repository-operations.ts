@@ -1,6 +1,6 @@
 /**
  * The units table's operation commands: the tenant lock, assignment chunks, commit and release.
- * Part of the repository (keys come from repository.ts); every invariant is a condition here.
+ * Part of the repository (keys: keys.ts, items: model.ts); every invariant is a condition here.
  * See docs/UNITS.md for why each condition is what it is.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -8,18 +8,17 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
+import { accountKey, assignmentKey, operationKey } from './keys';
 import {
-  accountKey,
   assignedPrefix,
   assignmentItem,
-  assignmentKey,
-  operationKey,
+  operationItem,
   toAccount,
   type Lock,
   type Operation,
   type OperationStatus,
   type Pair,
-} from './repository';
+} from './model';
 
 const table = () => tableName('units');
 
@@ -38,16 +37,6 @@ function reasonsOf(err: unknown): Reason[] {
 }
 
 const old = (r: Reason | undefined) => (r?.Item ? unmarshall(r.Item) : undefined);
-
-export const operationItem = (t: string, op: Operation) => ({
-  ...operationKey(t, op.sk),
-  op_id: op.opId,
-  status: op.status,
-  created_at: op.createdAt,
-  course_codes: op.courseCodes,
-  login_ids: op.loginIds,
-  who: op.who,
-});
 
 /**
  * Takes the tenant's lock for `op` and records the operation as pending, in one transaction,

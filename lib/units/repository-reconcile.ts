@@ -1,12 +1,13 @@
 /**
  * The units table's reads and the one repair of the daily reconcile job (reconcile.ts).
- * Keys come from repository.ts. Reads project only what the recount needs: a ledger entry
+ * Keys come from keys.ts. Reads project only what the recount needs: a ledger entry
  * can hold a thousand pairs, an assignment half a kilobyte.
  */
 import { paginateQuery, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
-import { accountKey, assignedPrefix, assignmentKey, int, operationKey, type Account, type OperationStatus } from './repository';
+import { accountKey, assignmentKey, operationKey, tenantOfAccountPk } from './keys';
+import { assignedPrefix, int, type Account, type OperationStatus } from './model';
 
 export type Key = Record<string, unknown>;
 
@@ -32,9 +33,8 @@ export async function scanAccounts(start?: Key): Promise<{ accounts: AccountRef[
   );
   const accounts: AccountRef[] = [];
   for (const item of page.Items ?? []) {
-    const pk = String(item.pk);
-    const tenantId = pk.slice(2, pk.length - '#ACCOUNT'.length);
-    if (accountKey(tenantId).pk === pk) accounts.push({ tenantId, key: { pk, sk: item.sk } });
+    const tenantId = tenantOfAccountPk(String(item.pk));
+    if (tenantId !== undefined) accounts.push({ tenantId, key: { pk: item.pk, sk: item.sk } });
   }
   return { accounts, next: page.LastEvaluatedKey };
 }

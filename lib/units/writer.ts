@@ -6,7 +6,7 @@
  */
 import { ServiceUnavailableError } from '../errors';
 import { backoffMs, chunk, forEachLimit, sleep } from './concurrency';
-import type { Pair } from './repository';
+import type { Pair } from './model';
 import { deleteAssignments, putAssignments, type ChunkResult } from './repository-operations';
 
 const chunkSize = 100;

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { chunk, forEachLimit } from '../../../lib/units/concurrency';
 import { demoUnits } from '../../../lib/units/demo';
-import { assignmentKey, courseKey, loginKey, unitsItems } from '../../../lib/units/repository';
+import { assignmentKey, courseKey, loginKey } from '../../../lib/units/keys';
+import { unitsItems } from '../../../lib/units/model';
 
 describe('keys', () => {
   it('start with the tenant', () => {
