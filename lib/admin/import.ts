@@ -20,7 +20,7 @@
 import * as z from 'zod';
 import { putCourse } from '../enrollment/repository';
 import { putLocation, putPart, putSublocation, putUnitOfMeasure } from '../inventory/repository';
-import { forEachLimit } from '../units/concurrency';
+import { forEachLimit } from '../db/concurrency';
 import { putUnitsData } from '../units/repository';
 import { CliError } from './errors';
 

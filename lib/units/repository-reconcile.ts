@@ -3,8 +3,10 @@
  * Keys come from keys.ts. Reads project only what the recount needs: a ledger entry
  * can hold a thousand pairs, an assignment half a kilobyte.
  */
-import { paginateQuery, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
+import { isConditionFailed } from '../db/conditions';
+import { queryAll } from '../db/paging';
 import { tableName } from '../db/tables';
 import { accountKey, assignmentKey, operationKey, tenantOfAccountPk } from './keys';
 import { assignedPrefix, int, type Account, type OperationStatus } from './model';
@@ -39,21 +41,16 @@ export async function scanAccounts(start?: Key): Promise<{ accounts: AccountRef[
   return { accounts, next: page.LastEvaluatedKey };
 }
 
-async function queryProjected(pk: string, projection: string, names?: Record<string, string>) {
-  const items: Record<string, unknown>[] = [];
-  const pages = paginateQuery(
-    { client: db() },
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression: projection,
-      ...(names ? { ExpressionAttributeNames: names } : {}),
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) items.push(...(page.Items ?? []));
-  return items;
+/** A partition, projected, read consistently. */
+function queryProjected(pk: string, projection: string, names?: Record<string, string>) {
+  return queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ProjectionExpression: projection,
+    ...(names ? { ExpressionAttributeNames: names } : {}),
+    ConsistentRead: true,
+  });
 }
 
 export interface Ledger {
@@ -124,7 +121,7 @@ export async function repairAccountCounts(
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }

@@ -2,11 +2,12 @@
  * The units table's reads, reference data and grants (keys: keys.ts, items: model.ts; the
  * assign commands: repository-operations.ts, the reconcile job's: repository-reconcile.ts).
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll, batchPutAll } from '../db/batch';
 import { db } from '../db/client';
+import { isConditionFailed } from '../db/conditions';
+import { countAll, queryAll } from '../db/paging';
 import { tableName } from '../db/tables';
-import { ServiceUnavailableError } from '../errors';
-import { chunk, forEachLimit, sleep } from './concurrency';
 import { accountKey, assignmentKey, courseKey, loginKey, operationKey } from './keys';
 import { int, toAccount, toCourse, toOperation, unitsItems, type Account, type Course, type Operation, type Pair, type UnitsData } from './model';
 
@@ -20,32 +21,16 @@ export async function getAccount(t: string): Promise<Account | undefined> {
   return Item ? toAccount(Item) : undefined;
 }
 
-async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+const partition = (pk: string) => ({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
 
 /** Every course of the tenant, ordered by code. */
 export async function listCourses(t: string): Promise<Course[]> {
-  return (await queryAll(courseKey(t, '').pk)).map(toCourse);
+  return (await queryAll(partition(courseKey(t, '').pk))).map(toCourse);
 }
 
 /** Every operation of the tenant, oldest first. */
 export async function listOperations(t: string): Promise<Operation[]> {
-  return (await queryAll(operationKey(t, '').pk)).map(toOperation);
+  return (await queryAll(partition(operationKey(t, '').pk))).map(toOperation);
 }
 
 export async function getOperation(t: string, sk: string): Promise<Operation | undefined> {
@@ -55,25 +40,9 @@ export async function getOperation(t: string, sk: string): Promise<Operation | u
   return Item ? toOperation(Item) : undefined;
 }
 
-/** BatchGet of any number of keys (100 per call, a few calls in flight), retrying unprocessed keys. */
-async function batchGet(keys: { pk: string; sk: string }[], projection: string): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  await forEachLimit(chunk(keys, 100), 16, async (batch) => {
-    let pending: Record<string, unknown>[] = batch;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
-      if (attempt > 8) throw new ServiceUnavailableError();
-      const res = await db().send(
-        new BatchGetCommand({
-          RequestItems: { [table()]: { Keys: pending, ConsistentRead: true, ProjectionExpression: projection } },
-        }),
-      );
-      found.push(...(res.Responses?.[table()] ?? []));
-      pending = res.UnprocessedKeys?.[table()]?.Keys ?? [];
-    }
-  });
-  return found;
-}
+/** A consistent BatchGet of any number of keys, projected. */
+const batchGet = (keys: { pk: string; sk: string }[], projection: string) =>
+  batchGetAll(table(), keys, { consistentRead: true, projection });
 
 /** The tenant's courses among `codes`, by code. */
 export async function getCourses(t: string, codes: string[]): Promise<Map<string, Course>> {
@@ -99,38 +68,15 @@ export async function findAssignments(t: string, pairs: Pair[]): Promise<Map<str
 }
 
 /** Assignment items of one course (reconcile and tests). */
-export async function countAssignments(t: string, code: string): Promise<number> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': assignmentKey(t, { code, loginId: 0 }).pk },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
+export function countAssignments(t: string, code: string): Promise<number> {
+  return countAll(partition(assignmentKey(t, { code, loginId: 0 }).pk));
 }
 
 // ---- writing reference data and grants -------------------------------------------------
 
 /** Writes (overwrites) an account, courses and logins for a tenant. */
 export async function putUnitsData(t: string, data: UnitsData): Promise<void> {
-  await forEachLimit(chunk(unitsItems(t, data), 25), 4, async (batch) => {
-    let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 0) await sleep(Math.min(1000, 20 * 2 ** attempt));
-      if (attempt > 8) throw new ServiceUnavailableError();
-      const res = await db().send(new BatchWriteCommand({ RequestItems: { [table()]: pending } }));
-      pending = (res.UnprocessedItems?.[table()] ?? []) as Record<string, unknown>[];
-    }
-  });
+  await batchPutAll(table(), unitsItems(t, data));
 }
 
 /**
@@ -163,7 +109,7 @@ export async function updateBalanceForGrant(
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }
