@@ -15,7 +15,8 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { createSequenced, CreateRefused, padSeq, pageRange, readCounter, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
 import { tableName } from '../db/tables';
-import { courseItem, courseKey, loginItem } from './repository';
+import { courseKey } from './keys';
+import { courseItem, loginItem } from './model';
 
 const table = () => tableName('units');
 const t = (tenantId: string) => `T#${tenantId}`;

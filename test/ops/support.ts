@@ -15,7 +15,7 @@ import { demoReferenceData } from '../../lib/inventory/demo';
 import { unitWithDependents } from '../../lib/inventory/keys';
 import { demoUnits, demoUnitsItems } from '../../lib/units/demo';
 import type { FunctionDefinition } from '../../scripts/functions';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 
 export const demoSecrets = {

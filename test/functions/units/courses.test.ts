@@ -1,6 +1,6 @@
 /** Courses over HTTP: create, update, list; code uniqueness, validation, tenancy, XML; a new unit cost applies to later assignments only. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { grantUnits } from '../../../lib/units/account';
+import { grantUnits } from '../../../lib/units/grant';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
 import { errorOf, sendUnits } from './reference-support';
 
