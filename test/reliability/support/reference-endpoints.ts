@@ -100,10 +100,10 @@ export const referenceSpecs: Record<string, EndpointSpec> = {
     bodyRoot: 'course',
     fields: ['code', 'name', 'unit_cost'],
     valid: () => ({ body: { course: { code: unique('C'), name: 'Reliability course', unit_cost: 1 } } }),
-    // A's course code: unique per tenant, so b may use it.
+    // A's (second) course code: unique per tenant, so b may use it. (updateCourse aims at the first.)
     createsInCaller: true,
     crossTenant: (a) => ({
-      body: { course: { code: a.units.codes[0]!, name: 'Same code' } },
+      body: { course: { code: a.units.codes[1]!, name: 'Same code' } },
       expect: (res) => expect(res.statusCode, res.body).toBe(201),
     }),
   },
