@@ -94,7 +94,15 @@ export class Meter {
 
   private middleware: BuildMiddleware<Input, Output & MetadataBearer> =
     (next: BuildHandler<Input, Output & MetadataBearer>, context) => async (args: BuildHandlerArguments<Input>) => {
-      if (!this.active) return next(args);
+      if (!this.active) {
+        // not counted, but known: runs wait for a handler's leftover requests before the next call
+        this.inFlight++;
+        try {
+          return await next(args);
+        } finally {
+          this.inFlight--;
+        }
+      }
       const command = String(context.commandName).replace(/Command$/, '');
       const input = args.input;
       const start = this.now();

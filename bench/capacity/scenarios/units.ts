@@ -24,9 +24,10 @@ const assignCall = ({ w, codes, logins }: Assign): Invocation => ({
 export function unitsScenarios(shapes: [number, number, boolean][]): Scenario<Assign>[] {
   const out: Scenario<Assign>[] = [];
   for (const [courses, logins, small] of shapes) {
+    let last: Assign | undefined; // the fixture of the primary's metered call: its pairs now exist
     const fresh = async (): Promise<Assign> => {
       const w = await unitsTenant();
-      return { w, codes: w.freshCourses(courses), logins: w.logins.slice(0, logins) };
+      return (last = { w, codes: w.freshCourses(courses), logins: w.logins.slice(0, logins) });
     };
     const pairs = courses * logins;
     out.push({
@@ -50,8 +51,11 @@ export function unitsScenarios(shapes: [number, number, boolean][]): Scenario<As
       fn: 'assignUnits',
       warm: ({ w }) => warmTenant(w.tenant, 'units'),
       small,
-      note: `the same assign_units again: every pair already assigned`,
+      note: `the same assign_units again: every pair already assigned (if the first call succeeded)`,
+      // a retry changes nothing: one fixture serves the CPU and the metered call
+      reusable: true,
       prepare: async () => {
+        if (last) return last;
         const a = await fresh();
         a.prepared = await invokeUnmetered('assignUnits', assignCall(a));
         return a;
