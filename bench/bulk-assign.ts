@@ -6,7 +6,8 @@
  */
 import { handler as assign } from '../functions/units/assign-units';
 import { tableName } from '../lib/db/tables';
-import { assignmentItem, putUnitsData } from '../lib/units/repository';
+import { assignmentItem } from '../lib/units/model';
+import { putUnitsData } from '../lib/units/repository';
 import { lambdaContext } from '../scripts/lambda-context';
 import { buildEvent } from '../test/helpers/http';
 import { batchPut } from './batch';

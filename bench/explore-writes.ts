@@ -15,7 +15,7 @@ import { tableName } from '../lib/db/tables';
 import { generateCodes } from '../lib/enrollment/code-generator';
 import { codeItem } from '../lib/enrollment/keys';
 import { putCourse } from '../lib/enrollment/repository';
-import { assignmentItem } from '../lib/units/repository';
+import { assignmentItem } from '../lib/units/model';
 import { batchPut } from './batch';
 import { BENCH_COURSE } from './bulk-codes';
 import type { BenchTenant } from './env';

@@ -13,7 +13,7 @@ import { importTenantData, parseImportFile } from '../lib/admin/import';
 import { describeTarget, isLocalEndpoint, resolveTarget, useTarget, type Target } from '../lib/admin/target';
 import { createTenant, rotateCredential, type RotatedKind } from '../lib/admin/tenants';
 import { AppError } from '../lib/errors';
-import { grantUnits } from '../lib/units/account';
+import { grantUnits } from '../lib/units/grant';
 import { getAccount } from '../lib/units/repository';
 import { seedDemo } from './seed';
 
