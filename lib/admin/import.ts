@@ -18,7 +18,7 @@
  * means 00:00 UTC that day.
  */
 import * as z from 'zod';
-import { putCourse } from '../enrollment/repository';
+import { upsertCourse as upsertEnrollmentCourse } from '../enrollment/courses';
 import { forEachLimit } from '../db/concurrency';
 import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../inventory/locations';
 import { upsertPart } from '../inventory/parts';
@@ -106,15 +106,7 @@ export async function importTenantData(tenantId: string, file: ImportFile): Prom
   // The same domain code as the HTTP endpoints (ids, list positions, uniqueness claims).
   await each(file.courses, (c) => upsertCourse(tenantId, c));
   await each(file.logins, (id) => upsertLogin(tenantId, { id }));
-  await each(file.enrollment_courses, (c) =>
-    putCourse(tenantId, {
-      courseId: c.course_id,
-      ...(c.enrollment_start ? { enrollmentStart: c.enrollment_start } : {}),
-      ...(c.enrollment_end ? { enrollmentEnd: c.enrollment_end } : {}),
-      ...(c.max_enrollments === undefined ? {} : { maxEnrollments: c.max_enrollments }),
-    }),
-  );
-  // The same domain code as the HTTP endpoints (ids, list positions, part number claims).
+  await each(file.enrollment_courses, (c) => upsertEnrollmentCourse(tenantId, c));
   await each(file.units_of_measure, (u) => upsertUnitOfMeasure(tenantId, u));
   await each(file.locations, (l) => upsertLocation(tenantId, l));
   await each(file.sublocations, (s) => upsertSublocation(tenantId, s));

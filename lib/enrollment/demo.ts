@@ -3,7 +3,8 @@
  * keys live in one place. Written only where absent: a second load keeps redeemed/canceled codes.
  */
 import { putAllIfAbsent } from '../db/seed';
-import { codeItem, courseItem } from './keys';
+import { codeItem } from './keys';
+import { listedCourseItem, refCountersItem } from './repository-reference';
 import type { CodeRecord, Course } from './model';
 
 export const demoCourseId = 'course-v1:edX+DemoX+Demo_Course';
@@ -24,8 +25,11 @@ const demoCodes: CodeRecord[] = ['V5QBQMN6', '1Ls34dQa'].map((code) => ({
 
 export async function seedDemoEnrollment(): Promise<void> {
   await putAllIfAbsent('enrollment', [
-    ...demoCourses.map((course) => courseItem('demo', course)),
+    // Courses with their list positions (docs/REFERENCE-DATA.md).
+    ...demoCourses.map((course, i) => listedCourseItem('demo', course, i + 1)),
+    refCountersItem('demo', demoCourses.length),
     ...demoCodes.map((code) => codeItem('demo', code)),
-    courseItem('other', { courseId: demoCourseId }),
+    listedCourseItem('other', { courseId: demoCourseId }, 1),
+    refCountersItem('other', 1),
   ]);
 }

@@ -33,6 +33,10 @@ export function baseUrl(headers: Record<string, string | undefined>): string {
   return `${proto}://${host}${codesPath}`;
 }
 
+/** The same base for another path of the surface (`/api/enrollment/v1/courses`). */
+export const baseUrlFor = (headers: Record<string, string | undefined>, path: string) =>
+  baseUrl(headers).slice(0, -codesPath.length) + path;
+
 export async function listCourseCodes(
   tenantId: string,
   request: { courseId: string; page: number; perPage: number; baseUrl: string },

@@ -26,6 +26,8 @@ export interface Reply {
   statusCode?: number;
   headers?: Record<string, string>;
   body: Record<string, unknown>;
+  /** Sent as is instead of `body` (a CSV export): neither JSON nor XML. */
+  text?: { body: string; contentType: string };
 }
 
 export interface HandlerContext {
@@ -67,6 +69,9 @@ function xmlBody(surfaceName: SurfaceName, body: Record<string, unknown>): strin
 
 /** JSON, or XML when the path or Accept header asks for it (lib/http/format.ts). */
 function serialize(surface: SurfaceName, reply: Reply, event: ParsedEvent, context: TenantContext): HttpResult {
+  if (reply.text) {
+    return { statusCode: reply.statusCode ?? 200, headers: { ...reply.headers, 'Content-Type': reply.text.contentType }, body: reply.text.body };
+  }
   const xml = responseFormat({ event, context }) === 'xml';
   return {
     statusCode: reply.statusCode ?? 200,

@@ -54,6 +54,12 @@ const expected: Record<string, Expectation> = {
   enrollUserWithCode: { status: 200, tenant: 'fresh' },
   enrollmentCodeStatus: { status: 200, tenant: 'fresh' },
   listEnrollmentCodes: { status: 200, tenant: 'demo' },
+  listEnrollmentCourses: { status: 200, tenant: 'demo' },
+  showEnrollmentCourse: { status: 200, tenant: 'demo' },
+  createEnrollmentCourse: { status: 201, tenant: 'fresh' },
+  updateEnrollmentCourse: { status: 200, tenant: 'fresh' },
+  listEnrollments: { status: 200, tenant: 'demo' },
+  exportEnrollmentCodes: { status: 200, tenant: 'demo' },
   expireEnrollmentCodes: 'job',
   reconcile: 'job',
 };

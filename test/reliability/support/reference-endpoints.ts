@@ -55,7 +55,59 @@ const part = (w: World) => ({ part_id: String(w.inventory.partId) });
 const location = (w: World) => ({ location_id: String(w.inventory.locationId) });
 const sublocation = (w: World) => ({ location_id: String(w.inventory.locationId), id: String(w.inventory.sublocations[0]) });
 
+const courseMissing = (input: (a: World) => Partial<CrossTenantCase>) => (a: World): CrossTenantCase => ({
+  ...input(a),
+  expect: (res) => {
+    expect(res.statusCode).toBe(400);
+    expect(res.json).toEqual({ success: 'false', reason: 'Course not found.' });
+  },
+});
+const ofCourse = (w: World) => ({ course_id: w.enrollment.courseId });
+
 export const referenceSpecs: Record<string, EndpointSpec> = {
+  listEnrollmentCourses: {
+    surface: 'enrollment',
+    fields: ['page', 'per_page'],
+    valid: () => ({}),
+    crossTenant: (a) => ({
+      expect: (res) => {
+        expect(res.statusCode).toBe(200);
+        const ids = (res.json as { results: { course_id: string }[] }).results.map((c) => c.course_id);
+        expect(ids).not.toContain(a.enrollment.courseId);
+      },
+    }),
+  },
+  showEnrollmentCourse: {
+    surface: 'enrollment',
+    fields: [],
+    valid: (w) => ({ params: ofCourse(w) }),
+    crossTenant: courseMissing((a) => ({ params: ofCourse(a) })),
+  },
+  createEnrollmentCourse: {
+    surface: 'enrollment',
+    fields: ['course_id', 'enrollment_start', 'enrollment_end', 'max_enrollments'],
+    valid: () => ({ body: { course_id: `course-v1:Rel+${unique('N')}+1`, max_enrollments: 10 } }),
+    createsInCaller: true,
+    crossTenant: createsOwn(() => ({ course_id: `course-v1:Rel+${unique('X')}+1` })),
+  },
+  updateEnrollmentCourse: {
+    surface: 'enrollment',
+    fields: ['enrollment_start', 'enrollment_end', 'max_enrollments'],
+    valid: (w) => ({ params: ofCourse(w), body: { enrollment_end: '2999-12-31' } }),
+    crossTenant: courseMissing((a) => ({ params: ofCourse(a), body: { max_enrollments: 0 } })),
+  },
+  listEnrollments: {
+    surface: 'enrollment',
+    fields: ['course_id', 'page', 'per_page'],
+    valid: (w) => ({ query: ofCourse(w) }),
+    crossTenant: courseMissing((a) => ({ query: ofCourse(a) })),
+  },
+  exportEnrollmentCodes: {
+    surface: 'enrollment',
+    fields: ['course_id', 'page'],
+    valid: (w) => ({ query: ofCourse(w) }),
+    crossTenant: courseMissing((a) => ({ query: ofCourse(a) })),
+  },
   listLogins: {
     surface: 'units',
     fields: ['page', 'per_page'],

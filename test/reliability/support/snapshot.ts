@@ -177,7 +177,16 @@ async function enrollmentItems(s: Scope, extra: Extra): Promise<Raw[]> {
   const known = unique([...s.enrollment.codes, ...(extra.codes ?? [])]);
   const codeItems = await batchGet('enrollment', known.map((code) => ({ pk: `T#${t}#CODE#${code}`, sk: 'CODE' })));
   const indexed = listed.flat().filter((i) => !known.includes(i.code?.S ?? ''));
-  return [...coursePartitions.flat(), ...codeItems, ...indexed];
+  // Reference data (docs/REFERENCE-DATA.md): the counters and every listed course.
+  const [counters, courseList] = await Promise.all([
+    partition('enrollment', `T#${t}#REFCOUNTERS`),
+    query('enrollment', {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: `T#${t}#REFLIST#COURSES` } },
+    }),
+  ]);
+  return [...coursePartitions.flat(), ...codeItems, ...indexed, ...counters, ...courseList];
 }
 
 export type Table = 'units' | 'inventory' | 'enrollment';

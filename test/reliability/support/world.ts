@@ -3,7 +3,7 @@
  * repository functions (never the demo tenants): what the reliability tests attack and then
  * compare before and after.
  */
-import { putCourse } from '../../../lib/enrollment/repository';
+import { upsertCourse as upsertEnrollmentCourse } from '../../../lib/enrollment/courses';
 import { generateCourseCodes } from '../../../lib/enrollment/generate';
 import { createUnit } from '../../../lib/inventory/new-units';
 import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../../../lib/inventory/locations';
@@ -67,7 +67,7 @@ export async function world(prefix: string, options: WorldOptions = {}): Promise
       Promise.all([1, 2].map((id) => upsertSublocation(t, { id, name: `Rack ${id}`, location_id: wh.id }))),
     ),
     upsertPart(t, { id: partId, part_number: `P-${partId}`, description: 'Reliability part' }),
-    putCourse(t, { courseId, ...(options.maxEnrollments === undefined ? {} : { maxEnrollments: options.maxEnrollments }) }),
+    upsertEnrollmentCourse(t, { course_id: courseId, ...(options.maxEnrollments === undefined ? {} : { max_enrollments: options.maxEnrollments }) }),
   ]);
   const unitIds: number[] = [];
   const assetIds: string[] = [];

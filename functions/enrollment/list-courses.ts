@@ -1,0 +1,8 @@
+import { handler as httpHandler } from '../../lib/http/handler';
+import { listCoursesPage } from '../../lib/enrollment/courses';
+import { baseUrlFor } from '../../lib/enrollment/list';
+import { listCoursesRequest } from '../../lib/enrollment/reference-schemas';
+
+export const handler = httpHandler({ surface: 'enrollment', input: listCoursesRequest }, async ({ query, headers }, { tenantId }) => ({
+  body: { ...(await listCoursesPage(tenantId, query.page, query.per_page, baseUrlFor(headers, '/api/enrollment/v1/courses'))) },
+}));

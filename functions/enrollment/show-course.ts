@@ -1,0 +1,7 @@
+import { handler as httpHandler } from '../../lib/http/handler';
+import { showCourse } from '../../lib/enrollment/courses';
+import { showCourseRequest } from '../../lib/enrollment/reference-schemas';
+
+export const handler = httpHandler({ surface: 'enrollment', input: showCourseRequest }, async ({ path }, { tenantId }) => ({
+  body: await showCourse(tenantId, path.course_id),
+}));
