@@ -1,43 +1,41 @@
 /**
- * Generating codes. BatchWriteItem cannot refuse an existing key, so codes go in as
- * TransactWriteItems of up to 100 conditional Puts (attribute_not_exists): a code that already
- * exists in the tenant cancels its chunk, only that code is replaced by a fresh one and the
- * chunk is sent again. A few chunks are in flight at once, so 10,000 codes are 100 requests.
+ * Generating codes (docs/ENROLLMENT.md "Generation"). The request writes one pending batch
+ * (every code it will hand out), then the codes, 100 at a time with a few chunks in flight,
+ * then commits the batch in one transaction: only then do the codes exist for enroll, status
+ * and the list. A code that already exists in the tenant is refused by its conditional write;
+ * only that code is replaced (recorded in the batch first) and written again.
  *
- * A request that fails half-way (throttling past the retries, a 503) starts no further chunk,
- * waits for those in flight, then deletes every code it sent (conditional on still being this
- * request's unused code) before answering: codes that were never returned are not left stored.
+ * Time: the request stops starting chunks once less than `writeReserveMs` of the Lambda's time
+ * is left and commits only with `commitReserveMs` to spare, so its answer (a 503 if it gave up)
+ * is always sent before the deadline. A request that fails deletes what it wrote as far as its
+ * time allows; whatever stops it (a kill included), the hourly job deletes a batch left pending.
  */
+import { randomUUID } from 'node:crypto';
 import { chunk, forEachLimit } from '../db/concurrency';
-import { isUnavailable } from '../db/errors';
-import { withRetry } from '../db/retry';
-import { ValidationError } from '../errors';
+import { remainingTimeOf, type RemainingTime } from '../deadline';
+import { ServiceUnavailableError, ValidationError } from '../errors';
 import { log } from '../log';
 import { generateCodes } from './code-generator';
+import { discardBatch } from './discard';
 import type { CodeRecord } from './model';
-import { deleteUnusedCodes, getCourse, insertCodes } from './repository';
+import { getCourse } from './repository';
+import { commitBatch, insertBatchCodes, putPendingBatch, replaceBatchCode } from './repository-batches';
 
-const chunkSize = 100; // the TransactWriteItems limit
-const inFlight = 8;
+const chunkSize = 100;
+const inFlight = 4; // chunks, each 4 requests of 25 codes
 // Each round replaces only colliding codes; at 50^8 possible codes, needing more than a couple
 // of rounds means something other than chance is wrong.
 const maxRounds = 10;
+const writeReserveMs = 4_000;
+const commitReserveMs = 2_000;
+const cleanupReserveMs = 1_000;
+/** A pending batch older than this belongs to a request that can no longer be running (29 s timeout). */
+export const staleAfterMs = 15 * 60_000;
 
-/** Deletes what a failed request may have written, retrying a busy database a few times. */
-async function removeSent(tenantId: string, courseId: string, codes: string[], createdAt: string): Promise<void> {
-  for (let pending of chunk(codes, chunkSize)) {
-    while (pending.length > 0) {
-      const current = pending;
-      const failed = await withRetry(() => deleteUnusedCodes(tenantId, courseId, current, createdAt), {
-        attempts: 6,
-        baseMs: 100,
-        capMs: 3200,
-        retryIf: isUnavailable,
-      });
-      // Codes that are absent (never written) or no longer unused fail their condition: keep them out.
-      pending = failed.length === 0 ? [] : current.filter((_, i) => !failed.includes(i));
-    }
-  }
+export interface GenerateOptions {
+  now?: Date;
+  /** The invocation's time left (the handler's ctx.remainingTimeMs). */
+  remainingMs?: RemainingTime;
 }
 
 export async function generateCourseCodes(
@@ -45,39 +43,53 @@ export async function generateCourseCodes(
   courseId: string,
   count: number,
   expiresAt?: string,
-  now = new Date(),
+  options: GenerateOptions = {},
 ): Promise<string[]> {
+  const now = options.now ?? new Date();
+  const remaining = options.remainingMs ?? remainingTimeOf();
   if (!(await getCourse(tenantId, courseId))) throw new ValidationError('Course not found.');
   const createdAt = now.toISOString();
   if (expiresAt !== undefined && expiresAt <= createdAt) throw new ValidationError('expiration_date must be in the future');
 
   const taken = new Set<string>();
-  const codes = generateCodes(count, taken);
-  const chunks: number[] = [];
-  for (let start = 0; start < codes.length; start += chunkSize) chunks.push(start);
+  const codes = generateCodes(count, taken).sort(); // listed in this order
+  const batch = { id: randomUUID(), courseId, createdAt, codes: [...codes], staleAt: new Date(now.getTime() + staleAfterMs).toISOString() };
   const record = (code: string): CodeRecord => ({ code, courseId, status: 'active', createdAt, ...(expiresAt ? { expiresAt } : {}) });
+  if (remaining() < writeReserveMs) throw new ServiceUnavailableError();
+  await putPendingBatch(tenantId, batch);
 
-  const sent: number[] = [];
   try {
-    await forEachLimit(chunks, inFlight, async (start) => {
-      const end = Math.min(start + chunkSize, codes.length);
-      sent.push(start);
-      for (let round = 1; ; round++) {
-        const collided = await insertCodes(tenantId, codes.slice(start, end).map(record));
-        if (collided.length === 0) return;
-        if (round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
-        for (const i of collided) codes[start + i] = generateCodes(1, taken)[0]!;
+    const indexes = codes.map((_, i) => i);
+    await forEachLimit(chunk(indexes, chunkSize), inFlight, async (first) => {
+      if (remaining() < writeReserveMs) throw new ServiceUnavailableError();
+      let part = first;
+      for (let round = 1; part.length > 0; round++) {
+        const collided = await insertBatchCodes(tenantId, batch.id, part.map((i) => ({ record: record(codes[i]!), idx: i })));
+        if (collided.length > 0 && round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
+        part = collided.map((j) => part[j]!);
+        for (const i of part) {
+          codes[i] = generateCodes(1, taken)[0]!;
+          await replaceBatchCode(tenantId, batch.id, i, codes[i]!);
+        }
       }
     });
+    if (remaining() < commitReserveMs) throw new ServiceUnavailableError();
+    if ((await commitBatch(tenantId, { ...batch, codes, ...(expiresAt ? { expiresAt } : {}) })) === 'committed') return codes;
+    throw new ServiceUnavailableError();
   } catch (err) {
-    const written = sent.flatMap((start) => codes.slice(start, start + chunkSize));
-    try {
-      await removeSent(tenantId, courseId, written, createdAt);
-    } catch (cleanup) {
-      // Left behind: active codes of the course nobody was given (docs/RELIABILITY.md).
-      log({ level: 'error', msg: 'generate cleanup failed', tenantId, courseId, codes: written.length, error: (cleanup as Error).message });
-    }
+    if (await cleanUp(tenantId, batch.id, courseId, remaining)) return codes; // committed after all
     throw err;
   }
-  return codes;
+}
+
+/** Discards the batch as far as time allows; true when it turns out to have committed (a lost answer). */
+async function cleanUp(tenantId: string, batchId: string, courseId: string, remaining: RemainingTime): Promise<boolean> {
+  try {
+    const { outcome } = await discardBatch(tenantId, batchId, () => remaining() < cleanupReserveMs);
+    return outcome === 'committed';
+  } catch (cleanup) {
+    // Left pending or abandoned: invisible, and the hourly job deletes it.
+    log({ level: 'error', msg: 'generate cleanup failed', tenantId, courseId, batchId, error: (cleanup as Error).message });
+    return false;
+  }
 }
