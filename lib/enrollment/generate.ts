@@ -22,7 +22,7 @@ import { getCourse } from './repository';
 import { commitBatch, insertBatchCodes, putPendingBatch, replaceBatchCode } from './repository-batches';
 
 const chunkSize = 100;
-const inFlight = 4; // chunks, each 4 requests of 25 codes
+const inFlight = 8; // chunks, each 4 requests of 25 codes
 // Each round replaces only colliding codes; at 50^8 possible codes, needing more than a couple
 // of rounds means something other than chance is wrong.
 const maxRounds = 10;
@@ -52,29 +52,32 @@ export async function generateCourseCodes(
   if (expiresAt !== undefined && expiresAt <= createdAt) throw new ValidationError('expiration_date must be in the future');
 
   const taken = new Set<string>();
-  const codes = generateCodes(count, taken).sort(); // listed in this order
-  const batch = { id: randomUUID(), courseId, createdAt, codes: [...codes], staleAt: new Date(now.getTime() + staleAfterMs).toISOString() };
+  const codes = generateCodes(count, taken); // answered in this order
+  // Listed (and written, idx = position in the batch) in code order, as codes created together always were.
+  const origin = codes.map((_, i) => i).sort((a, b) => (codes[a]! < codes[b]! ? -1 : 1));
+  const listed = origin.map((i) => codes[i]!);
+  const batch = { id: randomUUID(), courseId, createdAt, codes: [...listed], staleAt: new Date(now.getTime() + staleAfterMs).toISOString() };
   const record = (code: string): CodeRecord => ({ code, courseId, status: 'active', createdAt, ...(expiresAt ? { expiresAt } : {}) });
   if (remaining() < writeReserveMs) throw new ServiceUnavailableError();
   await putPendingBatch(tenantId, batch);
 
   try {
-    const indexes = codes.map((_, i) => i);
-    await forEachLimit(chunk(indexes, chunkSize), inFlight, async (first) => {
+    const positions = listed.map((_, k) => k);
+    await forEachLimit(chunk(positions, chunkSize), inFlight, async (first) => {
       if (remaining() < writeReserveMs) throw new ServiceUnavailableError();
       let part = first;
       for (let round = 1; part.length > 0; round++) {
-        const collided = await insertBatchCodes(tenantId, batch.id, part.map((i) => ({ record: record(codes[i]!), idx: i })));
+        const collided = await insertBatchCodes(tenantId, batch.id, part.map((k) => ({ record: record(listed[k]!), idx: k })));
         if (collided.length > 0 && round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
         part = collided.map((j) => part[j]!);
-        for (const i of part) {
-          codes[i] = generateCodes(1, taken)[0]!;
-          await replaceBatchCode(tenantId, batch.id, i, codes[i]!);
+        for (const k of part) {
+          listed[k] = codes[origin[k]!] = generateCodes(1, taken)[0]!;
+          await replaceBatchCode(tenantId, batch.id, k, listed[k]!);
         }
       }
     });
     if (remaining() < commitReserveMs) throw new ServiceUnavailableError();
-    if ((await commitBatch(tenantId, { ...batch, codes, ...(expiresAt ? { expiresAt } : {}) })) === 'committed') return codes;
+    if ((await commitBatch(tenantId, { ...batch, codes: listed, ...(expiresAt ? { expiresAt } : {}) })) === 'committed') return codes;
     throw new ServiceUnavailableError();
   } catch (err) {
     if (await cleanUp(tenantId, batch.id, courseId, remaining)) return codes; // committed after all
