@@ -227,6 +227,14 @@ export class Meter {
           if (r.DeleteRequest) await add('delete', table, undefined, r.DeleteRequest.Key, false);
         }
       }
+    } else if (command === 'BatchExecuteStatement') {
+      // One action per statement, in order (Responses[i] answers Statements[i]).
+      for (const st of input.Statements as { Statement: string; Parameters?: Marshalled[string][] }[]) {
+        const w = partiqlWrite(st.Statement, st.Parameters ?? []);
+        if (!w) throw new Error(`unsupported PartiQL statement: ${st.Statement.slice(0, 40)}`);
+        if (w.kind === 'put') await add('put', w.table, w.values, undefined, false);
+        else await add('delete', w.table, undefined, { pk: w.values.pk!, sk: w.values.sk! }, false);
+      }
     } else if (command === 'TransactWriteItems') {
       for (const t of input.TransactItems as Record<string, { TableName: string; Item?: Marshalled; Key?: Marshalled }>[]) {
         if (t.Put) await add('put', t.Put.TableName, t.Put.Item, undefined, true);
@@ -278,18 +286,21 @@ export class Meter {
         const schema = await this.schema(table);
         for (const r of requests) unprocessed.add(keyId(table, r.PutRequest ? keyOf(schema, asMarshalled(r.PutRequest.Item)!) : asMarshalled(r.DeleteRequest!.Key)!));
       }
+      // BatchExecuteStatement: a statement with an Error (DuplicateItem, a failed WHERE) was not applied.
+      const refused = new Set(((output?.Responses ?? []) as { Error?: unknown }[]).flatMap((r, i) => (r.Error ? [actions[i]] : [])));
       const updated = actions.filter((a) => a.kind === 'update' && !error);
       const after = updated.length ? await this.readItems(updated.map((a) => ({ table: a.table, key: a.key }))) : new Map();
       for (const action of actions) {
         const id = keyId(action.table, action.key);
         if (unprocessed.has(id)) continue;
         const old = before?.get(id);
-        const next = error ? old : action.kind === 'put' ? action.item : action.kind === 'update' ? after.get(id) : action.kind === 'delete' ? undefined : old;
-        for (const c of priceWrite(action, old, next, !error)) {
+        const applied = !error && !refused.has(action);
+        const next = !applied ? old : action.kind === 'put' ? action.item : action.kind === 'update' ? after.get(id) : action.kind === 'delete' ? undefined : old;
+        for (const c of priceWrite(action, old, next, applied)) {
           charge(c.partition, 0, c.wru);
           if (c.gsi) record.gsiWru += c.wru;
         }
-        if (!error && action.kind !== 'check') record.itemsWritten++;
+        if (applied && action.kind !== 'check') record.itemsWritten++;
       }
       return record;
     }
@@ -381,6 +392,24 @@ function hashValue(input: Input, hashAttr: string): AttributeValue | undefined {
   for (const m of String(input.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
     const name = m[1]!.startsWith('#') ? names[m[1]!] : m[1];
     if (name === hashAttr) return values[m[2]!];
+  }
+  return undefined;
+}
+
+/**
+ * The PartiQL writes the code uses, as item writes: `INSERT INTO "t" VALUE {'a': ?, ...}` (a put
+ * of those attributes) and `DELETE FROM "t" WHERE pk = ? AND sk = ? ...` (a delete of that key).
+ */
+function partiqlWrite(statement: string, params: Marshalled[string][]): { kind: 'put' | 'delete'; table: string; values: Marshalled } | undefined {
+  const insert = /^\s*INSERT\s+INTO\s+"([^"]+)"\s+VALUE\s*\{(.*)\}\s*$/is.exec(statement);
+  if (insert) {
+    const names = [...insert[2]!.matchAll(/'([^']+)'\s*:\s*\?/g)].map((m) => m[1]!);
+    return { kind: 'put', table: insert[1]!, values: Object.fromEntries(names.map((n, i) => [n, params[i]!])) };
+  }
+  const del = /^\s*DELETE\s+FROM\s+"([^"]+)"\s+WHERE\s+(.*)$/is.exec(statement);
+  if (del) {
+    const names = [...del[2]!.matchAll(/(\w+)\s*=\s*\?/g)].map((m) => m[1]!);
+    return { kind: 'delete', table: del[1]!, values: Object.fromEntries(names.map((n, i) => [n, params[i]!])) };
   }
   return undefined;
 }

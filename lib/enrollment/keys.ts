@@ -120,6 +120,34 @@ export const blockItem = (tenantId: string, courseId: string, block: Block) => (
   ...(block.expiresAt ? { expiresAt: block.expiresAt } : {}),
 });
 
+/** Consecutive codes with the same dates share a block, up to blockSize. */
+export function blocksOf(records: CodeRecord[], start: number): Block[] {
+  const blocks: Block[] = [];
+  records.forEach((r, i) => {
+    const last = blocks.at(-1);
+    if (last && last.codes.length < blockSize && last.createdAt === r.createdAt && last.expiresAt === r.expiresAt) {
+      last.codes.push(r.code);
+    } else {
+      blocks.push({ start: start + i, codes: [r.code], createdAt: r.createdAt, ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}) });
+    }
+  });
+  return blocks;
+}
+
+export const metaItem = (tenantId: string, courseId: string, count: number) => ({ ...metaKey(tenantId, courseId), codes: count });
+
+/**
+ * The items of codes listed at once from position `start` (one course): the codes, their
+ * blocks and a committed batch. The course's count (metaItem) moves to start + records.length.
+ */
+export function listedItems(tenantId: string, courseId: string, records: CodeRecord[], start: number, batchId: string) {
+  return {
+    codes: records.map((record, idx) => codeItem(tenantId, record, { batch: batchId, idx, seq: start + idx })),
+    blocks: blocksOf(records, start).map((block) => blockItem(tenantId, courseId, block)),
+    batch: committedBatchItem(tenantId, { id: batchId, courseId, createdAt: records[0]!.createdAt, count: records.length, start }),
+  };
+}
+
 export interface PendingBatch {
   id: string;
   courseId: string;

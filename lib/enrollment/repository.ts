@@ -10,21 +10,18 @@ import { db } from '../db/client';
 import { countAll, queryAll, type Item } from '../db/paging';
 import {
   batchKey,
-  blockItem,
   blockSize,
-  codeItem,
   codeKey,
-  committedBatchItem,
   counterKey,
   courseItem,
   courseKey,
   coursePk,
   enrollmentKey,
   enrollmentPrefix,
+  listedItems,
   listPk,
   metaKey,
   seqKey,
-  type Block,
 } from './keys';
 import type { CodeRecord, CodeStatus, Course } from './model';
 import { table, transact, type TransactItem } from './repository-transact';
@@ -190,20 +187,6 @@ export async function queryCourseCodes(
 
 // ------------------------------------------------------------------------------ direct insert
 
-/** Consecutive codes with the same dates share a block, up to blockSize. */
-function blocksOf(records: CodeRecord[], start: number): Block[] {
-  const blocks: Block[] = [];
-  records.forEach((r, i) => {
-    const last = blocks.at(-1);
-    if (last && last.codes.length < blockSize && last.createdAt === r.createdAt && last.expiresAt === r.expiresAt) {
-      last.codes.push(r.code);
-    } else {
-      blocks.push({ start: start + i, codes: [r.code], createdAt: r.createdAt, ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}) });
-    }
-  });
-  return blocks;
-}
-
 /** The CODES item moves from `seen` to `next` listed codes, on condition nobody else moved it. */
 export function moveCount(tenantId: string, courseId: string, seen: number, next: number): TransactItem {
   return {
@@ -243,12 +226,10 @@ async function insertListed(tenantId: string, courseId: string, records: CodeRec
   const batch = randomUUID();
   for (;;) {
     const { count } = await getCourseListing(tenantId, courseId);
+    const items = listedItems(tenantId, courseId, records, count, batch);
     const failed = await transact([
-      ...records.map((record, idx) => ({
-        Put: { TableName: table(), Item: codeItem(tenantId, record, { batch, idx, seq: count + idx }), ConditionExpression: 'attribute_not_exists(pk)' },
-      })),
-      ...blocksOf(records, count).map((block) => ({ Put: { TableName: table(), Item: blockItem(tenantId, courseId, block) } })),
-      { Put: { TableName: table(), Item: committedBatchItem(tenantId, { id: batch, courseId, createdAt: records[0]!.createdAt, count: records.length, start: count }) } },
+      ...items.codes.map((Item) => ({ Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+      ...[...items.blocks, items.batch].map((Item) => ({ Put: { TableName: table(), Item } })),
       moveCount(tenantId, courseId, count, count + records.length),
     ]);
     const codes = failed.filter((i) => i < records.length);
