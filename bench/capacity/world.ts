@@ -8,7 +8,6 @@
 import { createBenchTenant, type BenchTenant } from '../env';
 import { findTenantByCredential } from '../../lib/auth/credentials';
 import { currencyOf } from '../../lib/inventory/common';
-import { randomUUID } from 'node:crypto';
 import { BENCH_COURSE } from '../bulk-codes';
 import { generateCodes } from '../../lib/enrollment/code-generator';
 import { listedItems, metaItem } from '../../lib/enrollment/keys';
@@ -66,13 +65,13 @@ export function codesCourse(count: number, label = ''): Promise<CodesWorld> {
   return once(courses, `${count}${label}`, async () => {
     const tenant = await createBenchTenant();
     await putCourse(tenant.tenantId, { courseId: BENCH_COURSE });
-    // The layout generate-codes commits (lib/enrollment/keys.ts), in batches of 10,000 like its calls.
+    // The listing layout generate-codes commits (lib/enrollment/keys.ts), written directly.
     const createdAt = new Date().toISOString();
     const codes = generateCodes(count);
     for (let start = 0; start < count; start += MAX_CODES_PER_CALL) {
       const records = codes.slice(start, start + MAX_CODES_PER_CALL).map((code) => ({ code, courseId: BENCH_COURSE, status: 'active' as const, createdAt }));
-      const items = listedItems(tenant.tenantId, BENCH_COURSE, records, start, randomUUID());
-      await batchPutAll(tableName('enrollment'), [...items.codes, ...items.blocks, items.batch]);
+      const items = listedItems(tenant.tenantId, BENCH_COURSE, records, start);
+      await batchPutAll(tableName('enrollment'), [...items.codes, ...items.blocks]);
     }
     await batchPutAll(tableName('enrollment'), [metaItem(tenant.tenantId, BENCH_COURSE, count)]);
     return { tenant, courseId: BENCH_COURSE, codes };

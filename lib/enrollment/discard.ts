@@ -3,7 +3,7 @@
  * never commit any more, then its codes, then its own item. Used by a generate request that
  * failed (as far as its time allows) and by the hourly job for batches left pending by a
  * request that was killed; a run that stops half-way leaves the batch abandoned and still in
- * the PENDING# index, so the next run carries on.
+ * the PENDING index, so the next run carries on.
  */
 import { abandonBatch, deleteBatch, deleteBatchCodes, getBatch } from './repository-batches';
 

@@ -1,5 +1,6 @@
 /**
- * Generating codes (docs/ENROLLMENT.md "Generation"). The request writes one pending batch
+ * Generating codes (docs/ENROLLMENT.md "Generation"). A few codes go in one transaction. Otherwise
+ * the request writes one pending batch
  * (every code it will hand out), then the codes, 100 at a time with a few chunks in flight,
  * then commits the batch in one transaction: only then do the codes exist for enroll, status
  * and the list. A code that already exists in the tenant is refused by its conditional write;
@@ -18,10 +19,12 @@ import { log } from '../log';
 import { generateCodes } from './code-generator';
 import { discardBatch } from './discard';
 import type { CodeRecord } from './model';
-import { getCourse } from './repository';
+import { getCourse, insertListed } from './repository';
 import { commitBatch, insertBatchCodes, putPendingBatch, replaceBatchCode } from './repository-batches';
 
 const chunkSize = 100;
+// Up to this many codes are written listed at once in one transaction (listAtOnce).
+const directMax = 10;
 const inFlight = 8; // chunks, each 4 requests of 25 codes
 // Each round replaces only colliding codes; at 50^8 possible codes, needing more than a couple
 // of rounds means something other than chance is wrong.
@@ -53,6 +56,7 @@ export async function generateCourseCodes(
 
   const taken = new Set<string>();
   const codes = generateCodes(count, taken); // answered in this order
+  if (count <= directMax) return listAtOnce(tenantId, courseId, codes, taken, createdAt, expiresAt, remaining);
   // Listed (and written, idx = position in the batch) in code order, as codes created together always were.
   const origin = codes.map((_, i) => i).sort((a, b) => (codes[a]! < codes[b]! ? -1 : 1));
   const listed = origin.map((i) => codes[i]!);
@@ -82,6 +86,34 @@ export async function generateCourseCodes(
   } catch (err) {
     if (await cleanUp(tenantId, batch.id, courseId, remaining)) return codes; // committed after all
     throw err;
+  }
+}
+
+/**
+ * A few codes go in one transaction with their block and the course's count (insertListed):
+ * all or nothing, so no batch is needed, and it costs fewer requests and writes.
+ */
+async function listAtOnce(
+  tenantId: string,
+  courseId: string,
+  codes: string[],
+  taken: Set<string>,
+  createdAt: string,
+  expiresAt: string | undefined,
+  remaining: RemainingTime,
+): Promise<string[]> {
+  const sorted = [...codes].sort();
+  for (let round = 1; ; round++) {
+    if (remaining() < commitReserveMs) throw new ServiceUnavailableError();
+    const records = sorted.map((code): CodeRecord => ({ code, courseId, status: 'active', createdAt, ...(expiresAt ? { expiresAt } : {}) }));
+    const collided = await insertListed(tenantId, courseId, records);
+    if (collided.length === 0) return codes;
+    if (round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
+    for (const k of collided) {
+      const fresh = generateCodes(1, taken)[0]!;
+      codes[codes.indexOf(sorted[k]!)] = fresh;
+      sorted[k] = fresh;
+    }
   }
 }
 

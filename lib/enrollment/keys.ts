@@ -12,7 +12,8 @@
  *   T#<t>#COURSE#<courseId>      ENROLL#<email>     one enrollment: code, enrolledAt
  *   T#<t>#LIST#<courseId>        <seq, 12 digits>   block: up to 128 consecutive listed codes from
  *                                                   position <seq> on: codes[], createdAt, expiresAt?
- *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates, batch, idx;
+ *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates, and
+ *                                                   seq (its listing position) or batch + idx;
  *                                                   gsi1pk = T#<t>#LIST#<courseId>, gsi1sk = <seq>
  *                                                   once its status or holder has changed;
  *                                                   gsi2pk = EXPIRY#<shard> on codes created active
@@ -20,7 +21,7 @@
  *   T#<t>#BATCH#<batchId>        BATCH              the request that wrote a set of codes: courseId,
  *                                                   status pending | committed | abandoned, count,
  *                                                   start (its first listing position, once
- *                                                   committed), codes[] and gsi2pk = PENDING#<shard>
+ *                                                   committed), codes[] and gsi2pk = PENDING
  *                                                   + expiresAt (when it counts as stale) while pending
  *
  * A code is keyed by its exact string (never normalised: demo code 1Ls34dQa has characters
@@ -30,7 +31,7 @@
  *
  * Index `gsi2` (gsi2pk + expiresAt) is sparse and shared by the two scheduled clean-ups: codes
  * due for expiry, spread over 16 `EXPIRY#` shards (one request writes up to 10,000 codes with
- * the same expiry), and batches that never committed, over 16 `PENDING#` shards.
+ * the same expiry), and batches that never committed, under `PENDING`.
  */
 import type { CodeRecord, Course } from './model';
 
@@ -63,7 +64,8 @@ export function parseCourseKey(pk: string, courseId: string): { tenantId: string
 
 export const expiryShardCount = 16;
 export const expiryShardKey = (shard: number) => `EXPIRY#${shard}`;
-export const pendingShardKey = (shard: number) => `PENDING#${shard}`;
+// One key: a batch item enters and leaves it once per generate request, far below a key's limit.
+export const pendingKey = 'PENDING';
 
 /** A stable shard (FNV-1a over the text). */
 function shardOf(text: string): number {
@@ -85,12 +87,11 @@ export const courseItem = (tenantId: string, course: Course) => ({
   ...(course.enrollmentEnd ? { enrollmentEnd: new Date(course.enrollmentEnd).toISOString() } : {}),
 });
 
-/** Where a code sits: the batch that wrote it, its index there, its listing position once known. */
-export interface CodePlace {
-  batch: string;
-  idx: number;
-  seq?: number;
-}
+/**
+ * Where a code sits: written listed at once, its listing position; written by a generate
+ * request's batch, the batch and its index there (the position follows from the batch's commit).
+ */
+export type CodePlace = { seq: number } | { batch: string; idx: number };
 
 /** A code whose status or holder changed since it was listed: the list reads it from gsi1. */
 export const changedCodeIndex = (tenantId: string, courseId: string, seq: number) => ({ gsi1pk: listPk(tenantId, courseId), gsi1sk: seqKey(seq) });
@@ -98,11 +99,10 @@ export const changedCodeIndex = (tenantId: string, courseId: string, seq: number
 export const codeItem = (tenantId: string, record: CodeRecord, place: CodePlace) => ({
   ...codeKey(tenantId, record.code),
   ...record,
-  batch: place.batch,
-  idx: place.idx,
+  ...place,
   // Only codes created active with an expiry are in the expiry index (both its key attributes exist).
   ...(record.status === 'active' && record.expiresAt ? { gsi2pk: expiryShard(tenantId, record.code) } : {}),
-  ...(place.seq !== undefined && (record.status !== 'active' || record.email) ? changedCodeIndex(tenantId, record.courseId, place.seq) : {}),
+  ...('seq' in place && (record.status !== 'active' || record.email) ? changedCodeIndex(tenantId, record.courseId, place.seq) : {}),
 });
 
 /** Listed codes from position `start` on, all created at `createdAt` with the same expiry. */
@@ -137,14 +137,13 @@ export function blocksOf(records: CodeRecord[], start: number): Block[] {
 export const metaItem = (tenantId: string, courseId: string, count: number) => ({ ...metaKey(tenantId, courseId), codes: count });
 
 /**
- * The items of codes listed at once from position `start` (one course): the codes, their
- * blocks and a committed batch. The course's count (metaItem) moves to start + records.length.
+ * The items of codes listed at once from position `start` (one course): the codes and their
+ * blocks. The course's count (metaItem) moves to start + records.length.
  */
-export function listedItems(tenantId: string, courseId: string, records: CodeRecord[], start: number, batchId: string) {
+export function listedItems(tenantId: string, courseId: string, records: CodeRecord[], start: number) {
   return {
-    codes: records.map((record, idx) => codeItem(tenantId, record, { batch: batchId, idx, seq: start + idx })),
+    codes: records.map((record, idx) => codeItem(tenantId, record, { seq: start + idx })),
     blocks: blocksOf(records, start).map((block) => blockItem(tenantId, courseId, block)),
-    batch: committedBatchItem(tenantId, { id: batchId, courseId, createdAt: records[0]!.createdAt, count: records.length, start }),
   };
 }
 
@@ -164,17 +163,8 @@ export const pendingBatchItem = (tenantId: string, batch: PendingBatch) => ({
   createdAt: batch.createdAt,
   count: batch.codes.length,
   codes: batch.codes,
-  gsi2pk: pendingShardKey(shardOf(`${tenantId}#${batch.id}`)),
+  gsi2pk: pendingKey,
   expiresAt: batch.staleAt,
-});
-
-export const committedBatchItem = (tenantId: string, batch: { id: string; courseId: string; createdAt: string; count: number; start: number }) => ({
-  ...batchKey(tenantId, batch.id),
-  courseId: batch.courseId,
-  status: 'committed',
-  createdAt: batch.createdAt,
-  count: batch.count,
-  start: batch.start,
 });
 
 /** The tenant of a batch item's key. */

@@ -3,8 +3,8 @@
  * with every code it will write), then the codes, then ONE transaction commits it: the batch
  * becomes `committed` with its listing position, the course's count moves on and the blocks
  * that list the codes are written. Before that commit no code of the batch exists for the API
- * (repository.ts `visibility`), and a batch that never commits is found again (gsi2 PENDING#
- * shards) and deleted by the hourly job: whatever stops a request, no code is left that nobody
+ * (repository.ts `visibility`), and a batch that never commits is found again (gsi2, key
+ * PENDING) and deleted by the hourly job: whatever stops a request, no code is left that nobody
  * was given.
  *
  * Codes are written with PartiQL INSERT in BatchExecuteStatement, 25 per request: INSERT fails

@@ -7,7 +7,7 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
 import { tableName } from '../db/tables';
-import { expiryShardKey, parseBatchKey, pendingShardKey } from './keys';
+import { expiryShardKey, parseBatchKey, pendingKey } from './keys';
 import type { CodeStatus } from './model';
 
 export type Key = Record<string, unknown>;
@@ -90,14 +90,14 @@ export interface StaleBatch {
   batchId: string;
 }
 
-/** One page of a shard's batches still pending (or abandoned half-way) that went stale before `before`. */
-export async function queryStaleBatches(shard: number, before: string, start?: Key): Promise<{ batches: StaleBatch[]; next?: Key }> {
+/** One page of the batches still pending (or abandoned half-way) that went stale before `before`. */
+export async function queryStaleBatches(before: string, start?: Key): Promise<{ batches: StaleBatch[]; next?: Key }> {
   const page = await db().send(
     new QueryCommand({
       TableName: table(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :shard AND expiresAt < :before',
-      ExpressionAttributeValues: { ':shard': pendingShardKey(shard), ':before': before },
+      ExpressionAttributeValues: { ':shard': pendingKey, ':before': before },
       Limit: pageSize,
       ExclusiveStartKey: start,
     }),

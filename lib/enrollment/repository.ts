@@ -4,7 +4,6 @@
  * repository-batches.ts; the jobs: repository-expire.ts, repository-reconcile.ts).
  * See docs/ENROLLMENT.md.
  */
-import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { countAll, queryAll, type Item } from '../db/paging';
@@ -58,9 +57,10 @@ function toCode(item: Item): CodeRecord {
   };
 }
 
-/** A stored code and where it sits: the batch that wrote it and its index there. */
+/** A stored code and where it sits: its listing position, or the batch that wrote it and its index there. */
 export interface StoredCode {
   record: CodeRecord;
+  seq?: number;
   batch?: string;
   idx?: number;
 }
@@ -69,7 +69,11 @@ export interface StoredCode {
 export async function getStoredCode(tenantId: string, code: string): Promise<StoredCode | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: table(), Key: codeKey(tenantId, code), ConsistentRead: true }));
   if (!Item) return undefined;
-  return { record: toCode(Item), ...(Item.batch === undefined ? {} : { batch: String(Item.batch), idx: Number(Item.idx) }) };
+  return {
+    record: toCode(Item),
+    ...(Item.seq === undefined ? {} : { seq: Number(Item.seq) }),
+    ...(Item.batch === undefined ? {} : { batch: String(Item.batch), idx: Number(Item.idx) }),
+  };
 }
 
 /** The stored code item whatever its batch (tests, the reliability snapshots). */
@@ -84,7 +88,7 @@ export async function getCode(tenantId: string, code: string): Promise<CodeRecor
  * `committed`, so what this answers stays true.
  */
 export async function visibility(tenantId: string, stored: StoredCode): Promise<{ visible: boolean; seq?: number }> {
-  if (stored.batch === undefined) return { visible: true }; // written before batches existed: never listed
+  if (stored.batch === undefined) return { visible: true, ...(stored.seq === undefined ? {} : { seq: stored.seq }) }; // listed when written
   const { Item } = await db().send(
     new GetCommand({ TableName: table(), Key: batchKey(tenantId, stored.batch), ProjectionExpression: '#s, #start', ExpressionAttributeNames: { '#s': 'status', '#start': 'start' }, ConsistentRead: true }),
   );
@@ -200,12 +204,12 @@ export function moveCount(tenantId: string, courseId: string, seen: number, next
   };
 }
 
-const insertChunk = 45; // codes + their blocks + batch + count within the 100 items of a transaction
+const insertChunk = 49; // codes + a block each at worst + the count, within the 100 items of a transaction
 
 /**
  * Stores codes that are listed at once, oldest first (demo data, imports, tests), each chunk in
- * one transaction with its blocks, a committed batch and the course's count. Answers the
- * indexes of codes that already exist; their chunk is not written.
+ * one transaction with its blocks and the course's count. Answers the indexes of codes that
+ * already exist; their chunk is not written.
  */
 export async function insertCodes(tenantId: string, records: CodeRecord[]): Promise<number[]> {
   const indexed = records.map((record, i) => ({ record, i }));
@@ -222,14 +226,18 @@ export async function insertCodes(tenantId: string, records: CodeRecord[]): Prom
   return collided.sort((a, b) => a - b);
 }
 
-async function insertListed(tenantId: string, courseId: string, records: CodeRecord[]): Promise<number[]> {
-  const batch = randomUUID();
+/**
+ * Up to ~98 codes of one course, listed at once in one transaction with their blocks and the
+ * course's count: all or nothing. Answers the indexes of codes that already exist (then nothing
+ * is written).
+ */
+export async function insertListed(tenantId: string, courseId: string, records: CodeRecord[]): Promise<number[]> {
   for (;;) {
     const { count } = await getCourseListing(tenantId, courseId);
-    const items = listedItems(tenantId, courseId, records, count, batch);
+    const items = listedItems(tenantId, courseId, records, count);
     const failed = await transact([
       ...items.codes.map((Item) => ({ Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
-      ...[...items.blocks, items.batch].map((Item) => ({ Put: { TableName: table(), Item } })),
+      ...items.blocks.map((Item) => ({ Put: { TableName: table(), Item } })),
       moveCount(tenantId, courseId, count, count + records.length),
     ]);
     const codes = failed.filter((i) => i < records.length);

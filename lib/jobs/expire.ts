@@ -11,8 +11,8 @@
  * right at its expiry.
  *
  * Second pass: batches of codes that a generate request wrote but never committed (it was
- * killed, or failed and ran out of time cleaning up) are found by their `PENDING#` shards of
- * gsi2 once stale, and deleted (lib/enrollment/discard.ts). Their codes never existed for the
+ * killed, or failed and ran out of time cleaning up) are found under `PENDING` in gsi2 once
+ * stale, and deleted (lib/enrollment/discard.ts). Their codes never existed for the
  * API; this only frees the storage.
  */
 import { expiryShardCount } from '../enrollment/keys';
@@ -81,19 +81,17 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
 export async function discardStaleBatches(options: ExpiryOptions): Promise<{ complete: boolean; batches: number; discarded: number }> {
   const now = (options.now ?? new Date()).toISOString();
   const result = { complete: true, batches: 0, discarded: 0 };
-  for (let shard = 0; shard < expiryShardCount; shard++) {
-    let start: Key | undefined;
-    do {
-      if (options.budget.exhausted()) return { ...result, complete: false };
-      const page = await queryStaleBatches(shard, now, start);
-      for (const { tenantId, batchId } of page.batches) {
-        const { outcome, deleted } = await discardBatch(tenantId, batchId, () => options.budget.exhausted());
-        result.discarded += deleted;
-        if (outcome === 'discarded') result.batches++;
-        if (outcome === 'partial') return { ...result, complete: false };
-      }
-      start = page.next;
-    } while (start);
-  }
+  let start: Key | undefined;
+  do {
+    if (options.budget.exhausted()) return { ...result, complete: false };
+    const page = await queryStaleBatches(now, start);
+    for (const { tenantId, batchId } of page.batches) {
+      const { outcome, deleted } = await discardBatch(tenantId, batchId, () => options.budget.exhausted());
+      result.discarded += deleted;
+      if (outcome === 'discarded') result.batches++;
+      if (outcome === 'partial') return { ...result, complete: false };
+    }
+    start = page.next;
+  } while (start);
   return result;
 }

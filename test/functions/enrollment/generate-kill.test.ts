@@ -17,7 +17,7 @@ import { db } from '../../../lib/db/client';
 import { tableName } from '../../../lib/db/tables';
 import { unlimited } from '../../../lib/deadline';
 import { generateCourseCodes, staleAfterMs } from '../../../lib/enrollment/generate';
-import { codeKey, expiryShardCount } from '../../../lib/enrollment/keys';
+import { codeKey } from '../../../lib/enrollment/keys';
 import { putCourse } from '../../../lib/enrollment/repository';
 import { getBatch } from '../../../lib/enrollment/repository-batches';
 import { queryStaleBatches } from '../../../lib/enrollment/repository-expire';
@@ -47,10 +47,12 @@ afterEach(() => {
 /** This tenant's batches still pending or abandoned, whatever their age. */
 async function leftBatches(): Promise<string[]> {
   const found: string[] = [];
-  for (let shard = 0; shard < expiryShardCount; shard++) {
-    const { batches } = await queryStaleBatches(shard, '9999');
-    found.push(...batches.filter((b) => b.tenantId === tenantId).map((b) => b.batchId));
-  }
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await queryStaleBatches('9999', start);
+    found.push(...page.batches.filter((b) => b.tenantId === tenantId).map((b) => b.batchId));
+    start = page.next;
+  } while (start);
   return found;
 }
 
