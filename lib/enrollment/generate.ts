@@ -19,7 +19,7 @@ import { log } from '../log';
 import { generateCodes } from './code-generator';
 import { discardBatch } from './discard';
 import type { CodeRecord } from './model';
-import { getCourse, insertListed } from './repository';
+import { getCourseListing, insertListed } from './repository';
 import { commitBatch, insertBatchCodes, putPendingBatch, replaceBatchCode } from './repository-batches';
 
 const chunkSize = 100;
@@ -50,13 +50,15 @@ export async function generateCourseCodes(
 ): Promise<string[]> {
   const now = options.now ?? new Date();
   const remaining = options.remainingMs ?? remainingTimeOf();
-  if (!(await getCourse(tenantId, courseId))) throw new ValidationError('Course not found.');
+  // The course and its count of listed codes, in one read: the count is where these codes go.
+  const { course, count: seen } = await getCourseListing(tenantId, courseId);
+  if (!course) throw new ValidationError('Course not found.');
   const createdAt = now.toISOString();
   if (expiresAt !== undefined && expiresAt <= createdAt) throw new ValidationError('expiration_date must be in the future');
 
   const taken = new Set<string>();
   const codes = generateCodes(count, taken); // answered in this order
-  if (count <= directMax) return listAtOnce(tenantId, courseId, codes, taken, createdAt, expiresAt, remaining);
+  if (count <= directMax) return listAtOnce(tenantId, courseId, codes, taken, { createdAt, expiresAt, seen }, remaining);
   // Listed (and written, idx = position in the batch) in code order, as codes created together always were.
   const origin = codes.map((_, i) => i).sort((a, b) => (codes[a]! < codes[b]! ? -1 : 1));
   const listed = origin.map((i) => codes[i]!);
@@ -81,7 +83,7 @@ export async function generateCourseCodes(
       }
     });
     if (remaining() < commitReserveMs) throw new ServiceUnavailableError();
-    if ((await commitBatch(tenantId, { ...batch, codes: listed, ...(expiresAt ? { expiresAt } : {}) })) === 'committed') return codes;
+    if ((await commitBatch(tenantId, { ...batch, codes: listed, ...(expiresAt ? { expiresAt } : {}) }, seen)) === 'committed') return codes;
     throw new ServiceUnavailableError();
   } catch (err) {
     if (await cleanUp(tenantId, batch.id, courseId, remaining)) return codes; // committed after all
@@ -98,15 +100,15 @@ async function listAtOnce(
   courseId: string,
   codes: string[],
   taken: Set<string>,
-  createdAt: string,
-  expiresAt: string | undefined,
+  at: { createdAt: string; expiresAt: string | undefined; seen: number },
   remaining: RemainingTime,
 ): Promise<string[]> {
+  const { createdAt, expiresAt } = at;
   const sorted = [...codes].sort();
   for (let round = 1; ; round++) {
     if (remaining() < commitReserveMs) throw new ServiceUnavailableError();
     const records = sorted.map((code): CodeRecord => ({ code, courseId, status: 'active', createdAt, ...(expiresAt ? { expiresAt } : {}) }));
-    const collided = await insertListed(tenantId, courseId, records);
+    const collided = await insertListed(tenantId, courseId, records, round === 1 ? at.seen : undefined);
     if (collided.length === 0) return codes;
     if (round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
     for (const k of collided) {

@@ -101,18 +101,19 @@ export async function replaceBatchCode(tenantId: string, batchId: string, idx: n
 }
 
 /**
- * The commit: batch pending -> committed at listing position `count`, the course's count
- * + the batch's size, and the blocks listing its codes, in one transaction (<= 2 + 10,000 / 128
- * items). Answers `abandoned` when the batch is no longer pending and not committed (the job
+ * The commit: batch pending -> committed at listing position `count` (`knownCount` when the
+ * caller read it, else read here; a stale one only costs a retry), the course's count + the
+ * batch's size, and the blocks listing its codes, in one transaction (<= 2 + 10,000 / 128 items). Answers `abandoned` when the batch is no longer pending and not committed (the job
  * gave up on it). A lost answer is safe: the SDK resends the transaction with the same client
  * token, which DynamoDB answers without applying it twice.
  */
 export async function commitBatch(
   tenantId: string,
   batch: { id: string; courseId: string; createdAt: string; expiresAt?: string; codes: string[] },
+  knownCount?: number,
 ): Promise<'committed' | 'abandoned'> {
-  for (let attempt = 1; ; attempt++) {
-    const { count } = await getCourseListing(tenantId, batch.courseId);
+  for (let attempt = 1, known = knownCount; ; attempt++, known = undefined) {
+    const count = known ?? (await getCourseListing(tenantId, batch.courseId)).count;
     const items: TransactItem[] = [
       moveCount(tenantId, batch.courseId, count, count + batch.codes.length),
       {

@@ -228,12 +228,12 @@ export async function insertCodes(tenantId: string, records: CodeRecord[]): Prom
 
 /**
  * Up to ~98 codes of one course, listed at once in one transaction with their blocks and the
- * course's count: all or nothing. Answers the indexes of codes that already exist (then nothing
- * is written).
+ * course's count (`knownCount`, when just read, saves reading it): all or nothing. Answers the
+ * indexes of codes that already exist (then nothing is written).
  */
-export async function insertListed(tenantId: string, courseId: string, records: CodeRecord[]): Promise<number[]> {
-  for (;;) {
-    const { count } = await getCourseListing(tenantId, courseId);
+export async function insertListed(tenantId: string, courseId: string, records: CodeRecord[], knownCount?: number): Promise<number[]> {
+  for (let known = knownCount; ; known = undefined) {
+    const count = known ?? (await getCourseListing(tenantId, courseId)).count;
     const items = listedItems(tenantId, courseId, records, count);
     const failed = await transact([
       ...items.codes.map((Item) => ({ Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
