@@ -22,7 +22,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { BuildHandler, BuildHandlerArguments, BuildMiddleware, MetadataBearer } from '@smithy/types';
 import { rawDb } from '../../lib/db/client';
 import { localClient } from '../../scripts/dynamodb-local';
-import { partitionOf, priceRead, priceWrite, scalar, shortTable, type Schema, type WriteAction } from './pricing';
+import { onlyIfAbsent, partitionOf, priceRead, priceWrite, scalar, shortTable, type Schema, type WriteAction } from './pricing';
 import type { Marshalled } from './size';
 
 export interface RequestRecord {
@@ -94,7 +94,15 @@ export class Meter {
 
   private middleware: BuildMiddleware<Input, Output & MetadataBearer> =
     (next: BuildHandler<Input, Output & MetadataBearer>, context) => async (args: BuildHandlerArguments<Input>) => {
-      if (!this.active) return next(args);
+      if (!this.active) {
+        // not counted, but known: runs wait for a handler's leftover requests before the next call
+        this.inFlight++;
+        try {
+          return await next(args);
+        } finally {
+          this.inFlight--;
+        }
+      }
       const command = String(context.commandName).replace(/Command$/, '');
       const input = args.input;
       const start = this.now();
@@ -103,7 +111,10 @@ export class Meter {
       let actions: WriteAction[] = [];
       try {
         actions = await this.writeActions(command, input);
-        if (actions.length) before = await this.readItems(actions.map((a) => ({ table: a.table, key: a.key })));
+        // the size before is needed where the write may replace an item: not for a put that
+        // only succeeds on a new key (if it fails, nothing changed and the size is read after)
+        const needed = actions.filter((a) => !a.fresh && a.kind !== 'check');
+        if (needed.length) before = await this.readItems(needed.map((a) => ({ table: a.table, key: a.key })));
       } catch (err) {
         this.meterErrors.push(`${command} before: ${(err as Error).message}`);
       }
@@ -213,11 +224,13 @@ export class Meter {
 
   private async writeActions(command: string, input: Input): Promise<WriteAction[]> {
     const actions: WriteAction[] = [];
-    const add = async (kind: WriteAction['kind'], table: string, item: Marshalled | undefined, key: Marshalled | undefined, transactional: boolean) => {
+    type Spec = { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string> };
+    const add = async (kind: WriteAction['kind'], table: string, item: Marshalled | undefined, key: Marshalled | undefined, transactional: boolean, spec?: Spec) => {
       const schema = await this.schema(table);
-      actions.push({ kind, table, schema, key: key ?? keyOf(schema, item!), item, transactional });
+      const fresh = kind === 'put' && onlyIfAbsent(schema, spec?.ConditionExpression, spec?.ExpressionAttributeNames);
+      actions.push({ kind, table, schema, key: key ?? keyOf(schema, item!), item, transactional, fresh });
     };
-    if (command === 'PutItem') await add('put', input.TableName as string, input.Item as Marshalled, undefined, false);
+    if (command === 'PutItem') await add('put', input.TableName as string, input.Item as Marshalled, undefined, false, input as Spec);
     else if (command === 'UpdateItem') await add('update', input.TableName as string, undefined, input.Key as Marshalled, false);
     else if (command === 'DeleteItem') await add('delete', input.TableName as string, undefined, input.Key as Marshalled, false);
     else if (command === 'BatchWriteItem') {
@@ -232,12 +245,13 @@ export class Meter {
       for (const st of input.Statements as { Statement: string; Parameters?: Marshalled[string][] }[]) {
         const w = partiqlWrite(st.Statement, st.Parameters ?? []);
         if (!w) throw new Error(`unsupported PartiQL statement: ${st.Statement.slice(0, 40)}`);
-        if (w.kind === 'put') await add('put', w.table, w.values, undefined, false);
+        // INSERT refuses an existing key, like a put with attribute_not_exists.
+        if (w.kind === 'put') await add('put', w.table, w.values, undefined, false, { ConditionExpression: 'attribute_not_exists(pk)' });
         else await add('delete', w.table, undefined, { pk: w.values.pk!, sk: w.values.sk! }, false);
       }
     } else if (command === 'TransactWriteItems') {
-      for (const t of input.TransactItems as Record<string, { TableName: string; Item?: Marshalled; Key?: Marshalled }>[]) {
-        if (t.Put) await add('put', t.Put.TableName, t.Put.Item, undefined, true);
+      for (const t of input.TransactItems as Record<string, { TableName: string; Item?: Marshalled; Key?: Marshalled } & Spec>[]) {
+        if (t.Put) await add('put', t.Put.TableName, t.Put.Item, undefined, true, t.Put);
         if (t.Update) await add('update', t.Update.TableName, undefined, t.Update.Key, true);
         if (t.Delete) await add('delete', t.Delete.TableName, undefined, t.Delete.Key, true);
         if (t.ConditionCheck) await add('check', t.ConditionCheck.TableName, undefined, t.ConditionCheck.Key, true);
@@ -288,13 +302,15 @@ export class Meter {
       }
       // BatchExecuteStatement: a statement with an Error (DuplicateItem, a failed WHERE) was not applied.
       const refused = new Set(((output?.Responses ?? []) as { Error?: unknown }[]).flatMap((r, i) => (r.Error ? [actions[i]] : [])));
-      const updated = actions.filter((a) => a.kind === 'update' && !error);
-      const after = updated.length ? await this.readItems(updated.map((a) => ({ table: a.table, key: a.key }))) : new Map();
+      // read after: updated items (their new size); on failure every item (nothing changed, so
+      // this is the size before); condition checks (the checked item)
+      const readAfter = actions.filter((a) => error || a.kind === 'update' || a.kind === 'check');
+      const after = readAfter.length ? await this.readItems(readAfter.map((a) => ({ table: a.table, key: a.key }))) : new Map<string, Marshalled | undefined>();
       for (const action of actions) {
         const id = keyId(action.table, action.key);
         if (unprocessed.has(id)) continue;
-        const old = before?.get(id);
         const applied = !error && !refused.has(action);
+        const old = error || action.kind === 'check' ? after.get(id) : action.fresh ? undefined : before?.get(id);
         const next = !applied ? old : action.kind === 'put' ? action.item : action.kind === 'update' ? after.get(id) : action.kind === 'delete' ? undefined : old;
         for (const c of priceWrite(action, old, next, applied)) {
           charge(c.partition, 0, c.wru);
