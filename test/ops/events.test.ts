@@ -47,6 +47,8 @@ const expected: Record<string, Expectation> = {
   enrollUserWithCode: { status: 200, tenant: 'fresh' },
   enrollmentCodeStatus: { status: 200, tenant: 'fresh' },
   listEnrollmentCodes: { status: 200, tenant: 'demo' },
+  openApiDocument: { status: 200, tenant: 'demo' },
+  docsPage: { status: 200, tenant: 'demo' },
   expireEnrollmentCodes: 'job',
   reconcile: 'job',
 };
