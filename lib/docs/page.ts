@@ -3,7 +3,7 @@
  * /openapi.json, with "try it" sending requests to this same server. Its files are served from
  * the npm package (copied into this function's zip by `package.patterns`), never from a CDN.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { HttpResult } from '../http/handler';
 
@@ -13,10 +13,12 @@ const assets: Record<string, string> = {
   'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
 };
 
-// The Lambda's task root holds the zip (node_modules/swagger-ui-dist/… from package.patterns);
-// locally (offline, tests) the working directory is the repository.
+// On Lambda the task root holds the zip (node_modules/swagger-ui-dist/… from package.patterns);
+// locally (serverless-offline, which sets LAMBDA_TASK_ROOT to /var/task, and tests) the
+// working directory is the repository.
 function assetDir(): string {
-  return resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), 'node_modules/swagger-ui-dist');
+  const inZip = resolve(process.env.LAMBDA_TASK_ROOT ?? '/var/task', 'node_modules/swagger-ui-dist');
+  return existsSync(inZip) ? inZip : resolve(process.cwd(), 'node_modules/swagger-ui-dist');
 }
 
 const page = `<!doctype html>

@@ -61,7 +61,7 @@ describe.each(httpFunctions.filter((f) => !documentationFunctions.includes(f.nam
     const { input, bodyRoot } = mod[fn.exportName]!.definition;
     const event = eventExample(fn);
     expect(event, `events/${fn.name}.json`).toBeDefined();
-    let body = exampleBody(event) ?? {};
+    let body: unknown = exampleBody(event) ?? {};
     if (bodyRoot && typeof body === 'object' && body !== null && Object.hasOwn(body, bodyRoot)) body = (body as Json)[bodyRoot];
     const query = parseForm((event as { rawQueryString?: string }).rawQueryString ?? '');
     const result = input.safeParse({ path: event!.pathParameters ?? {}, query, body, headers: {} });
