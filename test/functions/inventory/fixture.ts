@@ -5,7 +5,6 @@
  */
 import { putLocation, putPart, putSublocation, putUnitOfMeasure } from '../../../lib/inventory/repository';
 import { call, type Response } from '../../helpers/http';
-import { routeOf } from '../../helpers/routes';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
 import { handler as adjust } from '../../../functions/inventory/adjust-quantity';
 import { handler as create } from '../../../functions/inventory/create';
@@ -17,17 +16,19 @@ import { handler as show } from '../../../functions/inventory/show';
 import { handler as split } from '../../../functions/inventory/split';
 import { handler as update } from '../../../functions/inventory/update';
 
-/** Each endpoint's handler and its function in functions.yml (which gives the route). */
+const unitRoute = '/api/v2/{api_token}/parts/{part_id}/inventory_units/{id}';
+const partRoute = '/api/v2/{api_token}/parts/{part_id}/inventory_units';
+
 export const endpoints = {
-  show: { fn: show, function: 'showInventoryUnit' },
-  update: { fn: update, function: 'updateInventoryUnit' },
-  adjust: { fn: adjust, function: 'adjustInventoryUnitQuantity' },
-  create: { fn: create, function: 'createInventoryUnit' },
-  move: { fn: move, function: 'moveInventoryUnit' },
-  split: { fn: split, function: 'splitInventoryUnit' },
-  search: { fn: search, function: 'searchInventoryUnits' },
-  listByPart: { fn: listByPart, function: 'listPartInventoryUnits' },
-  records: { fn: records, function: 'listInventoryRecords' },
+  show: { fn: show, method: 'GET', route: unitRoute },
+  update: { fn: update, method: 'PUT', route: unitRoute },
+  adjust: { fn: adjust, method: 'PUT', route: `${unitRoute}/adjust_quantity` },
+  create: { fn: create, method: 'POST', route: partRoute },
+  move: { fn: move, method: 'PUT', route: `${unitRoute}/move` },
+  split: { fn: split, method: 'POST', route: `${unitRoute}/split` },
+  search: { fn: search, method: 'GET', route: '/api/v2/{api_token}/inventory_units/search' },
+  listByPart: { fn: listByPart, method: 'GET', route: partRoute },
+  records: { fn: records, method: 'GET', route: `${unitRoute}/inventory_records` },
 } as const;
 export type EndpointName = keyof typeof endpoints;
 
@@ -46,7 +47,7 @@ type Handler = (typeof endpoints)[EndpointName]['fn'];
 
 /** Calls an endpoint's handler (or `fn`, another instance of it) with a real API Gateway event for its route. */
 export function send(name: EndpointName, s: Send, fn: Handler = endpoints[name].fn): Promise<Response> {
-  const { method, path: route } = routeOf(endpoints[name].function);
+  const { method, route } = endpoints[name];
   const suffix = s.suffix ?? '';
   // A route ending in a parameter takes the suffix inside it; one ending in a literal is declared with it.
   const template = route.endsWith('}') ? route : route + suffix;
