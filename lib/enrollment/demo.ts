@@ -1,11 +1,12 @@
 /**
- * Demo data for this surface (SPEC section 6), built with the item builders of keys.ts so
- * keys live in one place. Written only where absent: a second load keeps redeemed/canceled codes.
+ * Demo data for this surface (SPEC section 6), built with the item builders of keys.ts and
+ * the repository's direct insert, so it has the layout the API writes. Written only where
+ * absent: a second load keeps redeemed/canceled codes.
  */
 import { putAllIfAbsent } from '../db/seed';
-import { codeItem } from './keys';
 import { listedCourseItem, refCountersItem } from './repository-reference';
 import type { CodeRecord, Course } from './model';
+import { insertCodes } from './repository';
 
 export const demoCourseId = 'course-v1:edX+DemoX+Demo_Course';
 
@@ -28,8 +29,9 @@ export async function seedDemoEnrollment(): Promise<void> {
     // Courses with their list positions (docs/REFERENCE-DATA.md).
     ...demoCourses.map((course, i) => listedCourseItem('demo', course, i + 1)),
     refCountersItem('demo', demoCourses.length),
-    ...demoCodes.map((code) => codeItem('demo', code)),
     listedCourseItem('other', { courseId: demoCourseId }, 1),
     refCountersItem('other', 1),
   ]);
+  // One transaction: both codes are listed, or (already there) neither is written again.
+  await insertCodes('demo', demoCodes);
 }
