@@ -8,6 +8,8 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { queryPages } from '../db/paging';
+import { isRedeemable } from './enroll';
+import { queryCourseCodes } from './repository';
 import { createSequenced, CreateRefused, padSeq, pageRange, transactOrRefuse, type Counter } from '../db/sequenced';
 import { tableName } from '../db/tables';
 import { counterKey, courseItem, courseKey, coursePk, enrollmentPrefix } from './keys';
@@ -119,25 +121,17 @@ export async function listCourses(tenantId: string, page: number, perPage: numbe
 }
 
 /**
- * How many of the course's codes have each stored status, from the course's codes index
- * (projected to the status): O(codes of the course), not O(page) (docs/REFERENCE-DATA.md).
+ * How many of the course's codes have each status, read page by page through the codes list's
+ * own read: O(codes of the course), not O(page) (docs/REFERENCE-DATA.md).
  */
 export async function countCodes(tenantId: string, courseId: string, now: string): Promise<Record<CodeStatus, number>> {
   const counts: Record<CodeStatus, number> = { active: 0, redeemed: 0, canceled: 0, expired: 0 };
-  for await (const page of queryPages({
-    TableName: table(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'CODE#' },
-    ProjectionExpression: '#status, expiresAt',
-    ExpressionAttributeNames: { '#status': 'status' },
-  })) {
-    for (const item of page.Items ?? []) {
-      const status = String(item.status) as CodeStatus;
-      // An active code past its expiry is expired, as enroll and the codes list treat it.
-      const expired = status === 'active' && item.expiresAt !== undefined && String(item.expiresAt) < now;
-      counts[expired ? 'expired' : status] = (counts[expired ? 'expired' : status] ?? 0) + 1;
-    }
+  for (let offset = 0, total = 1; offset < total; offset += 1000) {
+    const { count, codes } = await queryCourseCodes(tenantId, courseId, offset, 1000);
+    total = count;
+    // An active code past its expiry is expired, as enroll and the codes list treat it.
+    for (const code of codes) counts[code.status === 'active' && !isRedeemable(code, now) ? 'expired' : code.status] += 1;
+    if (codes.length === 0) break;
   }
   return counts;
 }
