@@ -1,8 +1,10 @@
 import { handler as httpHandler } from '../../lib/http/handler';
+import { countMetric } from '../../lib/metrics';
 import { generateCourseCodes } from '../../lib/enrollment/generate';
 import { generateRequest } from '../../lib/enrollment/schemas';
 
 export const handler = httpHandler({ surface: 'enrollment', input: generateRequest }, async ({ body }, { tenantId }) => {
   const codes = await generateCourseCodes(tenantId, body.course_id, body.total_registration_codes, body.expiration_date);
+  countMetric('codesGenerated', codes.length);
   return { body: { course_id: body.course_id, codes, course_url: `/courses/${body.course_id}/about` } };
 });
