@@ -33,7 +33,7 @@ import { searchScenario } from '../bench/search';
 import { resetDb } from '../lib/db/client';
 import { setLogSink } from '../lib/log';
 import { setMetricsSink } from '../lib/metrics';
-import { repoRoot } from './tables';
+import { repoRoot } from './serverless-yml';
 
 const scenarioNames = ['overhead', 'hot', 'codes', 'assign', 'search', 'cold'] as const;
 type Scenario = (typeof scenarioNames)[number];
