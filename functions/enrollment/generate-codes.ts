@@ -3,8 +3,10 @@ import { countMetric } from '../../lib/metrics';
 import { generateCourseCodes } from '../../lib/enrollment/generate';
 import { generateRequest } from '../../lib/enrollment/schemas';
 
-export const handler = httpHandler({ surface: 'enrollment', input: generateRequest }, async ({ body }, { tenantId }) => {
-  const codes = await generateCourseCodes(tenantId, body.course_id, body.total_registration_codes, body.expiration_date);
+export const handler = httpHandler({ surface: 'enrollment', input: generateRequest }, async ({ body }, { tenantId, remainingTimeMs }) => {
+  const codes = await generateCourseCodes(tenantId, body.course_id, body.total_registration_codes, body.expiration_date, {
+    remainingMs: remainingTimeMs,
+  });
   countMetric('codesGenerated', codes.length);
   return { body: { course_id: body.course_id, codes, course_url: `/courses/${body.course_id}/about` } };
 });
