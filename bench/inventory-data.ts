@@ -1,23 +1,18 @@
 /**
  * An inventory tenant with `units` units, written fast: the items come from the inventory
- * module's own builders (lib/inventory/keys.ts: the unit, its search index items) and go in
- * with BatchWriteItem, not through thousands of API calls. Every `matchEvery`-th unit has the
- * lot code `HOT-LOT`, so a search for it matches 1 / matchEvery of the units.
+ * module's own builders (the demo tenant's reference data, lib/inventory/keys.ts for the unit
+ * and its search index items) and go in with BatchWriteItem, not through thousands of API
+ * calls. Every `matchEvery`-th unit has the lot code `HOT-LOT`, so a search for it matches
+ * 1 / matchEvery of the units.
  */
+import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
-import {
-  countersItem,
-  locationItem,
-  partItem,
-  sublocationItem,
-  unitWithDependents,
-  uomItem,
-  type Item,
-} from '../lib/inventory/keys';
+import { blankUnit, demoReferenceData } from '../lib/inventory/demo';
+import { unitWithDependents, type Item } from '../lib/inventory/keys';
 import type { InventoryUnit } from '../lib/inventory/model';
-import { batchPut } from './batch';
 
 export const HOT_LOT = 'HOT-LOT';
+/** The demo part; its unit of measure 2 (`each`) and sublocation 1 (CDHQ - General Storage) come with it. */
 export const PART_ID = 728;
 
 export interface InventoryFixture {
@@ -29,6 +24,7 @@ export interface InventoryFixture {
 
 function unit(id: number, hot: boolean): InventoryUnit {
   return {
+    ...blankUnit,
     id,
     part_id: PART_ID,
     quantity: String(100 + (id % 900)),
@@ -37,19 +33,9 @@ function unit(id: number, hot: boolean): InventoryUnit {
     unit: 'each',
     inventory_sublocation_id: 1,
     inventory_location: 'CDHQ - General Storage',
-    sublocation_bin: null,
-    asset_id: null,
-    serial_number: null,
     lot_code: hot ? HOT_LOT : `LOT-${String(id).padStart(6, '0')}`,
-    datecode: null,
-    details: null,
-    purchase_order_number: null,
-    purchase_quantity: null,
-    purchase_price: null,
-    vendor: null,
     created_at: '2024-01-01T00:00:00+00:00',
     updated_at: '2024-01-01T00:00:00+00:00',
-    version: 1,
   };
 }
 
@@ -72,14 +58,7 @@ function showUnit(id: number): InventoryUnit {
 }
 
 export async function seedInventory(tenantId: string, units: number, matchEvery: number): Promise<InventoryFixture> {
-  const cdhq = { id: 1, name: 'CDHQ' };
-  const items: Item[] = [
-    partItem(tenantId, { id: PART_ID, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
-    uomItem(tenantId, { id: 2, name: 'each' }),
-    locationItem(tenantId, cdhq),
-    sublocationItem(tenantId, { id: 1, name: 'General Storage' }, cdhq),
-    countersItem(tenantId, { unit: units + 1, record: 0, asset: 1 }),
-  ];
+  const items: Item[] = demoReferenceData(tenantId, { unit: units + 1, record: 0, asset: 1 });
   let matching = 0;
   for (let id = 1; id <= units; id++) {
     const hot = id % matchEvery === 0;
@@ -88,6 +67,6 @@ export async function seedInventory(tenantId: string, units: number, matchEvery:
   }
   const showUnitId = units + 1;
   items.push(...unitWithDependents(tenantId, showUnit(showUnitId), []));
-  await batchPut(tableName('inventory'), items, 16);
+  await batchPutAll(tableName('inventory'), items, { concurrency: 16 });
   return { units: units + 1, matching, showUnitId };
 }

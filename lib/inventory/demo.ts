@@ -12,13 +12,15 @@ import {
   sublocationItem,
   unitWithDependents,
   uomItem,
+  type CounterName,
   type Item,
   type Location,
 } from './keys';
-import type { InventoryUnit } from './model';
+import { logEntry, type InventoryUnit } from './model';
 import { getUnit } from './repository';
 
-const blankUnit = {
+/** A unit's optional fields, all empty (demo and bench units start from it). */
+export const blankUnit = {
   cost_per_unit: null,
   sublocation_bin: null,
   asset_id: null,
@@ -86,17 +88,8 @@ const otherUnit52: InventoryUnit = {
 };
 
 /** The "create" log entry a seeded unit starts with. */
-const created = (unit: InventoryUnit, recordId: number) => ({
-  id: recordId,
-  unit_id: unit.id,
-  unit_version: unit.version,
-  record_type: 'create' as const,
-  quantity_change: unit.quantity,
-  quantity_after: unit.quantity,
-  comment: null,
-  inventory_location: unit.inventory_location,
-  created_at: unit.created_at,
-});
+const created = (unit: InventoryUnit, recordId: number) =>
+  logEntry(recordId, unit, 'create', unit.quantity, null, unit.created_at);
 
 async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Promise<void> {
   await Promise.all(
@@ -107,8 +100,11 @@ async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Pr
   );
 }
 
-/** Tenant demo's reference data (also used to give test tenants the same shape). */
-export function demoReferenceData(t = 'demo'): Item[] {
+/**
+ * Tenant demo's reference data (also used to give test and bench tenants the same shape).
+ * New ids continue above the seeded ones; A0000000 is taken, so the next asset id is A0000001.
+ */
+export function demoReferenceData(t = 'demo', counters: Partial<Record<CounterName, number>> = { unit: 104, record: 2, asset: 1 }): Item[] {
   return [
     uomItem(t, { id: 1, name: 'box' }),
     uomItem(t, { id: 2, name: 'each' }),
@@ -119,8 +115,7 @@ export function demoReferenceData(t = 'demo'): Item[] {
     sublocationItem(t, { id: 2, name: 'Bin 34A' }, fun),
     partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
     partItem(t, { id: 730, part_number: 'CAP-100N-0603', description: 'Capacitor 100n 0603' }),
-    // New ids continue above the seeded ones; A0000000 is taken, so the next asset id is A0000001.
-    countersItem(t, { unit: 104, record: 2, asset: 1 }),
+    countersItem(t, counters),
   ];
 }
 

@@ -5,6 +5,9 @@
  * (empty) page; first_page / last_page / out_of_range are booleans, previous_page / next_page
  * page numbers or null.
  */
+import { currencyOf } from './currency';
+import { renderUnit } from './model';
+import { getUnits } from './repository';
 import type { PageQuery } from './schemas';
 
 export interface Pagination {
@@ -36,3 +39,15 @@ export function paginate<T>(all: T[], { page, per_page }: PageQuery): { items: T
 }
 
 export const paginationHeaders = (pagination: Pagination) => ({ 'X-Pagination': JSON.stringify(pagination) });
+
+export interface UnitPage {
+  units: Record<string, unknown>[];
+  pagination: Pagination;
+}
+
+/** The requested page of `ids` (sorted here by id, a stable order): only its units (<= 100) are read. */
+export async function unitPage(tenantId: string, ids: number[], pageQuery: PageQuery): Promise<UnitPage> {
+  const { items, pagination } = paginate(ids.sort((a, b) => a - b), pageQuery);
+  const [units, currency] = await Promise.all([getUnits(tenantId, items), currencyOf(tenantId)]);
+  return { units: units.map((u) => renderUnit(u, currency)), pagination };
+}

@@ -1,5 +1,5 @@
 /**
- * Search (SPEC 5.2) and a part's units, both paginated with X-Pagination.
+ * Search (SPEC 5.2), paginated with X-Pagination.
  *
  * What is queried, filtered and paged (no Scan anywhere):
  * 1. Queried: per criterion, the search index partition of each field it names
@@ -12,12 +12,10 @@
  * 3. Paged: the ids are sorted (ascending id, a stable order), counted (total_entries is
  *    exact) and sliced; only the page's units (<= 100) are read, with one BatchGet.
  */
-import { NotFoundError, ValidationError } from '../errors';
-import { currencyOf } from './common';
+import { ValidationError } from '../errors';
 import { SEARCH_FIELDS, type SearchField } from './keys';
-import { renderUnit } from './model';
-import { paginate, type Pagination } from './pagination';
-import { allUnitIds, getPart, getUnits, matchingUnitIds, type Comparison } from './repository';
+import { unitPage, type UnitPage } from './pagination';
+import { allUnitIds, matchingUnitIds, type Comparison } from './repository-search';
 import type { PageQuery } from './schemas';
 
 export interface Criterion {
@@ -82,28 +80,7 @@ async function matchingIds(tenantId: string, criteria: Criterion[]): Promise<num
   return [...new Set(lists.flat())];
 }
 
-async function page(tenantId: string, ids: number[], pageQuery: PageQuery) {
-  const { items, pagination } = paginate(ids.sort((a, b) => a - b), pageQuery);
-  const [units, currency] = await Promise.all([getUnits(tenantId, items), currencyOf(tenantId)]);
-  return { units: units.map((u) => renderUnit(u, currency)), pagination };
-}
-
-export interface UnitPage {
-  units: Record<string, unknown>[];
-  pagination: Pagination;
-}
-
 /** No criteria at all lists every unit of the tenant. */
 export async function searchUnits(tenantId: string, query: Record<string, unknown>, pageQuery: PageQuery): Promise<UnitPage> {
-  return page(tenantId, await matchingIds(tenantId, parseCriteria(query)), pageQuery);
-}
-
-/** A part's units: its `part_id` index items, read with one begins_with Query. */
-export async function listPartUnits(tenantId: string, partId: number, pageQuery: PageQuery): Promise<UnitPage> {
-  const [part, ids] = await Promise.all([
-    getPart(tenantId, partId),
-    matchingUnitIds(tenantId, 'part_id', 'equals', String(partId)),
-  ]);
-  if (!part) throw new NotFoundError();
-  return page(tenantId, ids, pageQuery);
+  return unitPage(tenantId, await matchingIds(tenantId, parseCriteria(query)), pageQuery);
 }

@@ -5,7 +5,7 @@
  */
 import { putCourse } from '../../../lib/enrollment/repository';
 import { generateCourseCodes } from '../../../lib/enrollment/generate';
-import { createUnit } from '../../../lib/inventory/new-units';
+import { createUnit } from '../../../lib/inventory/create';
 import { putLocation, putPart, putSublocation, putUnitOfMeasure } from '../../../lib/inventory/repository';
 import { putUnitsData } from '../../../lib/units/repository';
 import { createTenant, type TestTenant } from '../../helpers/tenants';

@@ -1,0 +1,58 @@
+/** Create a unit of a part (SPEC 5.2), with its "create" log entry and optional asset id. */
+import { NotFoundError, ValidationError } from '../errors';
+import { assetIdFor, commitClaim } from './asset-ids';
+import { currencyOf } from './currency';
+import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
+import { allocateIds, getPart, getSublocation, getUnitOfMeasure } from './repository';
+import type { EditableFields } from './schemas';
+import { retrying } from './unit-change';
+
+export interface CreateInput extends EditableFields {
+  inventory_sublocation_id: number;
+  unit_id: number;
+  quantity: string;
+  asset_id: string | null;
+  sublocation_bin: string | null;
+  generate_asset_id: boolean;
+  comment: string | null;
+}
+
+export async function createUnit(tenantId: string, partId: number, input: CreateInput): Promise<Record<string, unknown>> {
+  const [part, uom, sublocation, currency] = await Promise.all([
+    getPart(tenantId, partId),
+    getUnitOfMeasure(tenantId, input.unit_id),
+    getSublocation(tenantId, input.inventory_sublocation_id),
+    currencyOf(tenantId),
+  ]);
+  if (!part) throw new NotFoundError();
+  if (!sublocation) throw new ValidationError('inventory_sublocation_id must be an existing inventory sublocation');
+  if (!uom) throw new ValidationError('unit_id must be an existing unit of measure');
+  const generate = !input.asset_id && input.generate_asset_id;
+  const unit = await retrying(async () => {
+    const ids = await allocateIds(tenantId, { unit: 1, record: 1, asset: generate ? 1 : 0 });
+    const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
+    const now = timestamp();
+    const created: InventoryUnit = {
+      ...freshUnitFields(now),
+      id: ids.unit[0]!,
+      part_id: part.id,
+      quantity: input.quantity,
+      cost_per_unit: input.cost_per_unit ?? null,
+      unit_id: uom.id,
+      unit: uom.name,
+      inventory_sublocation_id: sublocation.id,
+      inventory_location: sublocation.label,
+      sublocation_bin: input.sublocation_bin,
+      asset_id: assetId,
+      serial_number: input.serial_number ?? null,
+      lot_code: input.lot_code ?? null,
+      datecode: input.datecode ?? null,
+      details: input.details ?? null,
+      purchase_order_number: input.purchase_order_number ?? null,
+    };
+    const record = logEntry(ids.record[0]!, created, 'create', input.quantity, input.comment, now);
+    await commitClaim(tenantId, [{ after: created, records: [record], claimAsset: assetId ?? undefined }], generated);
+    return created;
+  });
+  return renderUnit(unit, currency);
+}
