@@ -5,7 +5,7 @@
  * attempt starts over with the next.
  */
 import { ValidationError } from '../errors';
-import { AssetTaken, commitUnitWrites, WriteConflict, type UnitWrite } from './repository-writes';
+import { AssetTaken, commitUnitWrites, WriteConflict, type ListCounts, type UnitWrite } from './repository-writes';
 
 const NOT_UNIQUE = 'Asset ID must be unique.';
 const formatAssetId = (n: number) => `A${String(n).padStart(7, '0')}`;
@@ -19,9 +19,9 @@ export function assetIdFor(given: string | null, generate: boolean, ids: { asset
 }
 
 /** Commits; a taken asset id is the client's error when they chose it, a reason to try the next when generated. */
-export async function commitClaim(tenantId: string, writes: UnitWrite[], generated: boolean): Promise<void> {
+export async function commitClaim(tenantId: string, writes: UnitWrite[], lists: ListCounts, generated: boolean): Promise<void> {
   try {
-    await commitUnitWrites(tenantId, writes);
+    await commitUnitWrites(tenantId, writes, lists);
   } catch (err) {
     if (!(err instanceof AssetTaken)) throw err;
     if (generated) throw new WriteConflict();

@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
-import { allocateIds, getPart, getSublocation, getUnitOfMeasure } from './repository';
+import { allocateIds, getPart, getSublocation, getUnitOfMeasure, readListCounts } from './repository';
 import type { EditableFields } from './schemas';
 import { retrying } from './unit-change';
 
@@ -29,7 +29,11 @@ export async function createUnit(tenantId: string, partId: number, input: Create
   if (!uom) throw new ValidationError('unit_id must be an existing unit of measure');
   const generate = !input.asset_id && input.generate_asset_id;
   const unit = await retrying(async () => {
-    const ids = await allocateIds(tenantId, { unit: 1, record: 1, asset: generate ? 1 : 0 });
+    // New ids and the list counts the transaction is conditioned on, in one round trip.
+    const [ids, lists] = await Promise.all([
+      allocateIds(tenantId, { unit: 1, record: 1, asset: generate ? 1 : 0 }),
+      readListCounts(tenantId, part.id),
+    ]);
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
     const now = timestamp();
     const created: InventoryUnit = {
@@ -51,7 +55,7 @@ export async function createUnit(tenantId: string, partId: number, input: Create
       purchase_order_number: input.purchase_order_number ?? null,
     };
     const record = logEntry(ids.record[0]!, created, 'create', input.quantity, input.comment, now);
-    await commitClaim(tenantId, [{ after: created, records: [record], claimAsset: assetId ?? undefined }], generated);
+    await commitClaim(tenantId, [{ after: created, records: [record], claimAsset: assetId ?? undefined }], lists, generated);
     return created;
   });
   return renderUnit(unit, currency);

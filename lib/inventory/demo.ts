@@ -1,8 +1,9 @@
 /**
  * Demo inventory (SPEC section 6), written only where absent so a second load keeps what
- * changed since. A unit comes with its log, asset claim and search index items; those are
- * written only together with a unit that is absent, because re-adding the index items of a
- * unit whose values changed since would leave stale search entries.
+ * changed since. A unit comes with its log, asset claim, search index items and search
+ * record; those are written only together with a unit that is absent, because re-adding the
+ * index items of a unit whose values changed since would leave stale search entries. The
+ * tenant's and parts' unit lists are written where absent.
  */
 import { putAllIfAbsent } from '../db/seed';
 import {
@@ -10,6 +11,7 @@ import {
   locationItem,
   partItem,
   sublocationItem,
+  unitListItems,
   unitWithDependents,
   uomItem,
   type CounterName,
@@ -98,6 +100,8 @@ async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Pr
       await putAllIfAbsent('inventory', unitWithDependents(tenantId, unit, [created(unit, recordId)]));
     }),
   );
+  // The lists hold exactly the seeded units until a unit is created; once there, left alone.
+  await putAllIfAbsent('inventory', unitListItems(tenantId, units.map(([unit]) => unit)));
 }
 
 /**

@@ -1,21 +1,29 @@
 /**
- * Search index reads (keys.ts: one tiny item per unit and non-empty searchable field, in
- * the field's partition `T#<t>#IDX#<field>`); only unit ids come back.
+ * Search reads; only unit ids come back.
+ * - equals / starts_with: the field's index items (`T#<t>#IDX#<field>`, keys.ts), a Query with
+ *   `begins_with` on the sort key, so it reads about as many (tiny) items as there are matches.
+ * - contains: DynamoDB has no infix index, so every search record of the tenant is read (one
+ *   small item per unit holding all its searchable values), from SHARDS partitions at once,
+ *   and DynamoDB's filter keeps the matches. However many contains criteria and fields a
+ *   search has, the records are read once.
  */
+import { mapLimit } from '../db/concurrency';
 import { queryAll } from '../db/paging';
-import { keys, sortPrefix, type SearchField } from './keys';
+import { keys, RECORD_NAMES, SHARDS, sortPrefix, unitIdOfRecord, type SearchField } from './keys';
 import { table } from './repository';
 
 export type Comparison = 'contains' | 'equals' | 'starts_with';
 
+/** `term` (lower-cased) is contained in one of `fields`. */
+export interface ContainsTest {
+  fields: readonly SearchField[];
+  term: string;
+}
+
 /**
- * Ids of the units whose `field` matches, read from that field's index partition only.
- * - equals / starts_with: a Query with `begins_with` on the sort key, so it reads about as
- *   many (tiny) index items as there are matches; the filter on `v` only drops the rare
- *   false positive (a value containing '#', or one longer than the sort key prefix).
- * - contains: DynamoDB has no infix index, so the Query reads every index item of that one
- *   field for the tenant (keys and a short value, never units) and filters on `v`.
- * Only `u` (the unit id) comes back.
+ * Ids of the units whose `field` matches. equals / starts_with read the field's index
+ * partition only; the filter on `v` drops the rare false positive (a value containing '#',
+ * or one longer than the sort key prefix). contains reads the search records.
  */
 export async function matchingUnitIds(
   tenantId: string,
@@ -23,34 +31,47 @@ export async function matchingUnitIds(
   comparison: Comparison,
   term: string,
 ): Promise<number[]> {
-  const values: Record<string, unknown> = { ':pk': keys.indexPartition(tenantId, field), ':term': term };
-  let keyCondition = 'pk = :pk';
-  if (comparison !== 'contains') {
-    const { prefix, whole } = sortPrefix(term);
-    // '#' ends the value in the sort key, so an exact match can skip longer values.
-    values[':prefix'] = comparison === 'equals' && whole ? `${prefix}#` : prefix;
-    keyCondition += ' AND begins_with(sk, :prefix)';
-  }
-  const filter = { contains: 'contains(v, :term)', equals: 'v = :term', starts_with: 'begins_with(v, :term)' }[comparison];
+  if (comparison === 'contains') return containingUnitIds(tenantId, [{ fields: [field], term }]);
+  const { prefix, whole } = sortPrefix(term);
+  // '#' ends the value in the sort key, so an exact match can skip longer values.
   const items = await queryAll({
     TableName: table(),
-    KeyConditionExpression: keyCondition,
-    FilterExpression: filter,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    FilterExpression: comparison === 'equals' ? 'v = :term' : 'begins_with(v, :term)',
     ProjectionExpression: 'u',
-    ExpressionAttributeValues: values,
+    ExpressionAttributeValues: {
+      ':pk': keys.indexPartition(tenantId, field),
+      ':term': term,
+      ':prefix': comparison === 'equals' && whole ? `${prefix}#` : prefix,
+    },
     ConsistentRead: true,
   });
   return items.map((item) => Number(String(item.u)));
 }
 
-/** Ids of all the tenant's units: every unit has exactly one `part_id` index item. */
-export async function allUnitIds(tenantId: string): Promise<number[]> {
-  const items = await queryAll({
-    TableName: table(),
-    KeyConditionExpression: 'pk = :pk',
-    ProjectionExpression: 'u',
-    ExpressionAttributeValues: { ':pk': keys.indexPartition(tenantId, 'part_id') },
-    ConsistentRead: true,
+/** Ids of the units that pass any of `tests`: every search record read once, all shards at once. */
+export async function containingUnitIds(tenantId: string, tests: ContainsTest[]): Promise<number[]> {
+  if (tests.length === 0) return [];
+  const names: Record<string, string> = {};
+  const values: Record<string, string> = {};
+  const clauses = tests.flatMap((test, i) => {
+    values[`:t${i}`] = test.term;
+    return test.fields.map((field) => {
+      names[`#${RECORD_NAMES[field]}`] = RECORD_NAMES[field];
+      return `contains(#${RECORD_NAMES[field]}, :t${i})`;
+    });
   });
-  return items.map((item) => Number(String(item.u)));
+  const shards = Array.from({ length: SHARDS }, (_, shard) => shard);
+  const perShard = await mapLimit(shards, SHARDS, (shard) =>
+    queryAll({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk',
+      FilterExpression: clauses.join(' OR '),
+      ProjectionExpression: 'sk',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ...values, ':pk': keys.searchShard(tenantId, shard) },
+      ConsistentRead: true,
+    }),
+  );
+  return perShard.flat().map(unitIdOfRecord);
 }

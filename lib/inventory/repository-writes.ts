@@ -1,15 +1,30 @@
 /**
  * The one write path of inventory units: a unit's new version, its log entries, asset-id
- * claims and search index changes in one transaction. Invariants are its conditions, never
- * a read first: the unit is conditioned on the version that was read (optimistic
- * concurrency), a new unit and its log entries on not existing yet, an asset id on its claim
- * item not existing yet. Why a transaction failed is read with lib/db/conditions.
+ * claims, search index items, search record and (for a new unit) its place in the tenant's
+ * and the part's unit lists, in one transaction. Invariants are its conditions, never a read
+ * first: the unit is conditioned on the version that was read (optimistic concurrency), a new
+ * unit and its log entries on not existing yet, an asset id on its claim item not existing
+ * yet, a list on still holding the count that was read (so positions are dense). Why a
+ * transaction failed is read with lib/db/conditions.
  */
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { cancellation, TransactionConflictException } from '../db/conditions';
 import type { InventoryRecord, InventoryUnit } from './model';
-import { assetItem, indexItem, indexKey, indexValues, recordItem, SEARCH_FIELDS, unitItem } from './keys';
+import {
+  assetItem,
+  indexItem,
+  indexKey,
+  indexValues,
+  keys,
+  listSlot,
+  recordItem,
+  SEARCH_FIELDS,
+  searchRecordItem,
+  unitItem,
+  type ListCount,
+  type ListScope,
+} from './keys';
 import { table } from './repository';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -39,15 +54,25 @@ export interface UnitWrite {
   claimAsset?: string;
 }
 
+/** The tenant's and the new units' part's list counts, as read before the transaction. */
+export interface ListCounts {
+  all: ListCount;
+  part: ListCount;
+}
+
 /** A transaction item and what its condition guards, to explain a cancellation. */
-type Tagged = { tag: 'unit' | 'asset' | 'other'; assetId?: string; op: TransactItem };
+type Tagged = { tag: 'unit' | 'asset' | 'list' | 'other'; assetId?: string; op: TransactItem };
 
 const notExists = { ConditionExpression: 'attribute_not_exists(pk)' };
 
+/** Index item Deletes/Puts for the values that changed, and the search record when any did. */
 function indexOps(tenantId: string, w: UnitWrite): Tagged[] {
   const before = w.before ? indexValues(w.before) : {};
   const after = indexValues(w.after);
   const ops: Tagged[] = [];
+  if (!w.before || SEARCH_FIELDS.some((field) => before[field] !== after[field])) {
+    ops.push({ tag: 'other', op: { Put: { TableName: table(), Item: searchRecordItem(tenantId, w.after) } } });
+  }
   for (const field of SEARCH_FIELDS) {
     const [old, now] = [before[field], after[field]];
     if (old === now) continue;
@@ -81,12 +106,58 @@ function transactionOps(tenantId: string, w: UnitWrite): Tagged[] {
 }
 
 /**
- * Writes units, their log entries, asset claims and search index changes in one
- * transaction: all of it happens or none. Throws WriteConflict when a unit changed since it
- * was read, AssetTaken when an asset id is already claimed.
+ * Appends `ids` (ascending, all above `count.last`) to a list: its count and highest id,
+ * conditioned on the count read, and the block(s) they land in.
  */
-export async function commitUnitWrites(tenantId: string, writes: UnitWrite[]): Promise<void> {
-  const tagged = writes.flatMap((w) => transactionOps(tenantId, w));
+function appendOps(tenantId: string, scope: ListScope, count: ListCount, ids: number[]): Tagged[] {
+  const counter: TransactItem = {
+    Update: {
+      TableName: table(),
+      Key: keys.listCount(tenantId, scope),
+      UpdateExpression: 'SET #n = :n, #last = :last',
+      ExpressionAttributeNames: { '#n': 'n', '#last': 'last' },
+      ExpressionAttributeValues: { ':n': count.n + ids.length, ':last': ids.at(-1), ...(count.n ? { ':read': count.n } : {}) },
+      ConditionExpression: count.n ? '#n = :read' : 'attribute_not_exists(#n)',
+    },
+  };
+  const blocks = new Map<number, number[]>();
+  ids.forEach((id, i) => {
+    const { block } = listSlot(count.n + i);
+    blocks.set(block, [...(blocks.get(block) ?? []), id]);
+  });
+  const appends: Tagged[] = [...blocks].map(([block, blockIds]) => ({
+    tag: 'other',
+    op: {
+      Update: {
+        TableName: table(),
+        Key: keys.listBlock(tenantId, scope, block),
+        UpdateExpression: 'SET #ids = list_append(if_not_exists(#ids, :none), :ids)',
+        ExpressionAttributeNames: { '#ids': 'ids' },
+        ExpressionAttributeValues: { ':none': [], ':ids': blockIds },
+      },
+    },
+  }));
+  return [{ tag: 'list', op: counter }, ...appends];
+}
+
+/** List appends for the new units (all of one part). A unit with a lower id than one listed already must take a new id. */
+function listOps(tenantId: string, writes: UnitWrite[], lists: ListCounts | undefined): Tagged[] {
+  const created = writes.filter((w) => !w.before).map((w) => w.after);
+  if (created.length === 0) return [];
+  if (!lists) throw new Error('new units need the list counts');
+  const ids = created.map((u) => u.id).sort((a, b) => a - b);
+  if (ids[0]! <= lists.all.last || ids[0]! <= lists.part.last) throw new WriteConflict();
+  return [...appendOps(tenantId, 'all', lists.all, ids), ...appendOps(tenantId, { part: created[0]!.part_id }, lists.part, ids)];
+}
+
+/**
+ * Writes units, their log entries, asset claims, search index changes and list places in
+ * one transaction: all of it happens or none. Throws WriteConflict when a unit or a list
+ * changed since it was read, AssetTaken when an asset id is already claimed. New units need
+ * `lists`, the counts read before (readListCounts).
+ */
+export async function commitUnitWrites(tenantId: string, writes: UnitWrite[], lists?: ListCounts): Promise<void> {
+  const tagged = [...writes.flatMap((w) => transactionOps(tenantId, w)), ...listOps(tenantId, writes, lists)];
   try {
     await db().send(new TransactWriteCommand({ TransactItems: tagged.map((t) => t.op) }));
   } catch (err) {
@@ -100,7 +171,7 @@ function explain(err: unknown, tagged: Tagged[]): unknown {
   if (!cancelled) return err;
   const failed = (i: number) => cancelled.conditionFailedAt.includes(i);
   // Only a concurrent transaction is a conflict; throttling stays an error (503 at the edge).
-  if (cancelled.codes.includes('TransactionConflict') || tagged.some((t, i) => t.tag === 'unit' && failed(i))) return new WriteConflict();
+  if (cancelled.codes.includes('TransactionConflict') || tagged.some((t, i) => (t.tag === 'unit' || t.tag === 'list') && failed(i))) return new WriteConflict();
   const asset = tagged.find((t, i) => t.tag === 'asset' && failed(i));
   return asset ? new AssetTaken(asset.assetId!) : err;
 }

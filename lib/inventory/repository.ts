@@ -10,7 +10,11 @@ import { queryAll, type Item } from '../db/paging';
 import { tableName } from '../db/tables';
 import type { InventoryRecord, InventoryUnit } from './model';
 import {
+  blockIds,
   keys,
+  LIST_BLOCK,
+  listCountFrom,
+  listSlot,
   locationItem,
   partFrom,
   partItem,
@@ -22,6 +26,8 @@ import {
   uomItem,
   type CounterName,
   type Key,
+  type ListCount,
+  type ListScope,
   type Location,
   type Part,
   type Sublocation,
@@ -83,6 +89,49 @@ export async function listRecords(tenantId: string, unitId: number): Promise<Inv
     ConsistentRead: true,
   });
   return items.map(recordFrom);
+}
+
+// ------------------------------------------------------------------ unit lists
+
+const sameKey = (a: Item, b: Key) => a.pk === b.pk && a.sk === b.sk;
+
+/** The tenant's and a part's list counts (what a new unit's transaction is conditioned on), one request. */
+export async function readListCounts(tenantId: string, partId: number): Promise<{ all: ListCount; part: ListCount }> {
+  const [all, part] = [keys.listCount(tenantId, 'all'), keys.listCount(tenantId, { part: partId })];
+  const items = await batchGetAll(table(), [all, part], { consistentRead: true });
+  return {
+    all: listCountFrom(items.find((i) => sameKey(i, all))),
+    part: listCountFrom(items.find((i) => sameKey(i, part))),
+  };
+}
+
+export interface ListSlice {
+  /** Units in the list. */
+  total: number;
+  /** Ids at positions [from, to), fewer past the end. */
+  ids: number[];
+  /** For a part's list: whether the part exists (read in the same request). */
+  partExists?: boolean;
+}
+
+/**
+ * Positions [from, to) of a list (to - from <= LIST_BLOCK), its count and, for a part's list,
+ * the part: one BatchGet of at most four small items, whatever the position.
+ */
+export async function readListSlice(tenantId: string, scope: ListScope, from: number, to: number): Promise<ListSlice> {
+  const first = listSlot(from).block;
+  const last = listSlot(Math.max(from, to - 1)).block;
+  const blocks = [...new Set([first, last])].map((b) => keys.listBlock(tenantId, scope, b));
+  const count = keys.listCount(tenantId, scope);
+  const part = scope === 'all' ? undefined : keys.part(tenantId, scope.part);
+  const items = await batchGetAll(table(), [count, ...blocks, ...(part ? [part] : [])], { consistentRead: true });
+  const ids = blocks.flatMap((key) => blockIds(items.find((i) => sameKey(i, key))));
+  const offset = first * LIST_BLOCK;
+  return {
+    total: listCountFrom(items.find((i) => sameKey(i, count))).n,
+    ids: ids.slice(from - offset, to - offset),
+    ...(part ? { partExists: items.some((i) => sameKey(i, part)) } : {}),
+  };
 }
 
 /** Hands out `n` new ids per counter with one atomic ADD; ids only ever increase. */

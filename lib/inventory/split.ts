@@ -8,7 +8,7 @@ import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
 import { compareDecimals, subtractDecimals } from './decimal';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
-import { allocateIds } from './repository';
+import { allocateIds, readListCounts } from './repository';
 import { allInOrder, changingUnit, early, existingSublocation, ownedUnit } from './unit-change';
 
 export interface SplitInput {
@@ -46,12 +46,13 @@ export async function splitUnit(
   ];
   const generate = !input.asset_id && input.generate_asset_id;
   const [original, created] = await changingUnit(tenantId, id, async () => {
-    // One round trip: the unit, the sublocation (checked after it: 404 before 422) and new
-    // ids are read together; a refused split leaves its ids unused, which is harmless.
-    const [before, sublocation, ids] = await allInOrder([
+    // One round trip: the unit, the sublocation (checked after it: 404 before 422), new ids
+    // and the list counts are read together; a refused split leaves its ids unused, which is harmless.
+    const [before, sublocation, ids, lists] = await allInOrder([
       ownedUnit(tenantId, partId, id),
       sublocationLookup,
       allocateIds(tenantId, { unit: 1, record: 2, asset: generate ? 1 : 0 }),
+      readListCounts(tenantId, partId),
     ]);
     const quantity = checkSplit(before, input);
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
@@ -78,6 +79,7 @@ export async function splitUnit(
         { before, after, records: [logEntry(ids.record[0]!, after, 'split', negative, input.comment, now)] },
         { after: created, records: [logEntry(ids.record[1]!, created, 'split', quantity, input.comment, now)], claimAsset: assetId ?? undefined },
       ],
+      lists,
       generated,
     );
     return [after, created];
