@@ -23,7 +23,13 @@ export interface Pagination {
   out_of_range: boolean;
 }
 
-export function pagination(total: number, { page, per_page }: PageQuery): Pagination {
+export function paginate<T>(all: T[], query: PageQuery): { items: T[]; pagination: Pagination } {
+  const { page, per_page } = query;
+  return { items: all.slice((page - 1) * per_page, page * per_page), pagination: paginationOf(all.length, query) };
+}
+
+/** The header for page `page` of a list of `total` entries (when only the page itself was read). */
+export function paginationOf(total: number, { page, per_page }: PageQuery): Pagination {
   const total_pages = Math.max(1, Math.ceil(total / per_page));
   return {
     total_entries: total,
@@ -55,7 +61,7 @@ async function render(tenantId: string, ids: number[], p: Pagination): Promise<U
 export function pageOfIds(tenantId: string, ids: number[], query: PageQuery): Promise<UnitPage> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   const from = (query.page - 1) * query.per_page;
-  return render(tenantId, sorted.slice(from, from + query.per_page), pagination(sorted.length, query));
+  return render(tenantId, sorted.slice(from, from + query.per_page), paginationOf(sorted.length, query));
 }
 
 /**
@@ -66,5 +72,5 @@ export async function pageOfList(tenantId: string, scope: ListScope, query: Page
   const from = (query.page - 1) * query.per_page;
   const slice = await readListSlice(tenantId, scope, from, from + query.per_page);
   if (slice.partExists === false) return undefined;
-  return render(tenantId, slice.ids, pagination(slice.total, query));
+  return render(tenantId, slice.ids, paginationOf(slice.total, query));
 }
