@@ -3,7 +3,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
-import { allocateIds, getPart, getSublocation, getUnitOfMeasure, readListCounts } from './repository';
+import { allocateIds, readForCreate, readListCounts } from './repository';
 import type { EditableFields } from './schemas';
 import { retrying } from './unit-change';
 
@@ -18,21 +18,21 @@ export interface CreateInput extends EditableFields {
 }
 
 export async function createUnit(tenantId: string, partId: number, input: CreateInput): Promise<Record<string, unknown>> {
-  const [part, uom, sublocation, currency] = await Promise.all([
-    getPart(tenantId, partId),
-    getUnitOfMeasure(tenantId, input.unit_id),
-    getSublocation(tenantId, input.inventory_sublocation_id),
+  const [{ part, uom, sublocation, lists: firstLists }, currency] = await Promise.all([
+    readForCreate(tenantId, partId, input.unit_id, input.inventory_sublocation_id),
     currencyOf(tenantId),
   ]);
   if (!part) throw new NotFoundError();
   if (!sublocation) throw new ValidationError('inventory_sublocation_id must be an existing inventory sublocation');
   if (!uom) throw new ValidationError('unit_id must be an existing unit of measure');
   const generate = !input.asset_id && input.generate_asset_id;
+  let attempt = 0;
   const unit = await retrying(async () => {
-    // New ids and the list counts the transaction is conditioned on, in one round trip.
+    // New ids and the list counts the transaction is conditioned on: the first attempt uses
+    // the counts read with the references, a retry reads them again beside its new ids.
     const [ids, lists] = await Promise.all([
       allocateIds(tenantId, { unit: 1, record: 1, asset: generate ? 1 : 0 }),
-      readListCounts(tenantId, part.id),
+      attempt++ === 0 ? firstLists : readListCounts(tenantId, part.id),
     ]);
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
     const now = timestamp();

@@ -105,6 +105,37 @@ export async function readListCounts(tenantId: string, partId: number): Promise<
   };
 }
 
+/** What creating a unit reads first, in one request: its part, unit of measure, sublocation and list counts. */
+export async function readForCreate(tenantId: string, partId: number, uomId: number, sublocationId: number) {
+  const wanted = {
+    part: keys.part(tenantId, partId),
+    uom: keys.uom(tenantId, uomId),
+    sublocation: keys.sublocation(tenantId, sublocationId),
+    all: keys.listCount(tenantId, 'all'),
+    partList: keys.listCount(tenantId, { part: partId }),
+  };
+  const items = await batchGetAll(table(), Object.values(wanted), { consistentRead: true });
+  const find = (key: Key) => items.find((i) => sameKey(i, key));
+  const [part, uom, sublocation] = [find(wanted.part), find(wanted.uom), find(wanted.sublocation)];
+  return {
+    part: part && partFrom(part),
+    uom: uom && uomFrom(uom),
+    sublocation: sublocation && sublocationFrom(sublocation),
+    lists: { all: listCountFrom(find(wanted.all)), part: listCountFrom(find(wanted.partList)) },
+  };
+}
+
+/** A unit and its part's and the tenant's list counts (a split's read), in one request. */
+export async function readUnitWithListCounts(tenantId: string, id: number, partId: number) {
+  const [unit, all, part] = [keys.unit(tenantId, id), keys.listCount(tenantId, 'all'), keys.listCount(tenantId, { part: partId })];
+  const items = await batchGetAll(table(), [unit, all, part], { consistentRead: true });
+  const found = items.find((i) => sameKey(i, unit));
+  return {
+    unit: found && unitFrom(found),
+    lists: { all: listCountFrom(items.find((i) => sameKey(i, all))), part: listCountFrom(items.find((i) => sameKey(i, part))) },
+  };
+}
+
 export interface ListSlice {
   /** Units in the list. */
   total: number;

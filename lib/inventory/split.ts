@@ -8,8 +8,8 @@ import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
 import { compareDecimals, subtractDecimals } from './decimal';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
-import { allocateIds, readListCounts } from './repository';
-import { allInOrder, changingUnit, early, existingSublocation, ownedUnit } from './unit-change';
+import { allocateIds } from './repository';
+import { allInOrder, changingUnit, early, existingSublocation, ownedUnitWithListCounts } from './unit-change';
 
 export interface SplitInput {
   inventory_sublocation_id: number;
@@ -48,11 +48,10 @@ export async function splitUnit(
   const [original, created] = await changingUnit(tenantId, id, async () => {
     // One round trip: the unit, the sublocation (checked after it: 404 before 422), new ids
     // and the list counts are read together; a refused split leaves its ids unused, which is harmless.
-    const [before, sublocation, ids, lists] = await allInOrder([
-      ownedUnit(tenantId, partId, id),
+    const [{ unit: before, lists }, sublocation, ids] = await allInOrder([
+      ownedUnitWithListCounts(tenantId, partId, id),
       sublocationLookup,
       allocateIds(tenantId, { unit: 1, record: 2, asset: generate ? 1 : 0 }),
-      readListCounts(tenantId, partId),
     ]);
     const quantity = checkSplit(before, input);
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);

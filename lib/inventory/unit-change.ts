@@ -8,7 +8,7 @@ import { NotFoundError, ServiceUnavailableError, ValidationError } from '../erro
 import { subtractDecimals } from './decimal';
 import type { Sublocation } from './keys';
 import { logEntry, timestamp, type InventoryUnit, type RecordType } from './model';
-import { getSublocation, getUnit } from './repository';
+import { getSublocation, getUnit, readUnitWithListCounts } from './repository';
 import { commitUnitWrites, WriteConflict } from './repository-writes';
 
 /** A unit of another part, or of another tenant, is answered exactly like a missing one. */
@@ -16,6 +16,13 @@ export async function ownedUnit(tenantId: string, partId: number, id: number): P
   const unit = await getUnit(tenantId, id);
   if (!unit || unit.part_id !== partId) throw new NotFoundError();
   return unit;
+}
+
+/** ownedUnit, and the list counts a new unit of its part is appended under (split). */
+export async function ownedUnitWithListCounts(tenantId: string, partId: number, id: number) {
+  const { unit, lists } = await readUnitWithListCounts(tenantId, id, partId);
+  if (!unit || unit.part_id !== partId) throw new NotFoundError();
+  return { unit, lists };
 }
 
 export async function existingSublocation(tenantId: string, id: number): Promise<Sublocation> {
