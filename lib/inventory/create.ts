@@ -1,9 +1,11 @@
 /** Create a unit of a part (SPEC 5.2), with its "create" log entry and optional asset id. */
+import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../errors';
 import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
-import { allocateIds, readForCreate, readListCounts } from './repository';
+import { allocateIds, readForCreate, readPartListCount } from './repository';
+import { holdList, withListHold } from './repository-writes';
 import type { EditableFields } from './schemas';
 import { retrying } from './unit-change';
 
@@ -18,7 +20,7 @@ export interface CreateInput extends EditableFields {
 }
 
 export async function createUnit(tenantId: string, partId: number, input: CreateInput): Promise<Record<string, unknown>> {
-  const [{ part, uom, sublocation, lists: firstLists }, currency] = await Promise.all([
+  const [{ part, uom, sublocation, partList: firstPartList }, currency] = await Promise.all([
     readForCreate(tenantId, partId, input.unit_id, input.inventory_sublocation_id),
     currencyOf(tenantId),
   ]);
@@ -26,14 +28,17 @@ export async function createUnit(tenantId: string, partId: number, input: Create
   if (!sublocation) throw new ValidationError('inventory_sublocation_id must be an existing inventory sublocation');
   if (!uom) throw new ValidationError('unit_id must be an existing unit of measure');
   const generate = !input.asset_id && input.generate_asset_id;
+  const token = randomUUID();
   let attempt = 0;
-  const unit = await retrying(async () => {
-    // New ids and the list counts the transaction is conditioned on: the first attempt uses
-    // the counts read with the references, a retry reads them again beside its new ids.
-    const [ids, lists] = await Promise.all([
+  const unit = await withListHold(tenantId, token, () => retrying(async () => {
+    // New ids and the hold on the tenant's list (with its count) together; the part's count
+    // came with the references (a retry reads it again: another create may have moved it).
+    const [ids, all, partList] = await Promise.all([
       allocateIds(tenantId, { unit: 1, record: 1, asset: generate ? 1 : 0 }),
-      attempt++ === 0 ? firstLists : readListCounts(tenantId, part.id),
+      holdList(tenantId, token),
+      attempt++ === 0 ? firstPartList : readPartListCount(tenantId, part.id),
     ]);
+    const lists = { all, part: partList, token };
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
     const now = timestamp();
     const created: InventoryUnit = {
@@ -57,6 +62,6 @@ export async function createUnit(tenantId: string, partId: number, input: Create
     const record = logEntry(ids.record[0]!, created, 'create', input.quantity, input.comment, now);
     await commitClaim(tenantId, [{ after: created, records: [record], claimAsset: assetId ?? undefined }], lists, generated);
     return created;
-  });
+  }));
   return renderUnit(unit, currency);
 }

@@ -188,8 +188,8 @@ export interface ListCount {
 }
 
 export const listCountFrom = (item: Item | undefined): ListCount => ({
-  n: item ? num(item.n) : 0,
-  last: item ? num(item.last) : 0,
+  n: num(item?.n ?? 0),
+  last: num(item?.last ?? 0),
 });
 
 /** Block and index within it of list position `position` (from 0). */

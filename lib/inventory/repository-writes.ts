@@ -7,9 +7,10 @@
  * yet, a list on still holding the count that was read (so positions are dense). Why a
  * transaction failed is read with lib/db/conditions.
  */
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { cancellation, TransactionConflictException } from '../db/conditions';
+import { cancellation, isConditionFailed, isContended, TransactionConflictException } from '../db/conditions';
+import { backoffMs, sleep } from '../db/retry';
 import type { InventoryRecord, InventoryUnit } from './model';
 import {
   assetItem,
@@ -17,6 +18,7 @@ import {
   indexKey,
   indexValues,
   keys,
+  listCountFrom,
   listSlot,
   recordItem,
   SEARCH_FIELDS,
@@ -54,10 +56,81 @@ export interface UnitWrite {
   claimAsset?: string;
 }
 
-/** The tenant's and the new units' part's list counts, as read before the transaction. */
+/** The tenant's and the new units' part's list counts, as read before the transaction, and the hold on the tenant's. */
 export interface ListCounts {
   all: ListCount;
   part: ListCount;
+  /** The token holding the tenant's list (holdList). */
+  token: string;
+}
+
+// ------------------------------------------------------------------ holding the tenant's list
+
+/** A hold older than this is abandoned (its Lambda died) and may be taken over. */
+const HOLD_MS = 5_000;
+/** How long a create waits for the hold before answering 503. */
+const WAIT_MS = 20_000;
+
+/**
+ * Takes the tenant's unit list for one create or split and answers its count. Appends of a
+ * tenant serialise anyway (each is conditioned on the count it read); without a hold, N
+ * concurrent creates would send ~N²/2 doomed transactions, with it the waiting ones retry a
+ * one-item conditional write instead and each transaction finds the count unchanged. Only an
+ * optimisation: the transaction's own condition on the count keeps positions dense whatever
+ * happens to a hold; the token must still hold it there, and it releases it.
+ */
+export async function holdList(tenantId: string, token: string): Promise<ListCount> {
+  const until = Date.now() + WAIT_MS;
+  for (let attempt = 0; ; attempt++) {
+    const now = Date.now();
+    try {
+      const { Attributes } = await db().send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: keys.listCount(tenantId, 'all'),
+          UpdateExpression: 'SET #hold = :token, #heldAt = :now',
+          ConditionExpression: 'attribute_not_exists(#hold) OR #hold = :token OR #heldAt < :stale',
+          ExpressionAttributeNames: { '#hold': 'hold', '#heldAt': 'heldAt' },
+          ExpressionAttributeValues: { ':token': token, ':now': now, ':stale': now - HOLD_MS },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return listCountFrom(Attributes);
+    } catch (err) {
+      // Held by another, or its transaction is writing the item right now.
+      if (!isConditionFailed(err) && !isContended(err)) throw err;
+      if (Date.now() > until) throw new WriteConflict();
+      await sleep(backoffMs(attempt, { baseMs: 10, capMs: 200 }));
+    }
+  }
+}
+
+/** Gives the hold back after a create or split that did not commit (a committed one released it). */
+export async function releaseList(tenantId: string, token: string): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: keys.listCount(tenantId, 'all'),
+        UpdateExpression: 'REMOVE #hold, #heldAt',
+        ConditionExpression: '#hold = :token',
+        ExpressionAttributeNames: { '#hold': 'hold', '#heldAt': 'heldAt' },
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+  }
+}
+
+/** Runs `fn` (which holds the tenant's list with `token`), giving the hold back if it fails. */
+export async function withListHold<T>(tenantId: string, token: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    await releaseList(tenantId, token).catch(() => undefined);
+    throw err;
+  }
 }
 
 /** A transaction item and what its condition guards, to explain a cancellation. */
@@ -109,15 +182,21 @@ function transactionOps(tenantId: string, w: UnitWrite): Tagged[] {
  * Appends `ids` (ascending, all above `count.last`) to a list: its count and highest id,
  * conditioned on the count read, and the block(s) they land in.
  */
-function appendOps(tenantId: string, scope: ListScope, count: ListCount, ids: number[]): Tagged[] {
+function appendOps(tenantId: string, scope: ListScope, count: ListCount, ids: number[], token?: string): Tagged[] {
+  const held = token !== undefined;
   const counter: TransactItem = {
     Update: {
       TableName: table(),
       Key: keys.listCount(tenantId, scope),
-      UpdateExpression: 'SET #n = :n, #last = :last',
-      ExpressionAttributeNames: { '#n': 'n', '#last': 'last' },
-      ExpressionAttributeValues: { ':n': count.n + ids.length, ':last': ids.at(-1), ...(count.n ? { ':read': count.n } : {}) },
-      ConditionExpression: count.n ? '#n = :read' : 'attribute_not_exists(#n)',
+      UpdateExpression: `SET #n = :n, #last = :last${held ? ' REMOVE #hold, #heldAt' : ''}`,
+      ExpressionAttributeNames: { '#n': 'n', '#last': 'last', ...(held ? { '#hold': 'hold', '#heldAt': 'heldAt' } : {}) },
+      ExpressionAttributeValues: {
+        ':n': count.n + ids.length,
+        ':last': ids.at(-1),
+        ...(count.n ? { ':read': count.n } : {}),
+        ...(held ? { ':token': token } : {}),
+      },
+      ConditionExpression: `${count.n ? '#n = :read' : 'attribute_not_exists(#n)'}${held ? ' AND #hold = :token' : ''}`,
     },
   };
   const blocks = new Map<number, number[]>();
@@ -147,7 +226,10 @@ function listOps(tenantId: string, writes: UnitWrite[], lists: ListCounts | unde
   if (!lists) throw new Error('new units need the list counts');
   const ids = created.map((u) => u.id).sort((a, b) => a - b);
   if (ids[0]! <= lists.all.last || ids[0]! <= lists.part.last) throw new WriteConflict();
-  return [...appendOps(tenantId, 'all', lists.all, ids), ...appendOps(tenantId, { part: created[0]!.part_id }, lists.part, ids)];
+  return [
+    ...appendOps(tenantId, 'all', lists.all, ids, lists.token),
+    ...appendOps(tenantId, { part: created[0]!.part_id }, lists.part, ids),
+  ];
 }
 
 /**

@@ -95,23 +95,17 @@ export async function listRecords(tenantId: string, unitId: number): Promise<Inv
 
 const sameKey = (a: Item, b: Key) => a.pk === b.pk && a.sk === b.sk;
 
-/** The tenant's and a part's list counts (what a new unit's transaction is conditioned on), one request. */
-export async function readListCounts(tenantId: string, partId: number): Promise<{ all: ListCount; part: ListCount }> {
-  const [all, part] = [keys.listCount(tenantId, 'all'), keys.listCount(tenantId, { part: partId })];
-  const items = await batchGetAll(table(), [all, part], { consistentRead: true });
-  return {
-    all: listCountFrom(items.find((i) => sameKey(i, all))),
-    part: listCountFrom(items.find((i) => sameKey(i, part))),
-  };
+/** A part's list count (what a new unit's transaction is conditioned on beside the tenant's). */
+export async function readPartListCount(tenantId: string, partId: number): Promise<ListCount> {
+  return listCountFrom(await get(keys.listCount(tenantId, { part: partId })));
 }
 
-/** What creating a unit reads first, in one request: its part, unit of measure, sublocation and list counts. */
+/** What creating a unit reads first, in one request: its part, unit of measure, sublocation and the part's list count. */
 export async function readForCreate(tenantId: string, partId: number, uomId: number, sublocationId: number) {
   const wanted = {
     part: keys.part(tenantId, partId),
     uom: keys.uom(tenantId, uomId),
     sublocation: keys.sublocation(tenantId, sublocationId),
-    all: keys.listCount(tenantId, 'all'),
     partList: keys.listCount(tenantId, { part: partId }),
   };
   const items = await batchGetAll(table(), Object.values(wanted), { consistentRead: true });
@@ -121,19 +115,16 @@ export async function readForCreate(tenantId: string, partId: number, uomId: num
     part: part && partFrom(part),
     uom: uom && uomFrom(uom),
     sublocation: sublocation && sublocationFrom(sublocation),
-    lists: { all: listCountFrom(find(wanted.all)), part: listCountFrom(find(wanted.partList)) },
+    partList: listCountFrom(find(wanted.partList)),
   };
 }
 
-/** A unit and its part's and the tenant's list counts (a split's read), in one request. */
-export async function readUnitWithListCounts(tenantId: string, id: number, partId: number) {
-  const [unit, all, part] = [keys.unit(tenantId, id), keys.listCount(tenantId, 'all'), keys.listCount(tenantId, { part: partId })];
-  const items = await batchGetAll(table(), [unit, all, part], { consistentRead: true });
+/** A unit and its part's list count (a split's read), in one request. */
+export async function readUnitWithPartListCount(tenantId: string, id: number, partId: number) {
+  const [unit, part] = [keys.unit(tenantId, id), keys.listCount(tenantId, { part: partId })];
+  const items = await batchGetAll(table(), [unit, part], { consistentRead: true });
   const found = items.find((i) => sameKey(i, unit));
-  return {
-    unit: found && unitFrom(found),
-    lists: { all: listCountFrom(items.find((i) => sameKey(i, all))), part: listCountFrom(items.find((i) => sameKey(i, part))) },
-  };
+  return { unit: found && unitFrom(found), partList: listCountFrom(items.find((i) => sameKey(i, part))) };
 }
 
 export interface ListSlice {

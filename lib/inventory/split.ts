@@ -3,13 +3,15 @@
  * original loses exactly what the new one gets, in one transaction conditioned on the
  * original's version, so the two always add up to what the original held.
  */
+import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors';
 import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
 import { compareDecimals, subtractDecimals } from './decimal';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
 import { allocateIds } from './repository';
-import { allInOrder, changingUnit, early, existingSublocation, ownedUnitWithListCounts } from './unit-change';
+import { holdList, withListHold } from './repository-writes';
+import { allInOrder, changingUnit, early, existingSublocation, ownedUnitWithPartListCount } from './unit-change';
 
 export interface SplitInput {
   inventory_sublocation_id: number;
@@ -45,14 +47,18 @@ export async function splitUnit(
     early(currencyOf(tenantId)),
   ];
   const generate = !input.asset_id && input.generate_asset_id;
-  const [original, created] = await changingUnit(tenantId, id, async () => {
-    // One round trip: the unit, the sublocation (checked after it: 404 before 422), new ids
-    // and the list counts are read together; a refused split leaves its ids unused, which is harmless.
-    const [{ unit: before, lists }, sublocation, ids] = await allInOrder([
-      ownedUnitWithListCounts(tenantId, partId, id),
+  const token = randomUUID();
+  const [original, created] = await changingUnit(tenantId, id, () => withListHold(tenantId, token, async () => {
+    // One round trip: the unit with its part's list count, the sublocation (checked after it:
+    // 404 before 422), new ids and the hold on the tenant's list (with its count) together; a
+    // refused split leaves its ids unused, which is harmless, and gives the hold back.
+    const [{ unit: before, partList }, sublocation, ids, all] = await allInOrder([
+      ownedUnitWithPartListCount(tenantId, partId, id),
       sublocationLookup,
       allocateIds(tenantId, { unit: 1, record: 2, asset: generate ? 1 : 0 }),
+      holdList(tenantId, token),
     ]);
+    const lists = { all, part: partList, token };
     const quantity = checkSplit(before, input);
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
     const now = timestamp();
@@ -82,6 +88,6 @@ export async function splitUnit(
       generated,
     );
     return [after, created];
-  });
+  }));
   return [renderUnit(original!, await currency), renderUnit(created!, await currency)];
 }

@@ -8,7 +8,7 @@ import { NotFoundError, ServiceUnavailableError, ValidationError } from '../erro
 import { subtractDecimals } from './decimal';
 import type { Sublocation } from './keys';
 import { logEntry, timestamp, type InventoryUnit, type RecordType } from './model';
-import { getSublocation, getUnit, readUnitWithListCounts } from './repository';
+import { getSublocation, getUnit, readUnitWithPartListCount } from './repository';
 import { commitUnitWrites, WriteConflict } from './repository-writes';
 
 /** A unit of another part, or of another tenant, is answered exactly like a missing one. */
@@ -18,11 +18,11 @@ export async function ownedUnit(tenantId: string, partId: number, id: number): P
   return unit;
 }
 
-/** ownedUnit, and the list counts a new unit of its part is appended under (split). */
-export async function ownedUnitWithListCounts(tenantId: string, partId: number, id: number) {
-  const { unit, lists } = await readUnitWithListCounts(tenantId, id, partId);
+/** ownedUnit, and the list count of its part a new unit is appended under (split). */
+export async function ownedUnitWithPartListCount(tenantId: string, partId: number, id: number) {
+  const { unit, partList } = await readUnitWithPartListCount(tenantId, id, partId);
   if (!unit || unit.part_id !== partId) throw new NotFoundError();
-  return { unit, lists };
+  return { unit, partList };
 }
 
 export async function existingSublocation(tenantId: string, id: number): Promise<Sublocation> {
