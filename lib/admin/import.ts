@@ -19,9 +19,9 @@
  */
 import * as z from 'zod';
 import { putCourse } from '../enrollment/repository';
+import { forEachLimit } from '../db/concurrency';
 import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../inventory/locations';
 import { upsertPart } from '../inventory/parts';
-import { forEachLimit } from '../units/concurrency';
 import { putUnitsData } from '../units/repository';
 import { CliError } from './errors';
 

@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
 import { lambdaContext } from '../../scripts/lambda-context';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 import type { TestTenant } from '../helpers/tenants';
 import { asTenant, deniedCalls, demoLikeTenant, loadHandler, readEvent, recordDynamoCalls } from './support';
 
