@@ -14,6 +14,7 @@ import { authenticate, type TenantContext } from './auth';
 import { finishBody, parseBody, rawQuery } from './body';
 import { mapErrors } from './errors';
 import { pathParams, type HttpEvent } from './event';
+import { claimKey, keyedRequest, skipWhenReplayed } from './idempotency';
 import { parseForm } from './form';
 import { contentTypes, negotiateFormat } from './format';
 import { logRequests } from './log-requests';
@@ -74,10 +75,11 @@ export function handler<S extends z.ZodType>(
     return { statusCode: reply.statusCode ?? 200, headers: reply.headers ?? {}, body: reply.body };
   };
 
-  return middy(core as never)
+  return middy(skipWhenReplayed(core) as never)
     .use(logRequests(surface)) // first: its after/onError run last and see the final status
     .use(httpEventNormalizer())
     .use(httpHeaderNormalizer())
+    .use(keyedRequest(surface)) // before the serializer: its after stores the final answer
     .use(negotiateFormat())
     .use(
       httpResponseSerializer({
@@ -105,5 +107,6 @@ export function handler<S extends z.ZodType>(
     .use(mapErrors(surface)) // after the serializer: on error it runs first and writes the body itself
     .use(parseBody())
     .use(finishBody())
-    .use(authenticate(surface)) as never;
+    .use(authenticate(surface))
+    .use(claimKey(surface)) as never; // after auth: keys are the tenant's
 }
