@@ -29,7 +29,7 @@ import { seedInventory, type InventoryFixture } from '../bench/inventory-data';
 import { formatTable, writeResults, type Results } from '../bench/results';
 import { searchScenario } from '../bench/search';
 import { resetDb } from '../lib/db/client';
-import { setLogSink } from '../lib/http/log';
+import { setLogSink } from '../lib/log';
 import { repoRoot } from './tables';
 
 const scenarioNames = ['overhead', 'hot', 'codes', 'assign', 'search', 'cold'] as const;

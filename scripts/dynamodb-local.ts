@@ -115,7 +115,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startDynamoDbLocal({
   port,
   dbPath,
-  timeoutMs = 20_000,
+  timeoutMs = 120_000,
 }: StartOptions): Promise<DynamoDbLocal> {
   if (dbPath !== undefined && !isAbsolute(dbPath)) {
     // the package spawns java with cwd = its own build directory

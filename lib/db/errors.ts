@@ -1,4 +1,5 @@
 import { ServiceUnavailableError } from '../errors';
+import { cancellation } from './conditions';
 
 // Error names the SDK raises once its own retries are exhausted, for which the right answer
 // is "try again later" (503 + Retry-After) rather than a 500.
@@ -20,10 +21,8 @@ export function isUnavailable(err: unknown): boolean {
   const e = err as Error & { code?: string; $metadata?: unknown; cause?: unknown };
   if (retryableNames.has(e.name)) return true;
   if (e.code && networkCodes.has(e.code)) return true;
-  if (e.name === 'TransactionCanceledException') {
-    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-    return reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError');
-  }
+  const cancelled = cancellation(err);
+  if (cancelled) return cancelled.contended;
   // AggregateError from connection attempts to every resolved address.
   if (e instanceof AggregateError) return e.errors.some(isUnavailable);
   return e.cause !== undefined && e.cause !== err && isUnavailable(e.cause);

@@ -1,5 +1,6 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from './client';
+import { isConditionFailed } from './conditions';
 import { tableName, type TableKey } from './tables';
 
 /**
@@ -14,7 +15,7 @@ export async function putAllIfAbsent(table: TableKey, items: Record<string, unkn
           new PutCommand({ TableName: tableName(table), Item, ConditionExpression: 'attribute_not_exists(pk)' }),
         );
       } catch (err) {
-        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+        if (!isConditionFailed(err)) throw err;
       }
     }),
   );

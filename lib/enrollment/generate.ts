@@ -10,7 +10,7 @@
  */
 import { isUnavailable } from '../db/errors';
 import { ValidationError } from '../errors';
-import { log } from '../http/log';
+import { log } from '../log';
 import { generateCodes } from './code-generator';
 import { deleteUnusedCodes, getCourse, insertCodes, type CodeRecord } from './repository';
 

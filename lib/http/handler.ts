@@ -9,6 +9,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpResponseSerializer from '@middy/http-response-serializer';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
+import { remainingTimeOf } from '../deadline';
 import { toXml } from '../xml';
 import { authenticate, type TenantContext } from './auth';
 import { finishBody, parseBody, rawQuery } from './body';
@@ -31,6 +32,11 @@ export interface HandlerContext {
   /** Empty for the one unauthenticated surface (oauth). */
   tenantId: string;
   requestId: string;
+  /**
+   * Milliseconds this invocation has left (Lambda's clock; lib/deadline.ts's 29 s default when
+   * called without a Lambda context). Stop starting writes well before it reaches 0.
+   */
+  remainingTimeMs(): number;
 }
 
 export interface HandlerOptions<S extends z.ZodType> {
@@ -71,7 +77,11 @@ export function handler<S extends z.ZodType>(
       body: unwrap(event.body, bodyRoot),
       headers: event.headers ?? {},
     });
-    const reply = await fn(params, { tenantId: context.tenantId ?? '', requestId: context.awsRequestId });
+    const reply = await fn(params, {
+      tenantId: context.tenantId ?? '',
+      requestId: context.awsRequestId,
+      remainingTimeMs: remainingTimeOf(context),
+    });
     return { statusCode: reply.statusCode ?? 200, headers: reply.headers ?? {}, body: reply.body };
   };
 

@@ -2,7 +2,7 @@ import type middy from '@middy/core';
 import { requestMethod } from './body';
 import type { TenantContext } from './auth';
 import type { HttpEvent } from './event';
-import { log } from './log';
+import { log } from '../log';
 
 /** Logs one line per request; a 5xx also logs the error with its stack (never sent to the client). */
 export const logRequests = (surface: string): middy.MiddlewareObj<HttpEvent, unknown, Error, TenantContext> => {

@@ -12,7 +12,7 @@
  */
 import { expiryShardCount } from '../enrollment/expiry-index';
 import { expireCode, queryDueCodes, unindexCode, type Key } from '../enrollment/repository-jobs';
-import type { Budget } from './budget';
+import type { Budget } from '../deadline';
 import type { JobSummary } from './summary';
 
 export interface ExpirySummary extends JobSummary {

@@ -1,13 +1,13 @@
 /**
  * The Lambda entry of a scheduled job. EventBridge sends a "Scheduled Event"; the console and
  * `npm run invoke` send `{}`; the event's content is never needed. The run gets the time the
- * Lambda has left (budget.ts), and its summary is both returned and logged as one JSON line.
+ * Lambda has left (lib/deadline.ts), and its summary is both returned and logged as one JSON line.
  * A failure is logged with its stack and rethrown, so the invocation counts as failed
  * (CloudWatch errors metric, EventBridge's retries).
  */
 import type { Context } from 'aws-lambda';
-import { log } from '../http/log';
-import { budgetFrom, type Budget } from './budget';
+import { log } from '../log';
+import { budgetFrom, remainingTimeOf, type Budget } from '../deadline';
 import type { JobSummary } from './summary';
 
 export function jobHandler<S extends JobSummary>(
@@ -17,7 +17,7 @@ export function jobHandler<S extends JobSummary>(
   return async (_event, context) => {
     const requestId = context.awsRequestId;
     try {
-      const summary = await run(budgetFrom(() => context.getRemainingTimeInMillis()));
+      const summary = await run(budgetFrom(remainingTimeOf(context)));
       log({ level: 'info', msg: `${name} summary`, requestId, function: context.functionName, ...(summary as object) });
       return summary;
     } catch (err) {

@@ -13,10 +13,10 @@
 import { isUnavailable } from '../db/errors';
 import { reconcileCourse } from '../enrollment/reconcile';
 import { scanCourses } from '../enrollment/repository-jobs';
-import { log } from '../http/log';
+import { log } from '../log';
 import { reconcileAccount } from '../units/reconcile';
 import { scanAccounts } from '../units/repository-reconcile';
-import type { Budget } from './budget';
+import type { Budget } from '../deadline';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint';
 import type { JobSummary } from './summary';
 

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '../errors';
-import { log } from '../http/log';
+import { log } from '../log';
 import { backoffMs, sleep } from './concurrency';
 import {
   findAssignments,

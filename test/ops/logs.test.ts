@@ -11,7 +11,7 @@ import { handler as showUnit } from '../../functions/inventory/show';
 import { handler as inventories } from '../../functions/units/inventories';
 import { clearCredentialCache } from '../../lib/auth/credentials';
 import { db } from '../../lib/db/client';
-import { setLogSink, type LogLine } from '../../lib/http/log';
+import { setLogSink, type LogLine } from '../../lib/log';
 import { lambdaContext } from '../../scripts/lambda-context';
 import { buildEvent, call, type RequestSpec } from '../helpers/http';
 import { demoSecrets } from './support';

@@ -15,7 +15,7 @@ import { hashSecret, matchesHash } from '../../lib/auth/secrets';
 import { rawDb } from '../../lib/db/client';
 import { tableName } from '../../lib/db/tables';
 import { AuthError } from '../../lib/errors';
-import { setLogSink, type LogLine } from '../../lib/http/log';
+import { setLogSink, type LogLine } from '../../lib/log';
 import { handler as accessToken } from '../../functions/auth/access-token';
 import { invariant, reportCounts } from './support/counts';
 import { credentialFor, loadEndpoints, requestFor, send } from './support/endpoints';

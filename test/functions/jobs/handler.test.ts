@@ -1,7 +1,7 @@
 /** The Lambda wrapper every job shares (lib/jobs/handler.ts). */
 import { describe, expect, it } from 'vitest';
 import { jobHandler } from '../../../lib/jobs/handler';
-import { setLogSink, type LogLine } from '../../../lib/http/log';
+import { setLogSink, type LogLine } from '../../../lib/log';
 import { lambdaContext } from '../../../scripts/lambda-context';
 
 function captured<T>(fn: () => Promise<T>): Promise<{ lines: LogLine[]; result: PromiseSettledResult<T> }> {
