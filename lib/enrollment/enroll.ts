@@ -20,10 +20,17 @@ export function isRedeemable(code: CodeRecord, now: string): boolean {
   return code.status === 'active' && (!code.expiresAt || now <= code.expiresAt);
 }
 
-/** `email` must already be validated and lower-cased. */
+/** A code this email already redeemed: a client's retry of its own enroll (SPEC 5.3). */
+const redeemedBy = (code: CodeRecord | undefined, email: string) => code?.status === 'redeemed' && code.email === email;
+
+/**
+ * `email` must already be validated and lower-cased. Sent again by the email that redeemed the
+ * code, it succeeds again and writes nothing.
+ */
 export async function enrollWithCode(tenantId: string, email: string, enrollmentCode: string, now = new Date()): Promise<void> {
   const at = now.toISOString();
   const code = await getCode(tenantId, enrollmentCode);
+  if (redeemedBy(code, email)) return;
   if (!code || !isRedeemable(code, at)) throw new ValidationError(reasons.code);
   const course = await getCourse(tenantId, code.courseId);
   if (!course) throw new ValidationError(reasons.code); // a code whose course is gone cannot be used
@@ -36,5 +43,7 @@ export async function enrollWithCode(tenantId: string, email: string, enrollment
     now: at,
     ...(course.maxEnrollments === undefined ? {} : { maxEnrollments: course.maxEnrollments }),
   });
+  // The same request sent twice at once: the other copy redeemed the code for this email.
+  if (failure === 'code' && redeemedBy(await getCode(tenantId, code.code), email)) return;
   if (failure) throw new ValidationError(reasons[failure]);
 }

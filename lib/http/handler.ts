@@ -17,6 +17,7 @@ import { mapErrors } from './errors';
 import { pathParams, type HttpEvent } from './event';
 import { claimKey, keyedRequest, skipWhenReplayed } from './idempotency';
 import { parseForm } from './form';
+import { refusePaddedFormQuantity } from './form-quantity';
 import { contentTypes, negotiateFormat } from './format';
 import { logRequests } from './log-requests';
 import { surfaces, type SurfaceName } from './surfaces';
@@ -118,5 +119,6 @@ export function handler<S extends z.ZodType>(
     .use(parseBody())
     .use(finishBody())
     .use(authenticate(surface))
+    .use(refusePaddedFormQuantity())
     .use(claimKey(surface)) as never; // after auth: keys are the tenant's
 }

@@ -20,7 +20,7 @@ import { acquireKey, completeKey, releaseKey, type StoredResponse } from '../ide
 import type { TenantContext } from './auth';
 import { requestMethod } from './body';
 import { requestPath, type HttpEvent } from './event';
-import { log } from './log';
+import { log } from '../log';
 import type { SurfaceName } from './surfaces';
 
 /** 1-255 printable ASCII characters (SPEC section 3). */
