@@ -6,14 +6,14 @@ import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AuthError } from '../errors';
 import { findTenantByCredential } from '../auth/credentials';
-import type { HttpEvent } from './event';
+import type { ParsedEvent } from './event';
 import type { SurfaceName } from './surfaces';
 
 export interface TenantContext extends Context {
   tenantId?: string;
 }
 
-type Request = middy.Request<HttpEvent, unknown, unknown, TenantContext>;
+type Request = middy.Request<ParsedEvent, unknown, unknown, TenantContext>;
 
 /**
  * Token characters: visible ASCII but the quote, comma and backslash, so that a broken quoted
@@ -43,7 +43,7 @@ export function tokenFromHeader(header: string | undefined, schemes: readonly st
  * repeated headers with commas (which no token contains, so the joined value is malformed);
  * v1 events list them in `multiValueHeaders`.
  */
-export function authorizationHeader(event: HttpEvent): string | undefined | 'duplicate' {
+export function authorizationHeader(event: ParsedEvent): string | undefined | 'duplicate' {
   const multi = (event as { multiValueHeaders?: Record<string, string[] | undefined> | null }).multiValueHeaders;
   const values = multi ? Object.entries(multi).filter(([name]) => name.toLowerCase() === 'authorization').flatMap(([, v]) => v ?? []) : [];
   if (values.length > 1) return 'duplicate';
@@ -72,7 +72,7 @@ const authenticators: Record<SurfaceName, ((request: Request) => Promise<void>) 
 };
 
 /** The surface's auth middleware; none for the token endpoint itself. */
-export const authenticate = (surface: SurfaceName): middy.MiddlewareObj<HttpEvent, unknown, Error, TenantContext>[] => {
+export const authenticate = (surface: SurfaceName): middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>[] => {
   const before = authenticators[surface];
   return before ? [{ before }] : [];
 };

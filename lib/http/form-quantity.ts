@@ -6,8 +6,7 @@
  */
 import type middy from '@middy/core';
 import { ValidationError } from '../errors';
-import { rawQuery, requestMethod } from './body';
-import type { HttpEvent } from './event';
+import { rawQuery, requestMethod, type ParsedEvent } from './event';
 import { parseForm } from './form';
 
 const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
@@ -22,7 +21,7 @@ function paddedQuantity(params: unknown): boolean {
   return values.some((v) => typeof v === 'string' && v !== '' && v.trim() !== v);
 }
 
-export const refusePaddedFormQuantity = (): middy.MiddlewareObj<HttpEvent> => ({
+export const refusePaddedFormQuantity = (): middy.MiddlewareObj<ParsedEvent> => ({
   before: (request) => {
     const { event } = request;
     const method = requestMethod(event);

@@ -2,13 +2,12 @@
  * `Idempotency-Key` on every POST and PUT (SPEC section 3, "Retries"; the token endpoint is
  * left out: a token is cheap to issue again). Two middlewares, because the two ends of a
  * request sit at different places in the middy stack:
- * - `keyedRequest` (used before the response serializer, so its `after` sees the final answer):
- *   reads the key and fingerprints the raw request; afterwards stores a successful answer
- *   exactly as sent (status, headers, body), or releases the key after an error.
- * - `claimKey` (used after authentication, which gives the tenant the key belongs to): takes the
- *   key, or answers 409 (still running), 422 (another request) or replays the stored answer.
- *   A replay skips the handler (`skipWhenReplayed`) and passes unchanged through the serializer,
- *   which leaves a response alone once it has a Content-Type.
+ * - `keyedRequest` (before the body parser): reads the key and fingerprints the request as
+ *   sent; afterwards stores a successful answer exactly as sent (status, headers, body: the
+ *   handler serialises its reply itself), or releases the key after an error.
+ * - `claimKey` (after authentication, which gives the tenant the key belongs to): takes the
+ *   key, or answers 409 (still running), 422 (another request) or replays the stored answer,
+ *   in which case `skipWhenReplayed` returns it instead of running the handler.
  * Errors (4xx, 5xx) are not stored: they changed nothing, and a retry runs again
  * (docs/RELIABILITY.md, "Retries").
  */
@@ -18,8 +17,8 @@ import type { Context } from 'aws-lambda';
 import { ConflictError, KeyReusedError, ValidationError } from '../errors';
 import { acquireKey, completeKey, releaseKey, type StoredResponse } from '../idempotency/repository';
 import type { TenantContext } from './auth';
-import { requestMethod } from './body';
-import { requestPath, type HttpEvent } from './event';
+import { requestMethod, requestPath, type ParsedEvent } from './event';
+import type { HttpResult } from './handler';
 import { log } from '../log';
 import type { SurfaceName } from './surfaces';
 
@@ -36,11 +35,11 @@ interface Claim {
   replay?: StoredResponse;
 }
 
-type Request = middy.Request<HttpEvent, unknown, Error, TenantContext>;
+type Request = middy.Request<ParsedEvent, unknown, Error, TenantContext>;
 
 const claims = new WeakMap<Context, Claim>();
 
-function keyHeader(event: HttpEvent): string | undefined {
+function keyHeader(event: ParsedEvent): string | undefined {
   const multi = (event as { multiValueHeaders?: Record<string, string[] | undefined> | null }).multiValueHeaders;
   const values = multi?.['idempotency-key'];
   // Two headers: v1 events list both; refused below like any other bad key.
@@ -49,7 +48,7 @@ function keyHeader(event: HttpEvent): string | undefined {
 }
 
 /** Method, route, path parameters (not the inventory token: any of the tenant's tokens may retry), query, type and body. */
-export function requestFingerprint(event: HttpEvent): string {
+export function requestFingerprint(event: ParsedEvent): string {
   const params = Object.entries(event.pathParameters ?? {}).filter(([name]) => name !== 'api_token');
   const route = event.routeKey ?? event.requestContext?.routeKey ?? event.resource ?? requestPath(event);
   const parts = [
@@ -64,7 +63,7 @@ export function requestFingerprint(event: HttpEvent): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
-type Middlewares = middy.MiddlewareObj<HttpEvent, unknown, Error, TenantContext>[];
+type Middlewares = middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>[];
 
 export const keyedRequest = (surface: SurfaceName): Middlewares => {
   if (surface === 'oauth') return [];
@@ -117,8 +116,8 @@ export const claimKey = (surface: SurfaceName): Middlewares => {
 };
 
 /** The handler, unless the answer is a stored one being replayed. */
-export function skipWhenReplayed<R>(core: (event: HttpEvent, context: Context) => Promise<R>) {
-  return (event: HttpEvent, context: Context): Promise<R | StoredResponse> => {
+export function skipWhenReplayed<C extends Context>(core: (event: ParsedEvent, context: C) => Promise<HttpResult>) {
+  return (event: ParsedEvent, context: C): Promise<HttpResult> => {
     const replay = claims.get(context)?.replay;
     return replay ? Promise.resolve(replay) : core(event, context);
   };
