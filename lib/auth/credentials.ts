@@ -4,11 +4,13 @@
  *   TENANT#<id>            / TENANT      name, currency
  *   CRED#<kind>#<sha256>   / CRED        tenantId, ttl? (epoch seconds; DynamoDB TTL removes it later)
  *   CLIENT#<client_id>     / CLIENT      tenantId, secretHash
+ *   ATTEMPTS#<client_id>   / WINDOW#<ms> attempts (client-secret checks in that window), ttl
  *
  * A credential is found by the hash of what was presented, so no secret is stored or compared
  * as plain text. Successful lookups are cached for a short time per warm Lambda.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
 import { hashSecret } from './secrets';
@@ -102,4 +104,45 @@ export async function findClient(clientId: string): Promise<{ tenantId: string; 
     new GetCommand({ TableName: tableName('tenants'), Key: { pk: `CLIENT#${clientId}`, sk: 'CLIENT' } }),
   );
   return Item ? { tenantId: String(Item.tenantId), secretHash: String(Item.secretHash) } : undefined;
+}
+
+const attemptsKey = (clientId: string, windowStartMs: number) => ({ pk: `ATTEMPTS#${clientId}`, sk: `WINDOW#${windowStartMs}` });
+
+/**
+ * Takes one of the `limit` client-secret checks a client id may make in the window starting at
+ * `windowStartMs`: false when all are taken. Taken before the secret is checked, in one
+ * conditional update, so requests in parallel cannot get past the limit.
+ */
+export async function takeClientAttempt(clientId: string, windowStartMs: number, windowEndMs: number, limit: number): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: tableName('tenants'),
+        Key: attemptsKey(clientId, windowStartMs),
+        UpdateExpression: 'ADD attempts :one SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :limit',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': Math.ceil(windowEndMs / 1000) + 60 },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Gives back the attempt of a check that succeeded: only failures count against the limit. */
+export async function returnClientAttempt(clientId: string, windowStartMs: number): Promise<void> {
+  await db().send(
+    new UpdateCommand({
+      TableName: tableName('tenants'),
+      Key: attemptsKey(clientId, windowStartMs),
+      UpdateExpression: 'ADD attempts :minusOne',
+      ConditionExpression: 'attempts > :zero',
+      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+    }),
+  ).catch((err: unknown) => {
+    if (!(err instanceof ConditionalCheckFailedException)) throw err;
+  });
 }

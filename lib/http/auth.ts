@@ -64,15 +64,18 @@ async function resolve(kind: 'units' | 'inventory' | 'bearer', token: string | u
   request.context.tenantId = tenantId;
 }
 
-const authenticators: Record<SurfaceName, ((request: Request) => Promise<void>) | undefined> = {
+const authenticators: Record<SurfaceName, (request: Request) => Promise<void>> = {
   units: (request) => resolve('units', headerToken(request, ['token', 'bearer']), request),
   inventory: (request) => resolve('inventory', request.event.pathParameters?.api_token, request),
   enrollment: (request) => resolve('bearer', headerToken(request, ['bearer']), request),
-  oauth: undefined,
+  // The token endpoint authenticates clients itself (functions/auth/access-token.ts); two
+  // Authorization headers are refused there too.
+  oauth: async (request) => {
+    if (authorizationHeader(request.event) === 'duplicate') throw new AuthError('invalid');
+  },
 };
 
-/** The surface's auth middleware; none for the token endpoint itself. */
-export const authenticate = (surface: SurfaceName): middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>[] => {
-  const before = authenticators[surface];
-  return before ? [{ before }] : [];
-};
+/** The surface's auth middleware. */
+export const authenticate = (surface: SurfaceName): middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>[] => [
+  { before: authenticators[surface] },
+];
