@@ -25,14 +25,16 @@ const quoted = /^token\s*=\s*"([\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+)"$/i;
 /**
  * The credential of an Authorization header, exactly as SPEC section 4 documents it:
  * `Token token="X"`, `Token X` or `Bearer X` (course units); `Bearer X` (enrollment).
- * `missing`: no header; `malformed`: a header that is none of those (an unterminated quote,
- * `token="X"y`, `token="X "`, two headers joined, another scheme).
+ * `missing`: no header, or another scheme; `malformed`: a header that is none of those (an
+ * unterminated quote, `token="X"y`, `token="X "`, two headers joined).
  */
 export function tokenFromHeader(header: string | undefined, schemes: readonly string[]): string | 'missing' | 'malformed' {
   if (header === undefined || header.trim() === '') return 'missing';
   const match = /^\s*([A-Za-z]+) +(.*?)\s*$/s.exec(header);
   const scheme = match?.[1]?.toLowerCase();
-  if (!match || !scheme || !schemes.includes(scheme)) return 'malformed';
+  if (!match || !scheme) return 'malformed';
+  // Another scheme (Basic, or Token on enrollment) carries no credential of this surface.
+  if (!schemes.includes(scheme)) return 'missing';
   const value = match[2]!;
   if (scheme === 'token' && /^token\s*=/i.test(value)) return quoted.exec(value)?.[1] ?? 'malformed';
   return bare.test(value) ? value : 'malformed';

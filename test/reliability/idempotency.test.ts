@@ -32,6 +32,7 @@ beforeAll(async () => {
   ]);
 });
 afterEach(() => {
+  faults?.release();
   faults?.remove();
   faults = undefined;
 });
@@ -73,12 +74,15 @@ function expectError(ep: Endpoint, res: Response, status: number) {
   invariant();
 }
 
-/** Holds the tenant's first call to the endpoint's own table (after the key was taken). */
-function holdFirstDomainCall(ep: Endpoint, w: World): Injector {
-  const table = tableName(ep.surface);
+/**
+ * Holds the request's storing of its answer (the idempotency record's completion) until
+ * release(): the request has done its work but, for the key, is still running.
+ */
+function holdCompletion(w: World): Injector {
+  const table = tableName('idempotency');
   return injectFaults({
-    select: (c) => JSON.stringify(c.input).includes(table) && JSON.stringify(c.input).includes(w.tenantId),
-    fault: (c) => (c.call === 1 && c.attempt === 1 ? 'hang' : undefined),
+    select: (c) => c.command === 'UpdateItemCommand' && JSON.stringify(c.input).includes(table) && JSON.stringify(c.input).includes(w.tenantId),
+    fault: () => 'hang',
   });
 }
 
@@ -120,7 +124,7 @@ describe('Idempotency-Key', () => {
 
     it('a duplicate while the first is still running is 409; the first completes and is then replayed', async () => {
       const k = key();
-      faults = holdFirstDomainCall(ep, a);
+      faults = holdCompletion(a);
       const first = sendKeyed(ep, a, k);
       await vi.waitFor(() => expect(faults!.injected.hang).toBe(1), { timeout: 20_000, interval: 20 });
       const before = await state(a, ep);
