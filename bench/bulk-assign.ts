@@ -5,11 +5,12 @@
  * in flight as the domain's writer. Each round uses courses nobody assigned before.
  */
 import { handler as assign } from '../functions/units/assign-units';
+import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
-import { assignmentItem, putUnitsData } from '../lib/units/repository';
+import { assignmentItem } from '../lib/units/model';
+import { putUnitsData } from '../lib/units/repository';
 import { lambdaContext } from '../scripts/lambda-context';
 import { buildEvent } from '../test/helpers/http';
-import { batchPut } from './batch';
 import { bulkFigures, bulkRounds } from './bulk';
 import type { BenchTenant } from './env';
 import { result, type Results } from './results';
@@ -52,7 +53,7 @@ export async function bulkAssign(
     const items = courseCodes('B', round, coursesIn(round)).flatMap((code) =>
       loginIds.map((loginId) => assignmentItem(tenant.tenantId, { code, loginId }, `bench-${round}`, at)),
     );
-    await batchPut(tableName('units'), items, writerConcurrency);
+    await batchPutAll(tableName('units'), items, { concurrency: writerConcurrency });
   };
 
   const samples = await bulkRounds({ rounds, warmup, measured, baseline });

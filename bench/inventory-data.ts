@@ -4,6 +4,7 @@
  * with BatchWriteItem, not through thousands of API calls. Every `matchEvery`-th unit has the
  * lot code `HOT-LOT`, so a search for it matches 1 / matchEvery of the units.
  */
+import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
 import {
   countersItem,
@@ -15,7 +16,6 @@ import {
   type Item,
 } from '../lib/inventory/keys';
 import type { InventoryUnit } from '../lib/inventory/model';
-import { batchPut } from './batch';
 
 export const HOT_LOT = 'HOT-LOT';
 export const PART_ID = 728;
@@ -88,6 +88,6 @@ export async function seedInventory(tenantId: string, units: number, matchEvery:
   }
   const showUnitId = units + 1;
   items.push(...unitWithDependents(tenantId, showUnit(showUnitId), []));
-  await batchPut(tableName('inventory'), items, 16);
+  await batchPutAll(tableName('inventory'), items, { concurrency: 16 });
   return { units: units + 1, matching, showUnitId };
 }

@@ -32,7 +32,7 @@ import { formatTable, writeResults, type Results } from '../bench/results';
 import { searchScenario } from '../bench/search';
 import { resetDb } from '../lib/db/client';
 import { setLogSink } from '../lib/log';
-import { repoRoot } from './tables';
+import { repoRoot } from './serverless-yml';
 
 const scenarioNames = ['overhead', 'hot', 'codes', 'assign', 'search', 'cold'] as const;
 type Scenario = (typeof scenarioNames)[number];

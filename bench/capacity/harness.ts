@@ -11,7 +11,7 @@ import type { HttpEvent } from '../../lib/http/event';
 import type { HttpResult } from '../../lib/http/handler';
 import { findFunction } from '../../scripts/functions';
 import { lambdaContext } from '../../scripts/lambda-context';
-import { readServerlessYaml, repoRoot } from '../../scripts/tables';
+import { readServerlessYaml, repoRoot } from '../../scripts/serverless-yml';
 import { buildEvent, type RequestSpec } from '../../test/helpers/http';
 import type { Meter, RequestRecord } from './meter';
 

@@ -17,7 +17,7 @@ import { writeResults } from '../results';
 import { startBenchDatabase } from '../env';
 import { resetDb } from '../../lib/db/client';
 import { setLogSink } from '../../lib/log';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 import { formatTable } from './report';
 import { readBudgets, runScenarios } from './run';
 

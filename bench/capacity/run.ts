@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 import { cpuOf, measure, memoryOf, type Scenario } from './harness';
 import { Meter } from './meter';
 import { figures, type Budget, type Figures } from './report';

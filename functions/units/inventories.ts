@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
-import { getInventory } from '../../lib/units/account';
+import { getInventory } from '../../lib/units/inventory';
 
 export const handler = httpHandler(
   { surface: 'units', input: z.object({}) },

@@ -1,6 +1,7 @@
 /** OAuth 2.0 client-credentials grant (RFC 6749 section 4.4) issuing expiring bearer tokens. */
 import { AuthError, RateLimitedError, ValidationError } from '../errors';
-import { findClient, putCredential, returnClientAttempt, takeClientAttempt } from './credentials';
+import { returnClientAttempt, takeClientAttempt } from '../tenants/repository';
+import { findClient, putCredential } from './credentials';
 import { hashSecret, matchesHash, newSecret } from './secrets';
 
 export const defaultTokenSeconds = 10 * 60 * 60;

@@ -11,18 +11,8 @@
 import { ServiceUnavailableError, ValidationError } from '../errors';
 import { notEnoughUnits, planCharge } from './balance';
 import { abortOperation, beginOperation, cartesian, type BeginOptions } from './operation';
-import {
-  findAssignments,
-  findLogins,
-  getAccount,
-  getCourses,
-  getOperation,
-  pairId,
-  type Account,
-  type Course,
-  type Operation,
-  type Pair,
-} from './repository';
+import type { Account, Course, Operation, Pair } from './model';
+import { findAssignments, findLogins, getAccount, getCourses, getOperation, pairId } from './repository';
 import { commitOperation } from './repository-operations';
 import { writePairs, type WriteOptions } from './writer';
 

@@ -3,7 +3,7 @@
  * Written only where absent: a second load keeps balances and assignments as they are.
  */
 import { putAllIfAbsent } from '../db/seed';
-import { unitsItems, type UnitsData } from './repository';
+import { unitsItems, type UnitsData } from './model';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

@@ -7,17 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceUnavailableError } from '../errors';
 import { log } from '../log';
-import { backoffMs, sleep } from './concurrency';
-import {
-  findAssignments,
-  getAccount,
-  getOperation,
-  operationSk,
-  pairId,
-  type Lock,
-  type Operation,
-  type Pair,
-} from './repository';
+import { backoffMs, sleep } from '../db/retry';
+import { operationSk } from './keys';
+import type { Lock, Operation, Pair } from './model';
+import { findAssignments, getAccount, getOperation, pairId } from './repository';
 import { acquireLock, clearLock, markAborting, releaseOperation } from './repository-operations';
 import { removePairs } from './writer';
 
@@ -63,7 +56,7 @@ export async function beginOperation(
   for (let attempt = 0; ; attempt++) {
     if (attempt > 0) {
       if (Date.now() - started >= maxWaitMs) throw new ServiceUnavailableError();
-      await sleep(backoffMs(attempt, 100));
+      await sleep(backoffMs(attempt, { capMs: 100 }));
       // Waiters poll with a read: cheaper than a failed transaction, and it does not contend
       // with the holder's commit on the account item.
       const lock = (await getAccount(tenantId))?.lock;

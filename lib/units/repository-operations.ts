@@ -1,53 +1,59 @@
 /**
  * The units table's operation commands: the tenant lock, assignment chunks, commit and release.
- * Part of the repository (keys come from repository.ts); every invariant is a condition here.
+ * Part of the repository (keys: keys.ts, items: model.ts); every invariant is a condition here.
  * See docs/UNITS.md for why each condition is what it is.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db } from '../db/client';
+import { cancellation, isConditionFailed, type CancellationReason } from '../db/conditions';
 import { tableName } from '../db/tables';
+import { accountKey, assignmentKey, operationKey } from './keys';
 import {
-  accountKey,
   assignedPrefix,
   assignmentItem,
-  assignmentKey,
-  operationKey,
+  operationItem,
   toAccount,
   type Lock,
   type Operation,
   type OperationStatus,
   type Pair,
-} from './repository';
+} from './model';
 
 const table = () => tableName('units');
 
-interface Reason {
-  Code?: string;
-  Item?: Record<string, AttributeValue>;
-}
+type Reason = CancellationReason;
 
 /** Codes that mean "this item was fine, the transaction failed for another reason: send it again". */
 const retryable = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 
-/** The per-item reasons of a cancelled transaction; rethrows anything else. */
+/** The per-item reasons of a cancelled transaction (lib/db/conditions.ts); rethrows anything else. */
 function reasonsOf(err: unknown): Reason[] {
-  if ((err as Error).name !== 'TransactionCanceledException') throw err;
-  return (err as { CancellationReasons?: Reason[] }).CancellationReasons ?? [];
+  const cancelled = cancellation(err);
+  if (!cancelled) throw err;
+  return cancelled.reasons;
 }
 
 const old = (r: Reason | undefined) => (r?.Item ? unmarshall(r.Item) : undefined);
 
-export const operationItem = (t: string, op: Operation) => ({
-  ...operationKey(t, op.sk),
-  op_id: op.opId,
-  status: op.status,
-  created_at: op.createdAt,
-  course_codes: op.courseCodes,
-  login_ids: op.loginIds,
-  who: op.who,
-});
+/** A transaction: its items, then the outcome. */
+const transact = (items: Record<string, unknown>[]) => db().send(new TransactWriteCommand({ TransactItems: items }));
+
+/** One update of the tenant's account item inside a transaction. */
+function accountUpdate(t: string, update: { expression: string; condition: string; values: Record<string, unknown>; names?: Record<string, string>; returnOld?: boolean }) {
+  return {
+    Update: {
+      TableName: table(),
+      Key: accountKey(t),
+      UpdateExpression: update.expression,
+      ConditionExpression: update.condition,
+      ...(update.names ? { ExpressionAttributeNames: update.names } : {}),
+      ExpressionAttributeValues: update.values,
+      ...(update.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}),
+    },
+  };
+}
 
 /**
  * Takes the tenant's lock for `op` and records the operation as pending, in one transaction,
@@ -56,26 +62,18 @@ export const operationItem = (t: string, op: Operation) => ({
  */
 export async function acquireLock(t: string, op: Operation, until: number): Promise<{ acquired: boolean; holder?: Lock }> {
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: accountKey(t),
-              UpdateExpression:
-                'SET lock_op = :op, lock_sk = :sk, lock_until = :until, ' +
-                'units_available = if_not_exists(units_available, :zero), units_used = if_not_exists(units_used, :zero), ' +
-                'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false)',
-              ConditionExpression: 'attribute_not_exists(lock_op)',
-              ExpressionAttributeValues: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
+    await transact([
+      accountUpdate(t, {
+        expression:
+          'SET lock_op = :op, lock_sk = :sk, lock_until = :until, ' +
+          'units_available = if_not_exists(units_available, :zero), units_used = if_not_exists(units_used, :zero), ' +
+          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false)',
+        condition: 'attribute_not_exists(lock_op)',
+        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false },
+        returnOld: true,
       }),
-    );
+      { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
     return { acquired: true };
   } catch (err) {
     const [account, opItem] = reasonsOf(err);
@@ -118,45 +116,37 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
     return `#a${i} :a${i}`;
   });
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: accountKey(t),
-              UpdateExpression:
-                'SET units_available = units_available - :take, units_owed = units_owed + :owe, ' +
-                'units_used = units_used + :cost REMOVE lock_op, lock_sk, lock_until' +
-                (adds.length ? ` ADD ${adds.join(', ')}` : ''),
-              ConditionExpression: 'lock_op = :op AND units_available = :expected',
-              ...(adds.length ? { ExpressionAttributeNames: names } : {}),
-              ExpressionAttributeValues: values,
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
-          {
-            Update: {
-              TableName: table(),
-              Key: operationKey(t, op.sk),
-              UpdateExpression:
-                'SET #status = :committed, #units = :units, #owed = :owed, #pairs = :pairs, #assigned = :assigned, ' +
-                '#balance = :balance, #at = :at' + (c.pairList ? ', #list = :list' : ''),
-              ConditionExpression: '#status = :pending',
-              ExpressionAttributeNames: {
-                '#status': 'status', '#units': 'units', '#owed': 'owed', '#pairs': 'pairs', '#assigned': 'assigned',
-                '#balance': 'balance_after', '#at': 'committed_at', ...(c.pairList ? { '#list': 'pair_list' } : {}),
-              },
-              ExpressionAttributeValues: {
-                ':committed': 'committed', ':pending': 'pending', ':units': c.cost, ':owed': c.owe, ':pairs': c.pairs,
-                ':assigned': c.perCourse, ':balance': c.expectedAvailable - c.take, ':at': c.at,
-                ...(c.pairList ? { ':list': c.pairList } : {}),
-              },
-            },
-          },
-        ],
+    await transact([
+      accountUpdate(t, {
+        expression:
+          'SET units_available = units_available - :take, units_owed = units_owed + :owe, ' +
+          'units_used = units_used + :cost REMOVE lock_op, lock_sk, lock_until' +
+          (adds.length ? ` ADD ${adds.join(', ')}` : ''),
+        condition: 'lock_op = :op AND units_available = :expected',
+        ...(adds.length ? { names } : {}),
+        values,
+        returnOld: true,
       }),
-    );
+      {
+        Update: {
+          TableName: table(),
+          Key: operationKey(t, op.sk),
+          UpdateExpression:
+            'SET #status = :committed, #units = :units, #owed = :owed, #pairs = :pairs, #assigned = :assigned, ' +
+            '#balance = :balance, #at = :at' + (c.pairList ? ', #list = :list' : ''),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: {
+            '#status': 'status', '#units': 'units', '#owed': 'owed', '#pairs': 'pairs', '#assigned': 'assigned',
+            '#balance': 'balance_after', '#at': 'committed_at', ...(c.pairList ? { '#list': 'pair_list' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':committed': 'committed', ':pending': 'pending', ':units': c.cost, ':owed': c.owe, ':pairs': c.pairs,
+            ':assigned': c.perCourse, ':balance': c.expectedAvailable - c.take, ':at': c.at,
+            ...(c.pairList ? { ':list': c.pairList } : {}),
+          },
+        },
+      },
+    ]);
     return 'committed';
   } catch (err) {
     const [account, opItem] = reasonsOf(err);
@@ -189,8 +179,8 @@ export async function markAborting(t: string, op: Operation): Promise<OperationS
     );
     return 'aborting';
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-    const item = (err as { Item?: Record<string, AttributeValue> }).Item;
+    if (!isConditionFailed(err)) throw err;
+    const item = err.Item as Record<string, AttributeValue> | undefined;
     return item ? (unmarshall(item).status as OperationStatus) : 'missing';
   }
 }
@@ -201,33 +191,21 @@ export async function markAborting(t: string, op: Operation): Promise<OperationS
  */
 export async function releaseOperation(t: string, op: Operation, reason: string, at: string): Promise<boolean> {
   try {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: table(),
-              Key: accountKey(t),
-              UpdateExpression: 'REMOVE lock_op, lock_sk, lock_until',
-              ConditionExpression: 'lock_op = :op',
-              ExpressionAttributeValues: { ':op': op.opId },
-            },
+    await transact([
+      accountUpdate(t, { expression: 'REMOVE lock_op, lock_sk, lock_until', condition: 'lock_op = :op', values: { ':op': op.opId } }),
+      {
+        Update: {
+          TableName: table(),
+          Key: operationKey(t, op.sk),
+          UpdateExpression: 'SET #status = :aborted, #reason = :reason, #at = :at',
+          ConditionExpression: '#status IN (:pending, :aborting)',
+          ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason', '#at': 'aborted_at' },
+          ExpressionAttributeValues: {
+            ':aborted': 'aborted', ':pending': 'pending', ':aborting': 'aborting', ':reason': reason, ':at': at,
           },
-          {
-            Update: {
-              TableName: table(),
-              Key: operationKey(t, op.sk),
-              UpdateExpression: 'SET #status = :aborted, #reason = :reason, #at = :at',
-              ConditionExpression: '#status IN (:pending, :aborting)',
-              ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason', '#at': 'aborted_at' },
-              ExpressionAttributeValues: {
-                ':aborted': 'aborted', ':pending': 'pending', ':aborting': 'aborting', ':reason': reason, ':at': at,
-              },
-            },
-          },
-        ],
-      }),
-    );
+        },
+      },
+    ]);
     return true;
   } catch (err) {
     const reasons = reasonsOf(err);
@@ -249,7 +227,7 @@ export async function clearLock(t: string, opId: string): Promise<void> {
       }),
     );
   } catch (err) {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailed(err)) throw err;
   }
 }
 
@@ -269,7 +247,7 @@ async function chunkTransaction(
   isOurs: (old: Record<string, unknown> | undefined) => boolean,
 ): Promise<ChunkResult> {
   try {
-    await db().send(new TransactWriteCommand({ TransactItems: pairs.map(action) }));
+    await transact(pairs.map(action));
     return { done: pairs, skipped: [], retry: [] };
   } catch (err) {
     const reasons = reasonsOf(err);

@@ -1,12 +1,15 @@
 /**
  * The units table's reads and the one repair of the daily reconcile job (reconcile.ts).
- * Keys come from repository.ts. Reads project only what the recount needs: a ledger entry
+ * Keys come from keys.ts. Reads project only what the recount needs: a ledger entry
  * can hold a thousand pairs, an assignment half a kilobyte.
  */
-import { paginateQuery, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
+import { isConditionFailed } from '../db/conditions';
+import { queryAll } from '../db/paging';
 import { tableName } from '../db/tables';
-import { accountKey, assignedPrefix, assignmentKey, int, operationKey, type Account, type OperationStatus } from './repository';
+import { accountKey, assignmentKey, operationKey, tenantOfAccountPk } from './keys';
+import { assignedPrefix, int, type Account, type OperationStatus } from './model';
 
 export type Key = Record<string, unknown>;
 
@@ -32,28 +35,22 @@ export async function scanAccounts(start?: Key): Promise<{ accounts: AccountRef[
   );
   const accounts: AccountRef[] = [];
   for (const item of page.Items ?? []) {
-    const pk = String(item.pk);
-    const tenantId = pk.slice(2, pk.length - '#ACCOUNT'.length);
-    if (accountKey(tenantId).pk === pk) accounts.push({ tenantId, key: { pk, sk: item.sk } });
+    const tenantId = tenantOfAccountPk(String(item.pk));
+    if (tenantId !== undefined) accounts.push({ tenantId, key: { pk: item.pk, sk: item.sk } });
   }
   return { accounts, next: page.LastEvaluatedKey };
 }
 
-async function queryProjected(pk: string, projection: string, names?: Record<string, string>) {
-  const items: Record<string, unknown>[] = [];
-  const pages = paginateQuery(
-    { client: db() },
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ProjectionExpression: projection,
-      ...(names ? { ExpressionAttributeNames: names } : {}),
-      ConsistentRead: true,
-    },
-  );
-  for await (const page of pages) items.push(...(page.Items ?? []));
-  return items;
+/** A partition, projected, read consistently. */
+function queryProjected(pk: string, projection: string, names?: Record<string, string>) {
+  return queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ProjectionExpression: projection,
+    ...(names ? { ExpressionAttributeNames: names } : {}),
+    ConsistentRead: true,
+  });
 }
 
 export interface Ledger {
@@ -124,7 +121,7 @@ export async function repairAccountCounts(
     );
     return true;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailed(err)) return false;
     throw err;
   }
 }

@@ -5,8 +5,9 @@
  * transaction.
  */
 import { ServiceUnavailableError } from '../errors';
-import { backoffMs, chunk, forEachLimit, sleep } from './concurrency';
-import type { Pair } from './repository';
+import { chunk, forEachLimit } from '../db/concurrency';
+import { backoffMs, sleep } from '../db/retry';
+import type { Pair } from './model';
 import { deleteAssignments, putAssignments, type ChunkResult } from './repository-operations';
 
 const chunkSize = 100;
@@ -27,7 +28,7 @@ async function settle(pairs: Pair[], send: (pairs: Pair[]) => Promise<ChunkResul
   let pending = pairs;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt >= maxAttempts) throw new ServiceUnavailableError();
-    if (attempt > 0) await sleep(backoffMs(attempt));
+    if (attempt > 0) await sleep(backoffMs(attempt, { capMs: 250 }));
     const result = await send(pending);
     out.done.push(...result.done);
     out.skipped.push(...result.skipped);

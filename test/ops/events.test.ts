@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
 import { lambdaContext } from '../../scripts/lambda-context';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 import type { TestTenant } from '../helpers/tenants';
 import { asTenant, deniedCalls, demoLikeTenant, loadHandler, readEvent, recordDynamoCalls } from './support';
 
@@ -32,6 +32,17 @@ const expected: Record<string, Expectation> = {
   searchInventoryUnits: { status: 200, tenant: 'demo' },
   listPartInventoryUnits: { status: 200, tenant: 'demo' },
   listInventoryRecords: { status: 200, tenant: 'demo' },
+  listParts: { status: 200, tenant: 'demo' },
+  showPart: { status: 200, tenant: 'demo' },
+  createPart: { status: 201, tenant: 'fresh' },
+  updatePart: { status: 200, tenant: 'fresh' },
+  listInventoryLocations: { status: 200, tenant: 'demo' },
+  createInventoryLocation: { status: 201, tenant: 'fresh' },
+  renameInventoryLocation: { status: 200, tenant: 'fresh' },
+  createInventorySublocation: { status: 201, tenant: 'fresh' },
+  renameInventorySublocation: { status: 200, tenant: 'fresh' },
+  listUnitsOfMeasure: { status: 200, tenant: 'demo' },
+  createUnitOfMeasure: { status: 201, tenant: 'fresh' },
   generateEnrollmentCodes: { status: 200, tenant: 'fresh' },
   enrollUserWithCode: { status: 200, tenant: 'fresh' },
   enrollmentCodeStatus: { status: 200, tenant: 'fresh' },

@@ -16,7 +16,7 @@ import { unitWithDependents } from '../../lib/inventory/keys';
 import { demoUnits } from '../../lib/units/demo';
 import { putUnitsData } from '../../lib/units/repository';
 import type { FunctionDefinition } from '../../scripts/functions';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 
 export const demoSecrets = {

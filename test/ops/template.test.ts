@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
-import { readServerlessYaml, repoRoot, resolveServerlessPath } from '../../scripts/tables';
+import { readServerlessYaml, repoRoot, resolveServerlessPath } from '../../scripts/serverless-yml';
 import { resourceName } from './support';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };

@@ -16,7 +16,7 @@ import { addDecimals } from '../../lib/inventory/decimal';
 import { keys } from '../../lib/inventory/keys';
 import type { InventoryUnit } from '../../lib/inventory/model';
 import { getUnits, listRecords } from '../../lib/inventory/repository';
-import { grantUnits } from '../../lib/units/account';
+import { grantUnits } from '../../lib/units/grant';
 import { getAccount, listOperations } from '../../lib/units/repository';
 import type { Response } from '../helpers/http';
 import { containers } from './support/containers';

@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetDb } from '../../lib/db/client';
 import { defaultLeaseMs, leaseMarginMs } from '../../lib/units/operation';
-import { readServerlessYaml, repoRoot } from '../../scripts/tables';
+import { readServerlessYaml, repoRoot } from '../../scripts/serverless-yml';
 import { invariant, reportCounts } from './support/counts';
 import { loadEndpoints, sendValid, type Endpoint } from './support/endpoints';
 import { injectFaults, transactionWith, type Attempt, type Injector } from './support/faults';

@@ -17,18 +17,10 @@ import { unlimited } from '../../../lib/deadline';
 import { loadCheckpoint } from '../../../lib/jobs/checkpoint';
 import { reconcile } from '../../../lib/jobs/reconcile';
 import { assignUnits } from '../../../lib/units/assign';
-import {
-  accountKey,
-  assignedPrefix,
-  assignmentItem,
-  countAssignments,
-  getAccount,
-  listOperations,
-  operationSk,
-  putUnitsData,
-  type Operation,
-} from '../../../lib/units/repository';
-import { acquireLock, operationItem } from '../../../lib/units/repository-operations';
+import { accountKey, operationSk } from '../../../lib/units/keys';
+import { assignedPrefix, assignmentItem, operationItem, type Operation } from '../../../lib/units/model';
+import { countAssignments, getAccount, listOperations, putUnitsData } from '../../../lib/units/repository';
+import { acquireLock } from '../../../lib/units/repository-operations';
 import { writePairs } from '../../../lib/units/writer';
 import { lambdaContext } from '../../../scripts/lambda-context';
 import { createTenant } from '../../helpers/tenants';

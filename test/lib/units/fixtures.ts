@@ -4,8 +4,9 @@
  */
 import { handler as assignHandler } from '../../../functions/units/assign-units';
 import { handler as inventoriesHandler } from '../../../functions/units/inventories';
-import { getInventory } from '../../../lib/units/account';
-import { countAssignments, listOperations, putUnitsData, type UnitsData } from '../../../lib/units/repository';
+import { getInventory } from '../../../lib/units/inventory';
+import type { UnitsData } from '../../../lib/units/model';
+import { countAssignments, listOperations, putUnitsData } from '../../../lib/units/repository';
 import { call, type RequestSpec } from '../../helpers/http';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
 

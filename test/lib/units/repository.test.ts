@@ -1,8 +1,9 @@
 /** Keys, demo data and the concurrency helper the repository relies on. */
 import { describe, expect, it } from 'vitest';
-import { chunk, forEachLimit } from '../../../lib/units/concurrency';
+import { chunk, forEachLimit } from '../../../lib/db/concurrency';
 import { demoUnits } from '../../../lib/units/demo';
-import { assignmentKey, courseKey, loginKey, unitsItems } from '../../../lib/units/repository';
+import { assignmentKey, courseKey, loginKey } from '../../../lib/units/keys';
+import { unitsItems } from '../../../lib/units/model';
 
 describe('keys', () => {
   it('start with the tenant', () => {
