@@ -7,7 +7,8 @@
 import { ValidationError } from '../errors';
 import { enrollmentOpen } from './dates';
 import type { CodeRecord } from './model';
-import { getCode, getCourse, redeemCode, type RedeemFailure } from './repository';
+import { getCourse, getStoredCode, visibility } from './repository';
+import { redeemCode, type RedeemFailure } from './repository-redeem';
 
 export const reasons = {
   code: 'Enrollment code error.',
@@ -30,10 +31,12 @@ const redeemedBy = (code: CodeRecord | undefined, email: string) => code?.status
  */
 export async function enrollWithCode(tenantId: string, email: string, enrollmentCode: string, now = new Date()): Promise<void> {
   const at = now.toISOString();
-  const code = await getCode(tenantId, enrollmentCode);
-  if (redeemedBy(code, email)) return;
-  if (!code || !isRedeemable(code, at)) throw new ValidationError(reasons.code);
-  const course = await getCourse(tenantId, code.courseId);
+  const stored = await getStoredCode(tenantId, enrollmentCode);
+  if (redeemedBy(stored?.record, email)) return;
+  if (!stored || !isRedeemable(stored.record, at)) throw new ValidationError(reasons.code);
+  const code = stored.record;
+  const [course, seen] = await Promise.all([getCourse(tenantId, code.courseId), visibility(tenantId, stored)]);
+  if (!seen.visible) throw new ValidationError(reasons.code); // its generate request has not committed
   if (!course) throw new ValidationError(reasons.code); // a code whose course is gone cannot be used
   if (!enrollmentOpen(course, at)) throw new ValidationError(reasons.closed);
 
@@ -43,8 +46,9 @@ export async function enrollWithCode(tenantId: string, email: string, enrollment
     email,
     now: at,
     ...(course.maxEnrollments === undefined ? {} : { maxEnrollments: course.maxEnrollments }),
+    ...(seen.seq === undefined ? {} : { seq: seen.seq }),
   });
   // The same request sent twice at once: the other copy redeemed the code for this email.
-  if (failure === 'code' && redeemedBy(await getCode(tenantId, code.code), email)) return;
+  if (failure === 'code' && redeemedBy((await getStoredCode(tenantId, code.code))?.record, email)) return;
   if (failure) throw new ValidationError(reasons[failure]);
 }

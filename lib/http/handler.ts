@@ -48,6 +48,17 @@ export interface HandlerOptions<S extends z.ZodType> {
   bodyRoot?: string;
 }
 
+/** What a handler was built from; scripts/openapi-document.ts describes the API from it. */
+export interface HandlerDefinition {
+  surface: SurfaceName;
+  input: z.ZodType;
+  bodyRoot?: string;
+}
+
+export type HttpHandler = ((event: HttpEvent, context: Context) => Promise<HttpResult>) & {
+  definition: HandlerDefinition;
+};
+
 export interface HttpResult {
   statusCode: number;
   headers: Record<string, string>;
@@ -83,7 +94,7 @@ const normalizeEvent = httpEventNormalizer() as middy.MiddlewareObj<ParsedEvent>
 export function handler<S extends z.ZodType>(
   options: HandlerOptions<S>,
   fn: (input: z.output<S>, ctx: HandlerContext) => Promise<Reply>,
-): (event: HttpEvent, context: Context) => Promise<HttpResult> {
+): HttpHandler {
   const { surface, input, bodyRoot } = options;
   const core = async (event: ParsedEvent, context: TenantContext): Promise<HttpResult> => {
     const params = validate(input, {
@@ -100,7 +111,7 @@ export function handler<S extends z.ZodType>(
     return serialize(surface, reply, event, context);
   };
 
-  return middy<ParsedEvent, HttpResult, Error, TenantContext>(skipWhenReplayed(core))
+  const stack = middy<ParsedEvent, HttpResult, Error, TenantContext>(skipWhenReplayed(core))
     .use(logRequests(surface)) // first: its after/onError run last and see the final status
     .use(normalizeEvent)
     .use(httpHeaderNormalizer())
@@ -112,4 +123,5 @@ export function handler<S extends z.ZodType>(
     .use(authenticate(surface))
     .use(refusePaddedFormQuantity())
     .use(claimKey(surface)); // after auth: keys are the tenant's
+  return Object.assign(stack, { definition: { surface, input, bodyRoot } });
 }
