@@ -4,6 +4,7 @@
  */
 import { putAllIfAbsent } from '../db/seed';
 import { unitsItems, type UnitsData } from './model';
+import { seededReferenceItems } from './repository-reference';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -23,6 +24,12 @@ export const demoUnits: Record<'demo' | 'other', UnitsData> = {
   },
 };
 
+/** A tenant's units items shaped like `data`, with its reference data's profiles, list positions and counters. */
+export function demoUnitsItems(t: string, data: UnitsData): Record<string, unknown>[] {
+  const withoutCourses = unitsItems(t, { ...data, courses: [] });
+  return [...withoutCourses, ...seededReferenceItems(t, data.logins ?? [], data.courses ?? [])];
+}
+
 export async function seedDemoUnits(): Promise<void> {
-  await putAllIfAbsent('units', [...unitsItems('demo', demoUnits.demo), ...unitsItems('other', demoUnits.other)]);
+  await putAllIfAbsent('units', [...demoUnitsItems('demo', demoUnits.demo), ...demoUnitsItems('other', demoUnits.other)]);
 }

@@ -22,6 +22,13 @@ type Expectation = { status: number; tenant: 'demo' | 'fresh' } | 'job';
 const expected: Record<string, Expectation> = {
   accessToken: { status: 200, tenant: 'demo' }, // issues one more bearer token for demo-client
   listInventories: { status: 200, tenant: 'demo' },
+  listLogins: { status: 200, tenant: 'demo' },
+  showLogin: { status: 200, tenant: 'demo' },
+  createLogin: { status: 201, tenant: 'fresh' },
+  updateLogin: { status: 200, tenant: 'fresh' },
+  listCourses: { status: 200, tenant: 'demo' },
+  createCourse: { status: 201, tenant: 'fresh' },
+  updateCourse: { status: 200, tenant: 'fresh' },
   assignUnits: { status: 200, tenant: 'fresh' },
   showInventoryUnit: { status: 200, tenant: 'demo' },
   updateInventoryUnit: { status: 200, tenant: 'fresh' },
