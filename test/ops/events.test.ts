@@ -54,6 +54,8 @@ const expected: Record<string, Expectation> = {
   enrollUserWithCode: { status: 200, tenant: 'fresh' },
   enrollmentCodeStatus: { status: 200, tenant: 'fresh' },
   listEnrollmentCodes: { status: 200, tenant: 'demo' },
+  openApiDocument: { status: 200, tenant: 'demo' },
+  docsPage: { status: 200, tenant: 'demo' },
   expireEnrollmentCodes: 'job',
   reconcile: 'job',
 };
@@ -98,7 +100,9 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('events/%s.json', (
       const result = (await handler(event, lambdaContext(name))) as { statusCode: number; body: string };
       expect(result.statusCode, result.body).toBe(expectation.status);
     }
-    expect(recorder.calls.length).toBeGreaterThan(0);
+    // Every function but the API's static description (no table at all) reaches DynamoDB.
+    if (fn.iamRoleStatements.length > 0) expect(recorder.calls.length).toBeGreaterThan(0);
+    else expect(recorder.calls).toEqual([]);
     expect(deniedCalls(fn.iamRoleStatements, recorder.calls)).toEqual([]);
   });
 });

@@ -137,7 +137,7 @@ describe('the matrix covers every endpoint', () => {
     expect(missing).toEqual([]);
     expect(stale).toEqual([]);
     expect(endpoints.length).toBeGreaterThanOrEqual(15);
-    // The only HTTP function without a tenant credential is the token endpoint.
+    // The only HTTP functions without a tenant credential: the token endpoint and the API's description.
     const open = listFunctions().filter((f) => f.routes.length > 0 && !endpoints.some((e) => e.name === f.name));
     expect(open.map((f) => f.name)).toEqual(unauthenticatedFunctions);
     invariant();
