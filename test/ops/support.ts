@@ -142,6 +142,7 @@ const tableLogicalIds: Record<string, string> = {
   UNITS_TABLE: 'UnitsTable',
   INVENTORY_TABLE: 'InventoryTable',
   ENROLLMENT_TABLE: 'EnrollmentTable',
+  IDEMPOTENCY_TABLE: 'IdempotencyTable',
 };
 
 /** `TenantsTable` for the Arn of a table, `EnrollmentTable/index/gsi1` for an index; else the raw resource. */
