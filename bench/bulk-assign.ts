@@ -64,7 +64,7 @@ export async function bulkAssign(
       ...bulkFigures(samples),
       target: 1.5,
       unit: 'ms',
-      on: 'ratio',
+      on: 'info',
       note: `assign_units ${courses} courses x ${logins} logins (${pairs} new pairs) vs BatchWriteItem of ${pairs} assignment items, ${writerConcurrency} in flight, median of ${rounds} rounds`,
     }),
   };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
+import { countMetric } from '../../lib/metrics';
 import { assignUnits } from '../../lib/units/assign';
 import { assignBody } from '../../lib/units/schemas';
 
@@ -7,6 +8,8 @@ export const handler = httpHandler(
   { surface: 'units', bodyRoot: 'content', input: z.object({ body: assignBody }) },
   async ({ body }, { tenantId, requestId }) => {
     const result = await assignUnits(tenantId, { courseCodes: body.course_codes, loginIds: body.login_ids }, { requestId });
+    countMetric('unitsAssigned', result.unitsCharged);
+    countMetric('unitsOwed', result.unitsOwed);
     return { body: result.unitsOwed > 0 ? { extra_payment: String(result.unitsOwed) } : {} };
   },
 );
