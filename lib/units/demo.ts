@@ -1,9 +1,11 @@
 /**
- * Demo data for this surface (SPEC section 6), built with the repository's item functions.
- * Written only where absent: a second load keeps balances and assignments as they are.
+ * Demo data for this surface (SPEC section 6), built with the model's item functions.
+ * Written only where absent: a second load keeps balances and assignments as they are
+ * (logins are a set: adding them again changes nothing).
  */
 import { putAllIfAbsent } from '../db/seed';
-import { unitsItems, type UnitsData } from './model';
+import { accountItem, courseItem, type UnitsData } from './model';
+import { addLogins } from './repository';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -24,5 +26,8 @@ export const demoUnits: Record<'demo' | 'other', UnitsData> = {
 };
 
 export async function seedDemoUnits(): Promise<void> {
-  await putAllIfAbsent('units', [...unitsItems('demo', demoUnits.demo), ...unitsItems('other', demoUnits.other)]);
+  for (const [tenantId, data] of Object.entries(demoUnits)) {
+    await putAllIfAbsent('units', [accountItem(tenantId, data.account!), ...data.courses!.map((c) => courseItem(tenantId, c))]);
+    await addLogins(tenantId, data.logins!);
+  }
 }

@@ -1,9 +1,10 @@
 /**
  * The course-units entities, and how each is stored as an item (attribute names live here;
  * keys in keys.ts). Per-course counters live on the account item so that a commit, whatever
- * the number of courses, is one two-item transaction (account + operation).
+ * the number of courses, is one transaction of two items (account + operation) besides the
+ * assignments a small operation writes in it.
  */
-import { accountKey, assignmentKey, courseKey, loginKey, operationKey } from './keys';
+import { accountKey, courseKey, operationKey } from './keys';
 
 export interface Course {
   code: string;
@@ -78,24 +79,6 @@ export const courseItem = (t: string, c: NonNullable<UnitsData['courses']>[numbe
   name: c.name,
   unit_cost: c.unitCost ?? 1,
 });
-
-export const loginItem = (t: string, id: number) => ({ ...loginKey(t, id), login_id: id });
-
-export const assignmentItem = (t: string, p: Pair, opId: string, at: string) => ({
-  ...assignmentKey(t, p),
-  course_code: p.code,
-  login_id: p.loginId,
-  op_id: opId,
-  assigned_at: at,
-});
-
-export function unitsItems(t: string, data: UnitsData): Record<string, unknown>[] {
-  return [
-    ...(data.account ? [accountItem(t, data.account)] : []),
-    ...(data.courses ?? []).map((c) => courseItem(t, c)),
-    ...(data.logins ?? []).map((id) => loginItem(t, id)),
-  ];
-}
 
 export const operationItem = (t: string, op: Operation) => ({
   ...operationKey(t, op.sk),

@@ -141,13 +141,13 @@ describe('successful assignment', () => {
     expect((await snapshot(t.tenantId)).counts).toEqual({ JHSC: 2 });
   });
 
-  it('reads XML with or without type="array" and answers <content/>', async () => {
+  it('reads XML with or without type="array" and answers an empty <content> as Rails writes {}', async () => {
     const t = await unitsTenant({ account: { unitsAvailable: 5, extraPayment: false }, courses: [{ code: 'JHSC', name: 'J' }], logins: [1, 2, 3] });
     const untyped = '<content><course-codes><course-code>JHSC</course-code></course-codes><login-ids><login-id>3</login-id></login-ids></content>';
     const res = await assign(t.unitsToken, untyped, { path: '/api/v2/inventories/assign_units.xml', headers: xmlHeaders });
     expect(res.statusCode).toBe(200);
     expect(res.headers['Content-Type']).toBe('application/xml; charset=utf-8');
-    expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<content/>\n');
+    expect(res.body).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<content>\n</content>\n');
     expect((await snapshot(t.tenantId)).counts).toEqual({ JHSC: 1 });
   });
 
