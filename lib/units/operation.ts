@@ -18,7 +18,7 @@ import { groupByBucket } from './repository-buckets';
 
 /** How long a lease lasts unless renewed; the holder renews it three times as often. */
 export const defaultLeaseMs = 5_000;
-/** No write starts with less than this left of the lease, so none lands after it lapsed. */
+/** No write starts with less than this left of the lease (less for a shorter lease), so none lands after it lapsed. */
 export const leaseMarginMs = 1_500;
 /** Bucket writes (and their undo) in flight at once. */
 export const writeConcurrency = 32;
@@ -67,7 +67,7 @@ export class Lease {
   }
 
   /** A write may start: the lock is ours and the lease has more than `marginMs` left. */
-  holds(marginMs = leaseMarginMs): boolean {
+  holds(marginMs = Math.min(leaseMarginMs, this.leaseMs * 0.3)): boolean {
     return !this.lost && this.until - Date.now() > marginMs;
   }
 

@@ -34,6 +34,11 @@ async function killedAt(tenantId: string, step: Step, leaseMs?: number) {
   return ops.at(-1)!;
 }
 
+/** Waits (polling, no timing asserted) until the tenant's lease has lapsed. */
+async function lapsed(tenantId: string) {
+  while (((await getAccount(tenantId))?.lock?.until ?? 0) >= Date.now()) await new Promise((r) => setTimeout(r, 50));
+}
+
 describe('a failure half-way', () => {
   it('leaves balance, counts and assignments exactly as before, and the operation aborted', async () => {
     const t = await bigTenant();
@@ -90,7 +95,7 @@ describe('a process killed at any step', () => {
 
   it.each(steps)('killed at %s: the next request recovers it once the lease lapses and completes exactly once', async (step) => {
     const t = await bigTenant();
-    const killed = await killedAt(t.tenantId, step, 200);
+    const killed = await killedAt(t.tenantId, step, 1_000);
     expect((await getAccount(t.tenantId))!.lock?.opId).toBe(killed.opId);
 
     const result = await assignUnits(t.tenantId, { courseCodes: codes, loginIds: logins });
@@ -114,7 +119,8 @@ describe('a process killed at any step', () => {
 
   it('a write of the killed operation that arrives after its recovery changes nothing (fenced)', async () => {
     const t = await bigTenant();
-    const killed = await killedAt(t.tenantId, 'journaled', 1);
+    const killed = await killedAt(t.tenantId, 'journaled', 1_000);
+    await lapsed(t.tenantId);
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([killed.opId]);
     expect(await writeBucket(t.tenantId, killed, { code: 'A', bucket: 0, ids: [1, 2, 3] })).toBe(false);
     expect(await listAssignments(t.tenantId, 'A')).toEqual([]);
@@ -126,7 +132,8 @@ describe('recovery by the reconcile job', () => {
     const t = await bigTenant();
     await assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [1, 2] });
     const before = await snapshot(t.tenantId);
-    const op = await killedAt(t.tenantId, 'write:4', 1);
+    const op = await killedAt(t.tenantId, 'write:4', 1_000);
+    await lapsed(t.tenantId);
     expect((await snapshot(t.tenantId)).counts).not.toEqual(before.counts); // the kill left writes behind
 
     expect(await recoverPendingOperations(t.tenantId, 60 * 60_000)).toEqual([]); // not old enough
@@ -140,7 +147,8 @@ describe('recovery by the reconcile job', () => {
   it('finishes the undo of a recovery that itself died after marking the operation aborting', async () => {
     const t = await bigTenant();
     const before = await snapshot(t.tenantId);
-    const op = await killedAt(t.tenantId, 'write:4', 1);
+    const op = await killedAt(t.tenantId, 'write:4', 1_000);
+    await lapsed(t.tenantId);
     expect(await markAborting(t.tenantId, op)).toBe('aborting'); // the first recovery's only step
     expect(await markAborting(t.tenantId, op)).toBe('aborting'); // reports the status it found
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([op.opId]);
