@@ -19,4 +19,10 @@ export default tseslint.config(
         { object: 'test', property: 'only' }, { object: 'test', property: 'skip' }],
     },
   },
+  // Serverless loads local plugins with require(): CommonJS (scripts/stack-plugin.cjs).
+  {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __filename: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

@@ -5,7 +5,8 @@
  * flight as the domain uses.
  */
 import { generateCodes } from '../lib/enrollment/code-generator';
-import { codeItem, putCourse } from '../lib/enrollment/repository';
+import { codeItem } from '../lib/enrollment/keys';
+import { putCourse } from '../lib/enrollment/repository';
 import { tableName } from '../lib/db/tables';
 import { handler as generate } from '../functions/enrollment/generate-codes';
 import { lambdaContext } from '../scripts/lambda-context';

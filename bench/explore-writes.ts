@@ -13,7 +13,8 @@ import { BatchExecuteStatementCommand, PutCommand, TransactWriteCommand } from '
 import { db } from '../lib/db/client';
 import { tableName } from '../lib/db/tables';
 import { generateCodes } from '../lib/enrollment/code-generator';
-import { codeItem, putCourse } from '../lib/enrollment/repository';
+import { codeItem } from '../lib/enrollment/keys';
+import { putCourse } from '../lib/enrollment/repository';
 import { batchPut } from './batch';
 import { BENCH_COURSE } from './bulk-codes';
 import type { BenchTenant } from './env';

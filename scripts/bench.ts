@@ -7,7 +7,8 @@
  *
  *   --smoke   tiny sizes and few iterations (seconds): keeps the harness from rotting; the
  *             figures mean nothing. test/bench/smoke.test.ts runs it inside npm test.
- *   --only    scenarios to run: overhead, hot, codes, assign, search, cold (default all)
+ *   --only    scenarios to run: overhead, hot, codes, assign, search, cold (default all);
+ *             `--only capacity` runs the capacity model instead (npm run capacity)
  *   --out     where to write the results (default bench/results.json)
  *   --check   exit 1 when a target is missed
  *   --reuse-db use the DynamoDB Local at DYNAMODB_ENDPOINT instead of starting one (the smoke
@@ -19,6 +20,7 @@ import { cpus, loadavg, availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bulkAssign } from '../bench/bulk-assign';
+import { capacityMain } from '../bench/capacity/main';
 import { bulkCodes } from '../bench/bulk-codes';
 import { coldStart } from '../bench/cold-start';
 import { createBenchTenant, startBenchDatabase } from '../bench/env';
@@ -78,6 +80,8 @@ async function main(): Promise<number> {
     },
   });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // the capacity model is its own tool (bench/capacity/main.ts); --only capacity runs it
+  if (values.only === 'capacity') return capacityMain(values.smoke ? ['--small'] : []);
   if (values.explore) return explore(values.smoke ? smoke : full, values.out);
   const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...scenarioNames];
   const unknown = only.filter((name) => !scenarioNames.includes(name as Scenario));

@@ -21,8 +21,24 @@ export interface StartOptions {
   port: number;
   /** Absolute directory for the database file; omitted = `-inMemory`. */
   dbPath?: string;
-  /** How long to wait for the emulator to answer ListTables. Default 20 s. */
+  /** How long to wait for the emulator to answer ListTables. Default 2 minutes: a busy 2-core machine needs more than 20 s. */
   timeoutMs?: number;
+  /** Called about every `progressEveryMs` while waiting (default 5 s), and once before failing on the deadline. */
+  onProgress?: (waitedMs: number, timeoutMs: number) => void;
+  progressEveryMs?: number;
+}
+
+/** Why DynamoDB Local did not start, for callers that add their own hint (npm start names its settings). */
+export type StartFailure = 'no-java' | 'port-taken' | 'timeout' | 'exited';
+
+export class DynamoDbLocalStartError extends Error {
+  constructor(
+    readonly failure: StartFailure,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DynamoDbLocalStartError';
+  }
 }
 
 /**
@@ -112,69 +128,113 @@ async function killAndWait(child: ChildProcess, graceMs = 5000): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function startDynamoDbLocal({
-  port,
-  dbPath,
-  timeoutMs = 20_000,
-}: StartOptions): Promise<DynamoDbLocal> {
-  if (dbPath !== undefined && !isAbsolute(dbPath)) {
-    // the package spawns java with cwd = its own build directory
-    throw new Error(`dbPath must be absolute, got ${dbPath}`);
-  }
-  await assertPortFree(port, 'DynamoDB Local');
-
-  // -sharedDb: one database whatever the credentials/region of the client, so the scripts,
-  // the tests and the handlers (which all use different dummy credentials) see the same tables.
-  const child = spawn({ port, path: dbPath ?? null, sharedDb: true, stdio: 'pipe' });
-  installExitHook();
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-
+/** The emulator's last lines of output, kept so a failure can show them. */
+function collectOutput(child: ChildProcess): () => string {
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8000);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  let spawnError: Error | undefined;
+  return () => output.trim();
+}
+
+function launch(port: number, dbPath: string | undefined): ChildProcess {
+  // -sharedDb: one database whatever the credentials/region of the client, so the scripts,
+  // the tests and the handlers (which all use different dummy credentials) see the same tables.
+  const child = spawn({ port, path: dbPath ?? null, sharedDb: true, stdio: 'pipe' });
+  installExitHook();
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+interface WaitOptions {
+  child: ChildProcess;
+  endpoint: string;
+  output: () => string;
+  timeoutMs: number;
+  progressEveryMs: number;
+  onProgress?: (waitedMs: number, timeoutMs: number) => void;
+}
+
+/** Polls ListTables until the emulator answers; throws a DynamoDbLocalStartError naming the cause. */
+async function waitForAnswer({ child, endpoint, output, timeoutMs, progressEveryMs, onProgress }: WaitOptions): Promise<void> {
+  let spawnError: NodeJS.ErrnoException | undefined;
   child.once('error', (err) => {
     spawnError = err;
   });
-
-  const endpoint = `http://127.0.0.1:${port}`;
   const client = localClient(endpoint, 1);
-  const deadline = Date.now() + timeoutMs;
+  const started = performance.now();
+  let lastProgress = started;
   try {
     for (;;) {
       if (spawnError) {
-        throw new Error(
-          `could not start DynamoDB Local (${spawnError.message}); is Java 17+ installed and on PATH?`,
-        );
+        throw spawnError.code === 'ENOENT'
+          ? new DynamoDbLocalStartError('no-java', 'cannot start DynamoDB Local: `java` was not found on PATH. It needs Java 17 or later (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)')
+          : new DynamoDbLocalStartError('exited', `cannot start DynamoDB Local: ${spawnError.message}`);
       }
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(
-          `DynamoDB Local exited (code ${child.exitCode}, signal ${child.signalCode}) before accepting requests:\n${output.trim()}`,
+        const text = output();
+        const portTaken = /address already in use|BindException/i.test(text);
+        throw new DynamoDbLocalStartError(
+          portTaken ? 'port-taken' : 'exited',
+          `DynamoDB Local exited (code ${child.exitCode}, signal ${child.signalCode}) before accepting requests${portTaken ? `: port ${new URL(endpoint).port} is already in use` : ''}:\n${text}`,
         );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1000) });
-        break;
+        return;
       } catch {
-        // not listening yet
+        // not answering yet
       }
-      if (Date.now() > deadline) {
-        throw new Error(`DynamoDB Local did not answer on ${endpoint} within ${timeoutMs} ms:\n${output.trim()}`);
+      // Progress before the deadline check, so a wait that times out has always said so first.
+      const now = performance.now();
+      if (now - lastProgress >= progressEveryMs) {
+        lastProgress = now;
+        onProgress?.(now - started, timeoutMs);
+      }
+      if (now - started >= timeoutMs) {
+        const text = output();
+        throw new DynamoDbLocalStartError(
+          'timeout',
+          `DynamoDB Local did not answer on ${endpoint} within ${Math.round(timeoutMs / 100) / 10} s${text ? `; its output:\n${text}` : ' and printed nothing'}`,
+        );
       }
       await sleep(100);
     }
-  } catch (err) {
-    await killAndWait(child);
-    throw err;
   } finally {
     client.destroy();
   }
+}
 
-  // keep draining the pipes so a chatty emulator never blocks on a full buffer
+export async function startDynamoDbLocal({
+  port,
+  dbPath,
+  timeoutMs = 120_000,
+  progressEveryMs = 5000,
+  onProgress,
+}: StartOptions): Promise<DynamoDbLocal> {
+  if (dbPath !== undefined && !isAbsolute(dbPath)) {
+    // the package spawns java with cwd = its own build directory
+    throw new Error(`dbPath must be absolute, got ${dbPath}`);
+  }
+  try {
+    await assertPortFree(port, 'DynamoDB Local');
+  } catch (err) {
+    throw new DynamoDbLocalStartError('port-taken', (err as Error).message);
+  }
+
+  const child = launch(port, dbPath);
+  const output = collectOutput(child); // also keeps draining the pipes, so a chatty emulator never blocks
+  const endpoint = `http://127.0.0.1:${port}`;
+  try {
+    await waitForAnswer({ child, endpoint, output, timeoutMs, progressEveryMs, onProgress });
+  } catch (err) {
+    await killAndWait(child);
+    throw err;
+  }
+
   let stopping: Promise<void> | undefined;
   return {
     endpoint,

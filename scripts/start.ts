@@ -2,20 +2,38 @@
  * `npm start`: DynamoDB Local (persisted under .data/), the tables of serverless.yml, the demo
  * data, then serverless-offline on http://localhost:$PORT. Ctrl-C (or SIGTERM) stops all of it.
  *
- *   PORT           HTTP API port (default 3000). serverless-offline also needs a websocket
- *                  port (PORT+1), a Lambda invoke port (PORT+2) and an ALB port (PORT+3).
- *   DYNAMODB_PORT  DynamoDB Local port (default 8000).
+ *   PORT                    HTTP API port (default 3000). serverless-offline also needs a websocket
+ *                           port (PORT+1), a Lambda invoke port (PORT+2) and an ALB port (PORT+3).
+ *   DYNAMODB_PORT           DynamoDB Local port (default 8000).
+ *   DYNAMODB_START_TIMEOUT  seconds to wait for DynamoDB Local to answer (default 120).
+ *   DYNAMODB_START_PROGRESS seconds between "still waiting" lines (default 5).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { tableEnv } from '../lib/db/tables';
-import { assertPortFree, type DynamoDbLocal, localClient, startDynamoDbLocal } from './dynamodb-local';
+import { assertPortFree, type DynamoDbLocal, DynamoDbLocalStartError, localClient, startDynamoDbLocal } from './dynamodb-local';
 import { seedDemo } from './seed';
 import { ensureTables, repoRoot } from './tables';
 
 const STAGE = 'local';
+
+interface Settings {
+  port: number;
+  dynamoPort: number;
+  /** serverless-offline's four ports, PORT..PORT+3. */
+  offlinePorts: { httpPort: number; websocketPort: number; lambdaPort: number; albPort: number };
+  startTimeoutMs: number;
+  progressEveryMs: number;
+}
+
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const say = (line: string) => process.stdout.write(`[allot] ${line}\n`);
+
+let dynamo: DynamoDbLocal | undefined;
+let offline: ChildProcess | undefined;
+let shuttingDown: Promise<void> | undefined;
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -27,12 +45,30 @@ function portFromEnv(name: string, fallback: number): number {
   return port;
 }
 
-const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
-const say = (line: string) => process.stdout.write(`[allot] ${line}\n`);
+function secondsFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback * 1000;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a number of seconds above 0, got "${raw}"`);
+  return value * 1000;
+}
 
-let dynamo: DynamoDbLocal | undefined;
-let offline: ChildProcess | undefined;
-let shuttingDown: Promise<void> | undefined;
+function readSettings(): Settings {
+  const port = portFromEnv('PORT', 3000);
+  const dynamoPort = portFromEnv('DYNAMODB_PORT', 8000);
+  const offlinePorts = { httpPort: port, websocketPort: port + 1, lambdaPort: port + 2, albPort: port + 3 };
+  if (offlinePorts.albPort > 65535) throw new Error(`PORT must be at most 65532 (it uses PORT..PORT+3)`);
+  if (Object.values(offlinePorts).includes(dynamoPort)) {
+    throw new Error(`DYNAMODB_PORT ${dynamoPort} collides with PORT..PORT+3 (${port}..${port + 3})`);
+  }
+  return {
+    port,
+    dynamoPort,
+    offlinePorts,
+    startTimeoutMs: secondsFromEnv('DYNAMODB_START_TIMEOUT', 120),
+    progressEveryMs: secondsFromEnv('DYNAMODB_START_PROGRESS', 5),
+  };
+}
 
 function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
@@ -72,10 +108,7 @@ function onSignal(signal: NodeJS.Signals): void {
   void shutdown(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
 }
 
-async function main(): Promise<void> {
-  // Node 20 is supported locally (SPEC 2); the deployed runtime is nodejs22.x. Keep the SDK's
-  // "node >= 22 from 2027" notice out of every start.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+function stopWithParentOrSignal(): void {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
@@ -88,25 +121,45 @@ async function main(): Promise<void> {
       void shutdown(1);
     }
   }, 1000).unref();
+}
 
-  const port = portFromEnv('PORT', 3000);
-  const dynamoPort = portFromEnv('DYNAMODB_PORT', 8000);
-  const ports = { httpPort: port, websocketPort: port + 1, lambdaPort: port + 2, albPort: port + 3 };
-  if (ports.albPort > 65535) throw new Error(`PORT must be at most 65532 (it uses PORT..PORT+3)`);
-  if (Object.values(ports).includes(dynamoPort)) {
-    throw new Error(`DYNAMODB_PORT ${dynamoPort} collides with PORT..PORT+3 (${port}..${port + 3})`);
+/** The failure's own message plus what the user can change about it here. */
+function startHint(err: DynamoDbLocalStartError, settings: Settings): string {
+  switch (err.failure) {
+    case 'port-taken':
+      return `${err.message}: stop what listens there or choose another port with DYNAMODB_PORT`;
+    case 'timeout':
+      return `${err.message}\nA busy machine may need longer: DYNAMODB_START_TIMEOUT=${Math.round((settings.startTimeoutMs * 2) / 1000)} npm start`;
+    default:
+      return err.message;
   }
-  for (const [name, value] of Object.entries(ports)) await assertPortFree(value, `serverless-offline ${name}`);
+}
 
+async function startDatabase(settings: Settings): Promise<DynamoDbLocal> {
   const dataDir = resolve(repoRoot, '.data');
   mkdirSync(dataDir, { recursive: true });
+  const t = performance.now();
+  const limit = Math.round(settings.startTimeoutMs / 1000);
+  say(`starting DynamoDB Local on port ${settings.dynamoPort} (waits up to ${limit} s: DYNAMODB_START_TIMEOUT)`);
+  try {
+    const started = await startDynamoDbLocal({
+      port: settings.dynamoPort,
+      dbPath: dataDir,
+      timeoutMs: settings.startTimeoutMs,
+      progressEveryMs: settings.progressEveryMs,
+      onProgress: (waited) => say(`waiting for DynamoDB Local on port ${settings.dynamoPort}: ${(waited / 1000).toFixed(0)} s of at most ${limit} s`),
+    });
+    say(`DynamoDB Local on ${started.endpoint}, data in .data/ (${seconds(t)})`);
+    return started;
+  } catch (err) {
+    throw err instanceof DynamoDbLocalStartError ? new Error(startHint(err, settings)) : err;
+  }
+}
 
-  let t = performance.now();
-  dynamo = await startDynamoDbLocal({ port: dynamoPort, dbPath: dataDir });
-  say(`DynamoDB Local on ${dynamo.endpoint}, data in .data/ (${seconds(t)})`);
-
+/** Tables of serverless.yml and the demo data, where absent. Returns the environment of the handlers. */
+async function prepareData(endpoint: string): Promise<Record<string, string>> {
   const env: Record<string, string> = {
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -114,8 +167,8 @@ async function main(): Promise<void> {
   };
   Object.assign(process.env, env); // seedDemo() uses lib/db/client.ts, which reads them
 
-  t = performance.now();
-  const client = localClient(dynamo.endpoint);
+  let t = performance.now();
+  const client = localClient(endpoint);
   const tables = await ensureTables(client, STAGE);
   client.destroy();
   say(`tables: ${tables.created.length} created, ${tables.existing.length} already there (${seconds(t)})`);
@@ -123,17 +176,22 @@ async function main(): Promise<void> {
   t = performance.now();
   await seedDemo();
   say(`demo data loaded (${seconds(t)})`);
+  return env;
+}
 
-  t = performance.now();
+/** serverless-offline as a child; its output relayed, its "Server ready" turned into ours. */
+function startOffline(settings: Settings, env: Record<string, string>): void {
+  const t = performance.now();
+  const { offlinePorts } = settings;
   const serverless = resolve(repoRoot, 'node_modules/serverless/bin/serverless.js');
   const args = [
     serverless, 'offline', 'start',
     '--stage', STAGE,
     '--host', '127.0.0.1',
-    '--httpPort', String(ports.httpPort),
-    '--websocketPort', String(ports.websocketPort),
-    '--lambdaPort', String(ports.lambdaPort),
-    '--albPort', String(ports.albPort),
+    '--httpPort', String(offlinePorts.httpPort),
+    '--websocketPort', String(offlinePorts.websocketPort),
+    '--lambdaPort', String(offlinePorts.lambdaPort),
+    '--albPort', String(offlinePorts.albPort),
     // handlers only see AWS_* variables otherwise, not DYNAMODB_ENDPOINT
     '--localEnvironment',
     '--noSponsor',
@@ -149,7 +207,7 @@ async function main(): Promise<void> {
     createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
       if (!ready && /Server ready:/.test(line)) {
         ready = true;
-        process.stdout.write(`Allot ready on http://localhost:${port}\n`);
+        process.stdout.write(`Allot ready on http://localhost:${settings.port}\n`);
         say(`(serverless-offline took ${seconds(t)})`);
         return;
       }
@@ -170,6 +228,22 @@ async function main(): Promise<void> {
     );
     void shutdown(code || 1);
   });
+}
+
+async function main(): Promise<void> {
+  // Node 20 is supported locally (SPEC 2); the deployed runtime is nodejs22.x. Keep the SDK's
+  // "node >= 22 from 2027" notice out of every start.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  stopWithParentOrSignal();
+  const settings = readSettings();
+  for (const [name, value] of Object.entries(settings.offlinePorts)) {
+    await assertPortFree(value, `serverless-offline ${name}`).catch((err: Error) => {
+      throw new Error(`${err.message}: npm start uses PORT..PORT+3; choose another PORT`);
+    });
+  }
+  dynamo = await startDatabase(settings);
+  const env = await prepareData(dynamo.endpoint);
+  startOffline(settings, env);
 }
 
 main().catch((err: unknown) => {

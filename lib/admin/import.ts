@@ -19,7 +19,8 @@
  */
 import * as z from 'zod';
 import { putCourse } from '../enrollment/repository';
-import { putLocation, putPart, putSublocation, putUnitOfMeasure } from '../inventory/repository';
+import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../inventory/locations';
+import { upsertPart } from '../inventory/parts';
 import { forEachLimit } from '../db/concurrency';
 import { putUnitsData } from '../units/repository';
 import { CliError } from './errors';
@@ -46,7 +47,17 @@ const fileSchema = z
     units_of_measure: z.array(named).optional(),
     locations: z.array(named).optional(),
     sublocations: z.array(named.extend({ location_id: id })).optional(),
-    parts: z.array(z.strictObject({ id, part_number: text(255), description: z.string().max(1000).default('') })).optional(),
+    parts: z
+      .array(
+        z.strictObject({
+          id,
+          part_number: text(255),
+          description: z.string().max(1000).default(''),
+          manufacturer: z.string().max(255).optional(),
+          manufacturer_part_number: z.string().max(255).optional(),
+        }),
+      )
+      .optional(),
   })
   .superRefine((file, ctx) => {
     const unique = (list: string, values: (string | number)[]) =>
@@ -90,7 +101,6 @@ export function parseImportFile(data: unknown): ImportFile {
 export type ImportCounts = Record<keyof ImportFile, number>;
 
 export async function importTenantData(tenantId: string, file: ImportFile): Promise<ImportCounts> {
-  const locations = new Map((file.locations ?? []).map((l) => [l.id, l]));
   await putUnitsData(tenantId, {
     courses: (file.courses ?? []).map((c) => ({ code: c.code, name: c.name, ...(c.unit_cost === undefined ? {} : { unitCost: c.unit_cost }) })),
     logins: file.logins ?? [],
@@ -104,10 +114,11 @@ export async function importTenantData(tenantId: string, file: ImportFile): Prom
       ...(c.max_enrollments === undefined ? {} : { maxEnrollments: c.max_enrollments }),
     }),
   );
-  await each(file.units_of_measure, (u) => putUnitOfMeasure(tenantId, u));
-  await each(file.locations, (l) => putLocation(tenantId, l));
-  await each(file.sublocations, (s) => putSublocation(tenantId, { id: s.id, name: s.name }, locations.get(s.location_id)!));
-  await each(file.parts, (p) => putPart(tenantId, p));
+  // The same domain code as the HTTP endpoints (ids, list positions, part number claims).
+  await each(file.units_of_measure, (u) => upsertUnitOfMeasure(tenantId, u));
+  await each(file.locations, (l) => upsertLocation(tenantId, l));
+  await each(file.sublocations, (s) => upsertSublocation(tenantId, s));
+  await each(file.parts, (p) => upsertPart(tenantId, p));
   return {
     courses: file.courses?.length ?? 0,
     logins: file.logins?.length ?? 0,

@@ -2,7 +2,7 @@
  * Instants are stored as `Date.toISOString()` strings (UTC, milliseconds, `Z`): one fixed
  * format, so DynamoDB conditions can compare them as strings (`expiresAt >= :now`).
  */
-import type { Course } from './repository';
+import type { Course } from './model';
 
 const dateOnly = /^(\d{4})-(\d{2})-(\d{2})$/;
 const dateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;

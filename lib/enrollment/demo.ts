@@ -1,9 +1,10 @@
 /**
- * Demo data for this surface (SPEC section 6), built with the repository's item functions so
+ * Demo data for this surface (SPEC section 6), built with the item builders of keys.ts so
  * keys live in one place. Written only where absent: a second load keeps redeemed/canceled codes.
  */
 import { putAllIfAbsent } from '../db/seed';
-import { codeItem, courseItem, type CodeRecord, type Course } from './repository';
+import { codeItem, courseItem } from './keys';
+import type { CodeRecord, Course } from './model';
 
 export const demoCourseId = 'course-v1:edX+DemoX+Demo_Course';
 

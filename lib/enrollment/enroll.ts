@@ -6,7 +6,8 @@
  */
 import { ValidationError } from '../errors';
 import { enrollmentOpen } from './dates';
-import { getCode, getCourse, redeemCode, type CodeRecord, type RedeemFailure } from './repository';
+import type { CodeRecord } from './model';
+import { getCode, getCourse, redeemCode, type RedeemFailure } from './repository';
 
 export const reasons = {
   code: 'Enrollment code error.',

@@ -8,49 +8,34 @@
  * waits for those in flight, then deletes every code it sent (conditional on still being this
  * request's unused code) before answering: codes that were never returned are not left stored.
  */
+import { chunk, forEachLimit } from '../db/concurrency';
 import { isUnavailable } from '../db/errors';
+import { withRetry } from '../db/retry';
 import { ValidationError } from '../errors';
 import { log } from '../log';
 import { generateCodes } from './code-generator';
-import { deleteUnusedCodes, getCourse, insertCodes, type CodeRecord } from './repository';
+import type { CodeRecord } from './model';
+import { deleteUnusedCodes, getCourse, insertCodes } from './repository';
 
-export const maxCodesPerRequest = 10_000;
 const chunkSize = 100; // the TransactWriteItems limit
 const inFlight = 8;
 // Each round replaces only colliding codes; at 50^8 possible codes, needing more than a couple
 // of rounds means something other than chance is wrong.
 const maxRounds = 10;
 
-/** At most `limit` at once; after a failure nothing new starts, those in flight finish, then it throws. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failure && next < items.length) {
-      try {
-        await fn(items[next++]!);
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failure) throw failure.error;
-}
-
 /** Deletes what a failed request may have written, retrying a busy database a few times. */
 async function removeSent(tenantId: string, courseId: string, codes: string[], createdAt: string): Promise<void> {
-  for (let start = 0; start < codes.length; start += chunkSize) {
-    let pending = codes.slice(start, start + chunkSize);
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      try {
-        // Codes that are absent (never written) or no longer unused fail their condition: keep them out.
-        const failed = await deleteUnusedCodes(tenantId, courseId, pending, createdAt);
-        pending = failed.length === 0 ? [] : pending.filter((_, i) => !failed.includes(i));
-      } catch (err) {
-        if (!isUnavailable(err) || attempt >= 6) throw err;
-        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      }
+  for (let pending of chunk(codes, chunkSize)) {
+    while (pending.length > 0) {
+      const current = pending;
+      const failed = await withRetry(() => deleteUnusedCodes(tenantId, courseId, current, createdAt), {
+        attempts: 6,
+        baseMs: 100,
+        capMs: 3200,
+        retryIf: isUnavailable,
+      });
+      // Codes that are absent (never written) or no longer unused fail their condition: keep them out.
+      pending = failed.length === 0 ? [] : current.filter((_, i) => !failed.includes(i));
     }
   }
 }
@@ -74,7 +59,7 @@ export async function generateCourseCodes(
 
   const sent: number[] = [];
   try {
-    await eachLimited(chunks, inFlight, async (start) => {
+    await forEachLimit(chunks, inFlight, async (start) => {
       const end = Math.min(start + chunkSize, codes.length);
       sent.push(start);
       for (let round = 1; ; round++) {

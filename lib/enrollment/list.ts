@@ -5,30 +5,10 @@
  */
 import { ValidationError } from '../errors';
 import { isRedeemable } from './enroll';
-import { getCourse, queryCourseCodes, type CodeRecord } from './repository';
+import type { CodePage, CodeRecord, CodeView } from './model';
+import { getCourse, queryCourseCodes } from './repository';
 
-export const defaultPerPage = 25;
-export const maxPerPage = 100;
 export const codesPath = '/api/enrollment/v1/codes';
-
-export interface CodeView {
-  code: string;
-  status: string;
-  email: string | null;
-  created_at: string;
-  redeemed_at: string | null;
-  expires_at: string | null;
-}
-
-export interface CodePage {
-  count: number;
-  num_pages: number;
-  current_page: number;
-  start: number;
-  next: string | null;
-  previous: string | null;
-  results: CodeView[];
-}
 
 /** An active code past its expiry is shown as expired, as enroll treats it. */
 function view(code: CodeRecord, now: string): CodeView {

@@ -8,7 +8,7 @@
  * enroll and a cancel both landing inside that window (milliseconds): the counter could be
  * set one off, and the next quiet run puts it right.
  */
-import { setEnrolledCount } from './repository-jobs';
+import { setEnrolledCount } from './repository-reconcile';
 import { countEnrollments, getEnrolledCount } from './repository';
 
 export interface CourseCheck {

@@ -1,82 +1,24 @@
 /**
- * The enrollment table. Only this module knows its keys and commands (see docs/ENROLLMENT.md).
+ * The enrollment table's commands for the endpoints (keys and item shapes: keys.ts; the jobs'
+ * commands: repository-expire.ts, repository-reconcile.ts). See docs/ENROLLMENT.md.
  *
- *   pk                           sk                 what
- *   T#<t>#COURSE#<courseId>      COURSE             course configuration: window, max_enrollments
- *   T#<t>#COURSE#<courseId>      COUNTER            enrolled: the live enrollment count (ADD only)
- *   T#<t>#COURSE#<courseId>      ENROLL#<email>     one enrollment: code, enrolledAt
- *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates
- *                                                   gsi1pk = T#<t>#COURSE#<courseId>,
- *                                                   gsi1sk = CODE#<createdAt>#<code>
- *                                                   gsi2pk = EXPIRY#<shard> on active codes with an
- *                                                   expiry (sparse index for the expiry job,
- *                                                   expiry-index.ts; jobs in repository-jobs.ts)
- *
- * A code is found by GetItem on its exact string (never normalised: demo code 1Ls34dQa has
- * characters outside the generation alphabet). Uniqueness per tenant is the primary key plus
- * attribute_not_exists on insert. "Already enrolled" is the ENROLL# item's attribute_not_exists;
- * "course full" is the COUNTER condition `enrolled < :max`; both sit in the same
- * TransactWriteItems as the code's `status = active` condition, so they hold under concurrency.
- * The counter lives beside the course, not in it, so re-importing a course never resets it.
+ * Uniqueness of a code per tenant is its primary key plus attribute_not_exists on insert.
+ * "Already enrolled" is the ENROLL# item's attribute_not_exists; "course full" is the COUNTER
+ * condition `enrolled < :max`; both sit in the same TransactWriteItems as the code's
+ * `status = active` condition, so they hold under concurrency.
  */
-import {
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-  paginateQuery,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
+import { cancellation, isContended } from '../db/conditions';
+import { countAll, queryPages } from '../db/paging';
+import { withRetry } from '../db/retry';
 import { tableName } from '../db/tables';
-import { expiryShard } from './expiry-index';
-
-export type CodeStatus = 'active' | 'redeemed' | 'canceled' | 'expired';
-
-export interface Course {
-  courseId: string;
-  /** ISO 8601 UTC instants; absent means unbounded on that side. */
-  enrollmentStart?: string;
-  enrollmentEnd?: string;
-  maxEnrollments?: number;
-}
-
-export interface CodeRecord {
-  code: string;
-  courseId: string;
-  status: CodeStatus;
-  createdAt: string;
-  expiresAt?: string;
-  email?: string;
-  redeemedAt?: string;
-}
+import { codeItem, codeKey, counterKey, courseItem, courseKey, coursePk, enrollmentKey, enrollmentPrefix } from './keys';
+import type { CodeRecord, CodeStatus, Course } from './model';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 const table = () => tableName('enrollment');
-export const coursePk = (tenantId: string, courseId: string) => `T#${tenantId}#COURSE#${courseId}`;
-const courseKey = (tenantId: string, courseId: string) => ({ pk: coursePk(tenantId, courseId), sk: 'COURSE' });
-export const counterKey = (tenantId: string, courseId: string) => ({ pk: coursePk(tenantId, courseId), sk: 'COUNTER' });
-const enrollmentKey = (tenantId: string, courseId: string, email: string) => ({
-  pk: coursePk(tenantId, courseId),
-  sk: `ENROLL#${email}`,
-});
-const codeKey = (tenantId: string, code: string) => ({ pk: `T#${tenantId}#CODE#${code}`, sk: 'CODE' });
-
-/** Window bounds are normalised to `toISOString()` form, so enrollmentOpen can compare them as strings. */
-export const courseItem = (tenantId: string, course: Course) => ({
-  ...courseKey(tenantId, course.courseId),
-  ...course,
-  ...(course.enrollmentStart ? { enrollmentStart: new Date(course.enrollmentStart).toISOString() } : {}),
-  ...(course.enrollmentEnd ? { enrollmentEnd: new Date(course.enrollmentEnd).toISOString() } : {}),
-});
-
-export const codeItem = (tenantId: string, record: CodeRecord) => ({
-  ...codeKey(tenantId, record.code),
-  gsi1pk: coursePk(tenantId, record.courseId),
-  gsi1sk: `CODE#${record.createdAt}#${record.code}`,
-  ...(record.status === 'active' && record.expiresAt ? { gsi2pk: expiryShard(tenantId, record.code) } : {}),
-  ...record,
-});
 
 /** Creates or replaces a course's configuration; its enrollments and counter are untouched. */
 export async function putCourse(tenantId: string, course: Course): Promise<void> {
@@ -130,20 +72,13 @@ export async function isEnrolled(tenantId: string, courseId: string, email: stri
 }
 
 /** Counts the course's enrollment items (the reconcile job's check on the counter). */
-export async function countEnrollments(tenantId: string, courseId: string): Promise<number> {
-  const pages = paginateQuery(
-    { client: db() },
-    {
-      TableName: table(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'ENROLL#' },
-      Select: 'COUNT',
-      ConsistentRead: true,
-    },
-  );
-  let count = 0;
-  for await (const page of pages) count += page.Count ?? 0;
-  return count;
+export function countEnrollments(tenantId: string, courseId: string): Promise<number> {
+  return countAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': enrollmentPrefix },
+    ConsistentRead: true,
+  });
 }
 
 /** One page of a course's codes, oldest first, and how many there are in all. */
@@ -155,17 +90,14 @@ export async function queryCourseCodes(
 ): Promise<{ count: number; codes: CodeRecord[] }> {
   // DynamoDB has no OFFSET: walk the course's index partition (projected down to what the list
   // shows), count it and keep the requested slice. O(codes of the course) per page.
-  const pages = paginateQuery(
-    { client: db() },
-    {
-      TableName: table(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'CODE#' },
-      ProjectionExpression: 'code, courseId, #status, createdAt, expiresAt, email, redeemedAt',
-      ExpressionAttributeNames: { '#status': 'status' },
-    },
-  );
+  const pages = queryPages({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'CODE#' },
+    ProjectionExpression: 'code, courseId, #status, createdAt, expiresAt, email, redeemedAt',
+    ExpressionAttributeNames: { '#status': 'status' },
+  });
   let count = 0;
   const codes: CodeRecord[] = [];
   for await (const page of pages) {
@@ -182,27 +114,24 @@ export async function queryCourseCodes(
 // the caller knows what each index means. Conflicts with concurrent transactions are retried
 // here, since they say nothing about the data.
 
-const maxAttempts = 8;
+const attempts = 8;
 
 async function transact(items: TransactItem[]): Promise<number[]> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db().send(new TransactWriteCommand({ TransactItems: items }));
-      return [];
-    } catch (err) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((err as Error).name !== 'TransactionCanceledException' || !reasons) throw err;
-      const codes = reasons.map((r) => r.Code);
-      // A conflicting item's condition was not evaluated, so a failure elsewhere proves nothing yet.
-      if (!codes.some((code) => code === 'TransactionConflict' || code === 'ThrottlingError')) {
-        const failed = codes.flatMap((code, i) => (code === 'ConditionalCheckFailed' ? [i] : []));
-        if (failed.length > 0) return failed;
+  return withRetry(
+    async () => {
+      try {
+        await db().send(new TransactWriteCommand({ TransactItems: items }));
+        return [];
+      } catch (err) {
+        // A contended item's condition was not evaluated: only an uncontended cancellation is an answer.
+        const cancelled = cancellation(err);
+        if (cancelled && !cancelled.contended && cancelled.conditionFailedAt.length > 0) return cancelled.conditionFailedAt;
+        throw err;
       }
-      // Out of attempts, the error propagates: lib/db/errors.ts answers a conflict with 503.
-      if (attempt >= maxAttempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
-    }
-  }
+    },
+    // Out of attempts, the error propagates: lib/db/errors.ts answers a conflict with 503.
+    { attempts, baseMs: 10, capMs: 640, retryIf: isContended },
+  );
 }
 
 /** Inserts up to 100 new codes atomically; answers the indexes of codes that already exist. */

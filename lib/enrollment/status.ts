@@ -5,7 +5,8 @@
  * concurrent enroll or status change makes it read again instead of double-counting.
  */
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
-import { getCode, releaseCode, setCodeStatus, type CodeStatus } from './repository';
+import type { CodeStatus } from './model';
+import { getCode, releaseCode, setCodeStatus } from './repository';
 
 const targets: Record<string, CodeStatus> = { cancel: 'canceled', restore: 'active' };
 const maxAttempts = 5;

@@ -6,14 +6,14 @@ import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { AuthError } from '../errors';
 import { findTenantByCredential } from '../auth/credentials';
-import type { HttpEvent } from './event';
+import type { ParsedEvent } from './event';
 import type { SurfaceName } from './surfaces';
 
 export interface TenantContext extends Context {
   tenantId?: string;
 }
 
-type Request = middy.Request<HttpEvent, unknown, unknown, TenantContext>;
+type Request = middy.Request<ParsedEvent, unknown, unknown, TenantContext>;
 
 /** `Token token="X"`, `Token X` or `Bearer X` (course units); `Bearer X` only (enrollment). */
 export function tokenFromHeader(header: string | undefined, schemes: readonly string[]): string | undefined {
@@ -45,7 +45,7 @@ const authenticators: Record<SurfaceName, ((request: Request) => Promise<void>) 
 };
 
 /** The surface's auth middleware; none for the token endpoint itself. */
-export const authenticate = (surface: SurfaceName): middy.MiddlewareObj<HttpEvent, unknown, Error, TenantContext>[] => {
+export const authenticate = (surface: SurfaceName): middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>[] => {
   const before = authenticators[surface];
   return before ? [{ before }] : [];
 };

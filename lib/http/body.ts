@@ -12,12 +12,12 @@ import {
   UnsupportedMediaTypeError,
 } from '../errors';
 import { mergeParams, parseForm, type Params } from './form';
-import type { HttpEvent } from './event';
+import { rawQuery, requestMethod, type ParsedEvent } from './event';
 
 export const maxBodyBytes = 1024 * 1024;
 export const maxNesting = 32;
 
-type Request = middy.Request<HttpEvent>;
+type Request = middy.Request<ParsedEvent>;
 
 const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 const xmlType = /^(application|text)\/xml\s*(;|$)/i;
@@ -46,19 +46,19 @@ function decode(text: string, contentType: string): unknown {
 }
 
 /** Replaces `event.body` (a string, maybe base64) with the parsed params; no body gives {}. */
-export const parseBody = (): middy.MiddlewareObj<HttpEvent> => ({
+export const parseBody = (): middy.MiddlewareObj<ParsedEvent> => ({
   before: (request: Request) => {
     const { event } = request;
-    const body = event.body as unknown;
+    const body = event.body;
     if (typeof body !== 'string' || body === '') {
-      event.body = {} as never;
+      event.body = {};
       return;
     }
     const bytes = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) : Buffer.byteLength(body);
     if (bytes > maxBodyBytes) throw new PayloadTooLargeError();
     const text = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
     event.isBase64Encoded = false;
-    event.body = (text.trim() === '' ? {} : decode(text, event.headers?.['content-type'] ?? '')) as never;
+    event.body = text.trim() === '' ? {} : decode(text, event.headers?.['content-type'] ?? '');
   },
 });
 
@@ -74,10 +74,10 @@ export function nestingExceeds(value: unknown, limit: number, depth = 0): boolea
  * After all parsers: rejects over-deep bodies and, for PUT/POST, merges bracket-named query
  * params into the body (some clients send `inventory_unit[quantity]=5` in the URL).
  */
-export const finishBody = (): middy.MiddlewareObj<HttpEvent> => ({
+export const finishBody = (): middy.MiddlewareObj<ParsedEvent> => ({
   before: (request: Request) => {
     const { event } = request;
-    const body = event.body as unknown;
+    const body = event.body;
     if (nestingExceeds(body, maxNesting)) throw new MalformedRequestError(`Body nested deeper than ${maxNesting} levels`);
     const method = requestMethod(event);
     if ((method === 'PUT' || method === 'POST') && isParams(body)) {
@@ -90,19 +90,4 @@ export const finishBody = (): middy.MiddlewareObj<HttpEvent> => ({
 
 function isParams(v: unknown): v is Params {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function requestMethod(event: HttpEvent): string {
-  return (event.requestContext?.http?.method ?? event.httpMethod ?? 'GET').toUpperCase();
-}
-
-/** The query string as sent: v2 events carry it raw, v1 events as multi-value params. */
-export function rawQuery(event: HttpEvent): string {
-  if (typeof event.rawQueryString === 'string') return event.rawQueryString;
-  const search = new URLSearchParams();
-  const multi = event.multiValueQueryStringParameters ?? {};
-  const single = event.queryStringParameters ?? {};
-  for (const [key, values] of Object.entries(multi)) for (const v of values ?? []) search.append(key, v);
-  for (const [key, value] of Object.entries(single)) if (!(key in multi) && value !== undefined) search.append(key, value);
-  return search.toString();
 }

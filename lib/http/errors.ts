@@ -7,7 +7,7 @@ import type middy from '@middy/core';
 import { AppError, ServiceUnavailableError } from '../errors';
 import { isUnavailable } from '../db/errors';
 import { toXml } from '../xml';
-import type { HttpEvent } from './event';
+import type { ParsedEvent } from './event';
 import { contentTypes, responseFormat } from './format';
 import { surfaces, type ErrorReply, type SurfaceName } from './surfaces';
 
@@ -53,7 +53,7 @@ function messageOf(body: Record<string, unknown> | string): string {
   return Array.isArray(value) ? String(value[0]) : String(value);
 }
 
-export const mapErrors = (surfaceName: SurfaceName): middy.MiddlewareObj<HttpEvent> => ({
+export const mapErrors = (surfaceName: SurfaceName): middy.MiddlewareObj<ParsedEvent> => ({
   onError: (request) => {
     const requestId = request.context.awsRequestId ?? 'unknown';
     const reply = errorReply(surfaceName, request.error, requestId);

@@ -4,7 +4,7 @@
  */
 import type middy from '@middy/core';
 import httpContentNegotiation from '@middy/http-content-negotiation';
-import { pathFormat, type HttpEvent } from './event';
+import { pathFormat, type EventFields, type ParsedEvent } from './event';
 
 export type Format = 'json' | 'xml';
 
@@ -23,10 +23,10 @@ const negotiation = httpContentNegotiation({
   parseLanguages: false,
   availableMediaTypes: ['application/json', 'application/xml', 'text/xml'],
   failOnMismatch: false,
-}) as middy.MiddlewareObj<HttpEvent>;
+}) as middy.MiddlewareObj<ParsedEvent>;
 
 /** A `.xml`/`.json` path decides alone (the Accept header is then not parsed at all). */
-export const negotiateFormat = (): middy.MiddlewareObj<HttpEvent>[] => [
+export const negotiateFormat = (): middy.MiddlewareObj<ParsedEvent>[] => [
   {
     before: (request) => {
       const fromPath = pathFormat(request.event);
@@ -37,13 +37,13 @@ export const negotiateFormat = (): middy.MiddlewareObj<HttpEvent>[] => [
 ];
 
 /** The format chosen for this request (also usable when negotiation never ran). */
-export function responseFormat(request: middy.Request<HttpEvent>): Format {
+export function responseFormat(request: Pick<middy.Request<EventFields>, 'event' | 'context'>): Format {
   const preferred = (request.context as NegotiatedContext | undefined)?.preferredMediaTypes;
   const first = preferred ? preferred[0] : (pathFormat(request.event) ?? acceptFallback(request.event));
   return first && /xml/.test(first) ? 'xml' : 'json';
 }
 
-function acceptFallback(event: HttpEvent): string | undefined {
+function acceptFallback(event: EventFields): string | undefined {
   const accept = event.headers?.accept ?? event.headers?.Accept;
   return accept && /^\s*(application|text)\/xml/i.test(accept) ? 'xml' : undefined;
 }

@@ -2,21 +2,22 @@
  * The one handler factory. Every HTTP function is `handler({ surface, input }, fn)`:
  * a zod schema over { path, query, body, headers }, one domain call, a reply.
  * The middy stack around it is the same for every endpoint (order matters, see comments).
+ * The reply is serialised here, in the innermost function, so the stack's response type is
+ * the HTTP result throughout (a serializer middleware would change it halfway up the stack).
  */
 import middy from '@middy/core';
 import httpEventNormalizer from '@middy/http-event-normalizer';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpResponseSerializer from '@middy/http-response-serializer';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { remainingTimeOf } from '../deadline';
 import { toXml } from '../xml';
 import { authenticate, type TenantContext } from './auth';
-import { finishBody, parseBody, rawQuery } from './body';
+import { finishBody, parseBody } from './body';
 import { mapErrors } from './errors';
-import { pathParams, type HttpEvent } from './event';
+import { pathParams, rawQuery, type HttpEvent, type ParsedEvent } from './event';
 import { parseForm } from './form';
-import { contentTypes, negotiateFormat } from './format';
+import { contentTypes, negotiateFormat, responseFormat } from './format';
 import { logRequests } from './log-requests';
 import { surfaces, type SurfaceName } from './surfaces';
 import { validate } from './validate';
@@ -64,12 +65,25 @@ function xmlBody(surfaceName: SurfaceName, body: Record<string, unknown>): strin
   return toXml(key ?? 'response', key ? body[key] : {}, { dasherize, railsTypes });
 }
 
+/** JSON, or XML when the path or Accept header asks for it (lib/http/format.ts). */
+function serialize(surface: SurfaceName, reply: Reply, event: ParsedEvent, context: TenantContext): HttpResult {
+  const xml = responseFormat({ event, context }) === 'xml';
+  return {
+    statusCode: reply.statusCode ?? 200,
+    headers: { ...reply.headers, 'Content-Type': xml ? contentTypes.xml : contentTypes.json },
+    body: xml ? xmlBody(surface, reply.body) : JSON.stringify(reply.body),
+  };
+}
+
+// middy types this normaliser for REST API (v1) events only; it normalises HTTP API (v2) ones too.
+const normalizeEvent = httpEventNormalizer() as middy.MiddlewareObj<ParsedEvent>;
+
 export function handler<S extends z.ZodType>(
   options: HandlerOptions<S>,
   fn: (input: z.output<S>, ctx: HandlerContext) => Promise<Reply>,
 ): (event: HttpEvent, context: Context) => Promise<HttpResult> {
   const { surface, input, bodyRoot } = options;
-  const core = async (event: HttpEvent, context: Context & TenantContext): Promise<Reply> => {
+  const core = async (event: ParsedEvent, context: TenantContext): Promise<HttpResult> => {
     const params = validate(input, {
       path: pathParams(event),
       query: parseForm(rawQuery(event)),
@@ -81,39 +95,16 @@ export function handler<S extends z.ZodType>(
       requestId: context.awsRequestId,
       remainingTimeMs: remainingTimeOf(context),
     });
-    return { statusCode: reply.statusCode ?? 200, headers: reply.headers ?? {}, body: reply.body };
+    return serialize(surface, reply, event, context);
   };
 
-  return middy(core as never)
+  return middy<ParsedEvent, HttpResult, Error, TenantContext>(core)
     .use(logRequests(surface)) // first: its after/onError run last and see the final status
-    .use(httpEventNormalizer())
+    .use(normalizeEvent)
     .use(httpHeaderNormalizer())
     .use(negotiateFormat())
-    .use(
-      httpResponseSerializer({
-        serializers: [
-          {
-            regex: /xml/,
-            serializer: (response: Reply) => ({
-              ...response,
-              headers: { ...response.headers, 'Content-Type': contentTypes.xml },
-              body: xmlBody(surface, response.body),
-            }),
-          },
-          {
-            regex: /json/,
-            serializer: (response: Reply) => ({
-              ...response,
-              headers: { ...response.headers, 'Content-Type': contentTypes.json },
-              body: JSON.stringify(response.body),
-            }),
-          },
-        ],
-        defaultContentType: 'application/json',
-      }),
-    )
-    .use(mapErrors(surface)) // after the serializer: on error it runs first and writes the body itself
+    .use(mapErrors(surface)) // on error it runs first and writes the body itself
     .use(parseBody())
     .use(finishBody())
-    .use(authenticate(surface)) as never;
+    .use(authenticate(surface));
 }

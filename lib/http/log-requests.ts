@@ -1,14 +1,13 @@
 import type middy from '@middy/core';
-import { requestMethod } from './body';
 import type { TenantContext } from './auth';
-import type { HttpEvent } from './event';
+import { requestMethod, type ParsedEvent } from './event';
 import { log } from '../log';
 
 /** Logs one line per request; a 5xx also logs the error with its stack (never sent to the client). */
-export const logRequests = (surface: string): middy.MiddlewareObj<HttpEvent, unknown, Error, TenantContext> => {
+export const logRequests = (surface: string): middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext> => {
   // Keyed by request: one warm process can serve overlapping invocations (offline, tests).
   const startedAt = new WeakMap<object, number>();
-  const done = (request: middy.Request<HttpEvent, unknown, Error, TenantContext>) => {
+  const done = (request: middy.Request<ParsedEvent, unknown, Error, TenantContext>) => {
     const { event, context } = request;
     const status = (request.response as { statusCode?: number } | undefined)?.statusCode ?? 500;
     const line: Record<string, unknown> = {

@@ -9,6 +9,8 @@ import {
   countersItem,
   locationItem,
   partItem,
+  partNumberItem,
+  refCountersItem,
   sublocationItem,
   unitWithDependents,
   uomItem,
@@ -110,17 +112,21 @@ async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Pr
 /** Tenant demo's reference data (also used to give test tenants the same shape). */
 export function demoReferenceData(t = 'demo'): Item[] {
   return [
-    uomItem(t, { id: 1, name: 'box' }),
-    uomItem(t, { id: 2, name: 'each' }),
-    locationItem(t, cdhq),
-    locationItem(t, fun),
-    sublocationItem(t, { id: 1, name: 'General Storage' }, cdhq),
-    sublocationItem(t, { id: 3, name: 'Bin 14' }, cdhq),
-    sublocationItem(t, { id: 2, name: 'Bin 34A' }, fun),
-    partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
-    partItem(t, { id: 730, part_number: 'CAP-100N-0603', description: 'Capacitor 100n 0603' }),
+    // The second argument is the list position (docs/REFERENCE-DATA.md).
+    uomItem(t, { id: 1, name: 'box' }, 1),
+    uomItem(t, { id: 2, name: 'each' }, 2),
+    locationItem(t, cdhq, 1),
+    locationItem(t, fun, 2),
+    sublocationItem(t, { id: 1, name: 'General Storage' }, cdhq, 1),
+    sublocationItem(t, { id: 3, name: 'Bin 14' }, cdhq, 1),
+    sublocationItem(t, { id: 2, name: 'Bin 34A' }, fun, 2),
+    partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }, 1),
+    partItem(t, { id: 730, part_number: 'CAP-100N-0603', description: 'Capacitor 100n 0603' }, 2),
+    partNumberItem(t, 'RES-10K-0603', 728),
+    partNumberItem(t, 'CAP-100N-0603', 730),
     // New ids continue above the seeded ones; A0000000 is taken, so the next asset id is A0000001.
     countersItem(t, { unit: 104, record: 2, asset: 1 }),
+    refCountersItem(t, { part: 730, parts: 2, uom: 2, uoms: 2, location: 2, locations: 2, sublocation: 3, sublocations: 3 }),
   ];
 }
 
@@ -128,11 +134,13 @@ function otherReferenceData(): Item[] {
   const t = 'other';
   const main: Location = { id: 1, name: 'Main' };
   return [
-    uomItem(t, { id: 1, name: 'each' }),
-    locationItem(t, main),
-    sublocationItem(t, { id: 1, name: 'Shelf A' }, main),
-    partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
+    uomItem(t, { id: 1, name: 'each' }, 1),
+    locationItem(t, main, 1),
+    sublocationItem(t, { id: 1, name: 'Shelf A' }, main, 1),
+    partItem(t, { id: 728, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }, 1),
+    partNumberItem(t, 'RES-10K-0603', 728),
     countersItem(t, { unit: 52, record: 1, asset: 0 }),
+    refCountersItem(t, { part: 728, parts: 1, uom: 1, uoms: 1, location: 1, locations: 1, sublocation: 1, sublocations: 1 }),
   ];
 }
 

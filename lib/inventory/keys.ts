@@ -21,12 +21,15 @@
  * long multi-byte values stay under DynamoDB's 1 KiB sort key limit.
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
+import { padSeq } from '../db/sequenced';
 import type { InventoryRecord, InventoryUnit, RecordType } from './model';
 
 export interface Part {
   id: number;
   part_number: string;
   description: string;
+  manufacturer?: string | null;
+  manufacturer_part_number?: string | null;
 }
 export interface UnitOfMeasure {
   id: number;
@@ -61,6 +64,7 @@ export const SEARCH_FIELDS = [
 export type SearchField = (typeof SEARCH_FIELDS)[number];
 
 export type CounterName = 'unit' | 'record' | 'asset';
+export type RefList = 'PARTS' | 'UOMS' | 'LOCATIONS';
 
 const pad = (id: number) => String(id).padStart(12, '0');
 const t = (tenantId: string) => `T#${tenantId}`;
@@ -78,6 +82,11 @@ export const keys = {
   recordPrefix: 'REC#',
   asset: (tenantId: string, assetId: string): Key => ({ pk: `${t(tenantId)}#ASSET#${assetId}`, sk: 'ASSET' }),
   counters: (tenantId: string): Key => ({ pk: `${t(tenantId)}#COUNTERS`, sk: 'COUNTERS' }),
+  // Reference data over HTTP (docs/REFERENCE-DATA.md): its counters (ids, list positions,
+  // the labels version), part number claims, and the gsi1 partition each list is read from.
+  refCounters: (tenantId: string): Key => ({ pk: `${t(tenantId)}#REFCOUNTERS`, sk: 'REFCOUNTERS' }),
+  partNumber: (tenantId: string, partNumber: string): Key => ({ pk: `${t(tenantId)}#PARTNO#${partNumber}`, sk: 'PARTNO' }),
+  refList: (tenantId: string, kind: RefList) => `${t(tenantId)}#REFLIST#${kind}`,
   indexPartition: (tenantId: string, field: SearchField) => `${t(tenantId)}#IDX#${field}`,
 };
 
@@ -119,18 +128,57 @@ export function indexItem(tenantId: string, field: SearchField, value: string, u
 
 // ------------------------------------------------------------------ reference data
 
-export const partItem = (tenantId: string, part: Part): Item => ({ ...keys.part(tenantId, part.id), ...part });
-export const uomItem = (tenantId: string, uom: UnitOfMeasure): Item => ({ ...keys.uom(tenantId, uom.id), ...uom });
-export const locationItem = (tenantId: string, location: Location): Item => ({
-  ...keys.location(tenantId, location.id),
-  ...location,
+/**
+ * Reference items carry their list position (`seq`) and gsi1 keys when they have one: the
+ * list partition and the position, zero-padded (a sublocation sorts right after its location).
+ */
+const listed = (tenantId: string, kind: RefList, sk: string | undefined) =>
+  sk === undefined ? {} : { gsi1pk: keys.refList(tenantId, kind), gsi1sk: sk };
+
+export const partItem = (tenantId: string, { manufacturer, manufacturer_part_number, ...part }: Part, seq?: number): Item => ({
+  ...keys.part(tenantId, part.id),
+  ...part,
+  // Optional fields are stored only when given, so a part reads back exactly as written.
+  ...(manufacturer === undefined || manufacturer === null ? {} : { manufacturer }),
+  ...(manufacturer_part_number === undefined || manufacturer_part_number === null ? {} : { manufacturer_part_number }),
+  ...(seq === undefined ? {} : { seq }),
+  ...listed(tenantId, 'PARTS', seq === undefined ? undefined : padSeq(seq)),
 });
-export const sublocationItem = (tenantId: string, sub: { id: number; name: string }, location: Location): Item => ({
+export const uomItem = (tenantId: string, uom: UnitOfMeasure, seq?: number): Item => ({
+  ...keys.uom(tenantId, uom.id),
+  ...uom,
+  ...(seq === undefined ? {} : { seq }),
+  ...listed(tenantId, 'UOMS', seq === undefined ? undefined : padSeq(seq)),
+});
+export const locationItem = (tenantId: string, location: Location, seq?: number): Item => ({
+  ...keys.location(tenantId, location.id),
+  id: location.id,
+  name: location.name,
+  ...(seq === undefined ? {} : { seq }),
+  ...listed(tenantId, 'LOCATIONS', seq === undefined ? undefined : padSeq(seq)),
+});
+export const sublocationItem = (
+  tenantId: string,
+  sub: { id: number; name: string },
+  location: Location,
+  locationSeq?: number,
+): Item => ({
   ...keys.sublocation(tenantId, sub.id),
   id: sub.id,
   name: sub.name,
   location_id: location.id,
   label: `${location.name} - ${sub.name}`,
+  ...(locationSeq === undefined ? {} : { location_seq: locationSeq }),
+  ...listed(tenantId, 'LOCATIONS', locationSeq === undefined ? undefined : `${padSeq(locationSeq)}#${padSeq(sub.id)}`),
+});
+export const partNumberItem = (tenantId: string, partNumber: string, partId: number): Item => ({
+  ...keys.partNumber(tenantId, partNumber),
+  part_id: partId,
+});
+/** Last id and list position handed out per kind, and the labels version (bumped by renames). */
+export const refCountersItem = (tenantId: string, values: Record<string, number>): Item => ({
+  ...keys.refCounters(tenantId),
+  ...values,
 });
 
 const num = (v: unknown) => Number(String(v));
@@ -140,7 +188,13 @@ export const partFrom = (item: Item): Part => ({
   id: num(item.id),
   part_number: str(item.part_number),
   description: str(item.description),
+  // Optional: only parts given them carry them.
+  ...(item.manufacturer === undefined || item.manufacturer === null ? {} : { manufacturer: str(item.manufacturer) }),
+  ...(item.manufacturer_part_number === undefined || item.manufacturer_part_number === null
+    ? {}
+    : { manufacturer_part_number: str(item.manufacturer_part_number) }),
 });
+export const locationFrom = (item: Item): Location => ({ id: num(item.id), name: str(item.name) });
 export const uomFrom = (item: Item): UnitOfMeasure => ({ id: num(item.id), name: str(item.name) });
 export const sublocationFrom = (item: Item): Sublocation => ({
   id: num(item.id),

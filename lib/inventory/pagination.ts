@@ -19,10 +19,16 @@ export interface Pagination {
   out_of_range: boolean;
 }
 
-export function paginate<T>(all: T[], { page, per_page }: PageQuery): { items: T[]; pagination: Pagination } {
-  const total_pages = Math.max(1, Math.ceil(all.length / per_page));
-  const pagination: Pagination = {
-    total_entries: all.length,
+export function paginate<T>(all: T[], query: PageQuery): { items: T[]; pagination: Pagination } {
+  const { page, per_page } = query;
+  return { items: all.slice((page - 1) * per_page, page * per_page), pagination: paginationOf(all.length, query) };
+}
+
+/** The header for page `page` of a list of `total` entries (when only the page itself was read). */
+export function paginationOf(total: number, { page, per_page }: PageQuery): Pagination {
+  const total_pages = Math.max(1, Math.ceil(total / per_page));
+  return {
+    total_entries: total,
     total_pages,
     per_page,
     current_page: page,
@@ -32,7 +38,6 @@ export function paginate<T>(all: T[], { page, per_page }: PageQuery): { items: T
     next_page: page < total_pages ? page + 1 : null,
     out_of_range: page > total_pages,
   };
-  return { items: all.slice((page - 1) * per_page, page * per_page), pagination };
 }
 
 export const paginationHeaders = (pagination: Pagination) => ({ 'X-Pagination': JSON.stringify(pagination) });

@@ -1,6 +1,6 @@
 /**
  * Hourly: active enrollment codes past their expiry become `expired`. The codes due are found
- * with Queries on the sparse index gsi2 (lib/enrollment/expiry-index.ts), one per shard, oldest
+ * with Queries on the sparse index gsi2 (lib/enrollment/keys.ts), one per shard, oldest
  * first: a run reads only codes that are due, never the whole table. Each code leaves the index
  * when it is dealt with, so a run stopped by its time limit needs no checkpoint: the next one
  * starts again from the oldest code still due.
@@ -10,8 +10,8 @@
  * so the delay costs nothing and keeps the job's writes away from requests deciding on a code
  * right at its expiry.
  */
-import { expiryShardCount } from '../enrollment/expiry-index';
-import { expireCode, queryDueCodes, unindexCode, type Key } from '../enrollment/repository-jobs';
+import { expiryShardCount } from '../enrollment/keys';
+import { expireCode, queryDueCodes, unindexCode, type Key } from '../enrollment/repository-expire';
 import type { Budget } from '../deadline';
 import type { JobSummary } from './summary';
 

@@ -12,7 +12,7 @@
  */
 import { isUnavailable } from '../db/errors';
 import { reconcileCourse } from '../enrollment/reconcile';
-import { scanCourses } from '../enrollment/repository-jobs';
+import { scanCourses } from '../enrollment/repository-reconcile';
 import { log } from '../log';
 import { reconcileAccount } from '../units/reconcile';
 import { scanAccounts } from '../units/repository-reconcile';

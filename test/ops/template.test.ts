@@ -2,7 +2,10 @@
  * The deployment package for stage prod, as `npm run package` makes it (offline, no AWS
  * credentials), checked function by function from the list in serverless.yml: a function added
  * without its own least-privilege role fails here. events.test.ts checks the other half: that
- * each role allows every DynamoDB call its function makes.
+ * each role allows every DynamoDB call its function makes. Also checked here, on the same package:
+ * the alarms (generated per function and table by scripts/stack-alarms.ts), the scheduled jobs'
+ * failure queue, the tables' retain policies, outputs, tags, and cfn-lint's verdict
+ * (accepted findings: test/README.md).
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -11,10 +14,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
-import { repoRoot, resolveServerlessPath } from '../../scripts/tables';
+import { readServerlessYaml, repoRoot, resolveServerlessPath } from '../../scripts/tables';
 import { resourceName } from './support';
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
+type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
@@ -22,7 +25,9 @@ const functions = listFunctions();
 const httpFunctions = functions.filter((f) => f.routes.length > 0);
 
 let dir: string;
+let templatePath: string;
 let resources: Record<string, Resource>;
+let outputs: Record<string, { Value: unknown }>;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'allot-package-'));
@@ -34,8 +39,10 @@ beforeAll(async () => {
     env,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')) as { Resources: Record<string, Resource> };
+  templatePath = join(dir, 'cloudformation-template-update-stack.json');
+  const template = JSON.parse(readFileSync(templatePath, 'utf8')) as { Resources: Record<string, Resource>; Outputs: typeof outputs };
   resources = template.Resources;
+  outputs = template.Outputs;
 }, 180_000);
 
 afterAll(() => {
@@ -44,11 +51,12 @@ afterAll(() => {
 
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
-function lambda(name: string): Resource {
+function lambdaEntry(name: string): [string, Resource] {
   const found = ofType('AWS::Lambda::Function').find(([, r]) => r.Properties.FunctionName === `allot-prod-${name}`);
   if (!found) throw new Error(`no Lambda function allot-prod-${name} in the template`);
-  return found[1];
+  return found;
 }
+const lambda = (name: string): Resource => lambdaEntry(name)[1];
 
 function roleOf(name: string): { id: string; statements: Statement[] } {
   const [id, attribute] = (lambda(name).Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'];
@@ -109,6 +117,19 @@ describe.each(functions.map((f) => [f.name] as const))('function %s', (name) => 
   it('is packaged into a zip of its own', () => {
     expect(existsSync(join(dir, `${name}.zip`))).toBe(true);
   });
+
+  it('carries the stack tags', () => {
+    expect(lambda(name).Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'project', Value: 'allot' }, { Key: 'stage', Value: 'prod' }]));
+  });
+
+  it.each(['Errors', 'Throttles'])('has an alarm on its %s, notifying the alarm topic', (metric) => {
+    const [logicalId] = lambdaEntry(name);
+    const found = alarms().filter(
+      ([, a]) => a.Namespace === 'AWS/Lambda' && a.MetricName === metric && JSON.stringify(a.Dimensions) === JSON.stringify([{ Name: 'FunctionName', Value: { Ref: logicalId } }]),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]![1]).toMatchObject({ Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
 });
 
 describe('roles of the HTTP functions', () => {
@@ -117,7 +138,63 @@ describe('roles of the HTTP functions', () => {
   });
 });
 
+const alarms = () =>
+  ofType('AWS::CloudWatch::Alarm').map(([id, r]) => {
+    expect(r.Properties.AlarmActions, `${id} notifies the topic`).toEqual([{ Ref: 'AlarmTopic' }]);
+    expect(r.Properties.OKActions, `${id} notifies recovery`).toEqual([{ Ref: 'AlarmTopic' }]);
+    return [id, r.Properties] as [string, Record<string, unknown>];
+  });
+
+/** The metrics inside a metric-math alarm. */
+const mathMetrics = (alarm: Record<string, unknown>) =>
+  ((alarm.Metrics ?? []) as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[])
+    .flatMap((m) => (m.MetricStat ? [m.MetricStat.Metric] : []));
+
+describe('alarms', () => {
+  it('go to an SNS topic whose ARN is a stack output', () => {
+    expect(resources.AlarmTopic?.Type).toBe('AWS::SNS::Topic');
+    expect(outputs.AlarmTopicArn?.Value).toEqual({ Ref: 'AlarmTopic' });
+    expect(alarms().length).toBeGreaterThan(0);
+  });
+
+  it.each(httpFunctions.map((f) => [f.name]))('watch the 5xx rate of %s (Allot EMF metrics, never a tenant dimension)', (name) => {
+    const [logicalId] = lambdaEntry(name);
+    const found = alarms().filter(([, a]) => mathMetrics(a).some((m) => m.MetricName === '5xx' && JSON.stringify(m.Dimensions).includes(JSON.stringify({ Ref: logicalId }))));
+    expect(found).toHaveLength(1);
+    const [, alarm] = found[0]!;
+    const metrics = mathMetrics(alarm);
+    expect(metrics.map((m) => [m.Namespace, m.MetricName])).toEqual([['Allot', '5xx'], ['Allot', 'requests']]);
+    for (const m of metrics) expect(m.Dimensions).toEqual([{ Name: 'service', Value: 'allot' }, { Name: 'function', Value: { Ref: logicalId } }]);
+    expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 5 });
+  });
+
+  it.each(['TenantsTable', 'UnitsTable', 'InventoryTable', 'EnrollmentTable'])('watch the throttled requests of %s', (table) => {
+    const found = alarms().filter(([, a]) => mathMetrics(a).some((m) => m.Namespace === 'AWS/DynamoDB' && JSON.stringify(m.Dimensions) === JSON.stringify([{ Name: 'TableName', Value: { Ref: table } }])));
+    expect(found).toHaveLength(1);
+    expect(mathMetrics(found[0]![1]).map((m) => m.MetricName)).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
+  });
+
+  it('cover every table of the template', () => {
+    for (const [id] of ofType('AWS::DynamoDB::Table')) {
+      expect(alarms().some(([, a]) => JSON.stringify(mathMetrics(a)).includes(JSON.stringify({ Ref: id }))), id).toBe(true);
+    }
+  });
+});
+
+describe('stack outputs', () => {
+  it('give the HTTP API URL', () => {
+    expect(JSON.stringify(outputs.HttpApiUrl?.Value)).toContain('"Ref":"HttpApi"');
+    expect(resources.HttpApi?.Type).toBe('AWS::ApiGatewayV2::Api');
+  });
+});
+
 describe('tables', () => {
+  it('are retained when removed from the stack or replaced', () => {
+    for (const [id, table] of ofType('AWS::DynamoDB::Table')) {
+      expect([id, table.DeletionPolicy, table.UpdateReplacePolicy]).toEqual([id, 'Retain', 'Retain']);
+    }
+  });
+
   const tables = () => ofType('AWS::DynamoDB::Table');
 
   it('are the four of the design, on demand, with point-in-time recovery and deletion protection (prod)', () => {
@@ -153,4 +230,52 @@ describe('schedules', () => {
     );
     expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual([rate]);
   });
+
+  it.each(functions.filter((f) => f.schedules.length > 0).map((f) => [f.name]))(
+    '%s sends a run that failed for good to an SQS queue it may write to, whose depth alarms',
+    (name) => {
+      const [logicalId] = lambdaEntry(name);
+      const configs = ofType('AWS::Lambda::EventInvokeConfig').filter(([, r]) => JSON.stringify(r.Properties.FunctionName) === JSON.stringify({ Ref: logicalId }));
+      expect(configs).toHaveLength(1);
+      const destination = (configs[0]![1].Properties.DestinationConfig as { OnFailure: { Destination: { 'Fn::GetAtt': [string, string] } } }).OnFailure.Destination;
+      const [queue, attribute] = destination['Fn::GetAtt'];
+      expect([resources[queue]?.Type, attribute]).toEqual(['AWS::SQS::Queue', 'Arn']);
+      const sends = roleOf(name).statements.filter((s) => list(s.Action).includes('sqs:SendMessage'));
+      expect(sends.flatMap((s) => list(s.Resource))).toEqual([destination]);
+      const depth = alarms().filter(([, a]) => a.Namespace === 'AWS/SQS' && JSON.stringify(a.Dimensions).includes(JSON.stringify({ 'Fn::GetAtt': [queue, 'QueueName'] })));
+      expect(depth.map(([, a]) => [a.MetricName, a.Threshold])).toEqual([['ApproximateNumberOfMessagesVisible', 1]]);
+    },
+  );
+});
+
+/**
+ * cfn-lint (Debian's package; .ci/run installs it when missing) on the packaged template. Our
+ * resources (serverless.yml's and the generated alarms) get no finding at any level; the
+ * framework's get no error and only the warnings accepted in test/README.md.
+ */
+describe('cfn-lint', () => {
+  type Finding = { Level: 'Error' | 'Warning' | 'Informational'; Rule: { Id: string }; Message: string; Location: { Path: (string | number)[] } };
+  const acceptedFrameworkWarnings = ['W3005'];
+
+  it('finds nothing on our resources and no error or unaccepted warning on the framework\'s', async () => {
+    const bin = process.env.CFN_LINT ?? 'cfn-lint';
+    let stdout: string;
+    try {
+      ({ stdout } = await promisify(execFile)(bin, ['--format', 'json', '--include-checks', 'I', '--', templatePath], { maxBuffer: 16 * 1024 * 1024 }));
+    } catch (err) {
+      const failure = err as { code?: string | number; stdout?: string };
+      if (failure.code === 'ENOENT') throw new Error(`${bin} is not installed: bash .ci/run installs it (apt-get install cfn-lint)`);
+      stdout = failure.stdout ?? ''; // it exits non-zero whenever it reports anything
+    }
+    const findings = JSON.parse(stdout) as Finding[];
+    const ours = new Set([
+      ...Object.keys((readServerlessYaml().resources as { Resources: object }).Resources),
+      ...ofType('AWS::CloudWatch::Alarm').map(([id]) => id),
+    ]);
+    const show = (f: Finding) => `${f.Level} ${f.Rule.Id} ${f.Location.Path.join('/')}: ${f.Message}`;
+    const resourceOf = (f: Finding) => (f.Location.Path[0] === 'Resources' ? String(f.Location.Path[1]) : '');
+    expect(findings.filter((f) => ours.has(resourceOf(f))).map(show)).toEqual([]);
+    expect(findings.filter((f) => f.Level === 'Error').map(show)).toEqual([]);
+    expect(findings.filter((f) => f.Level === 'Warning' && !acceptedFrameworkWarnings.includes(f.Rule.Id)).map(show)).toEqual([]);
+  }, 120_000);
 });

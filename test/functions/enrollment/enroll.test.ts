@@ -7,8 +7,8 @@ import {
   insertCodes,
   isEnrolled,
   putCourse,
-  type CodeStatus,
 } from '../../../lib/enrollment/repository';
+import type { CodeStatus } from '../../../lib/enrollment/model';
 import { createTenant } from '../../helpers/tenants';
 import { api, failure, success } from './support';
 

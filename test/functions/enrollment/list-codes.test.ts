@@ -1,6 +1,7 @@
 /** GET codes: DRF-style pagination, the fields of each code, validation. */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { insertCodes, putCourse, type CodeRecord } from '../../../lib/enrollment/repository';
+import type { CodePage, CodeRecord } from '../../../lib/enrollment/model';
+import { insertCodes, putCourse } from '../../../lib/enrollment/repository';
 import { createTenant } from '../../helpers/tenants';
 import { api, failure } from './support';
 
@@ -9,15 +10,7 @@ const encodedCourse = encodeURIComponent(courseId);
 let client: ReturnType<typeof api>;
 let tenantId: string;
 
-interface Page {
-  count: number;
-  num_pages: number;
-  current_page: number;
-  start: number;
-  next: string | null;
-  previous: string | null;
-  results: Record<string, unknown>[];
-}
+type Page = CodePage;
 
 /** 30 codes created one minute apart, so their order is known: L0000000 oldest. */
 const codes: CodeRecord[] = Array.from({ length: 30 }, (_, i) => ({

@@ -1,8 +1,10 @@
 /** Repository details the endpoint tests cannot reach: key layout and conflict retries. */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../lib/db/client';
 import { isUnavailable } from '../../../lib/db/errors';
-import { codeItem, courseItem, getCode, getEnrolledCount, insertCodes, putCourse, redeemCode } from '../../../lib/enrollment/repository';
+import { codeItem, courseItem } from '../../../lib/enrollment/keys';
+import { getCode, getEnrolledCount, insertCodes, putCourse, redeemCode } from '../../../lib/enrollment/repository';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -32,9 +34,11 @@ describe('items', () => {
 });
 
 describe('transaction conflicts', () => {
+  // The SDK's own exception class, as the client raises it.
   const conflict = () =>
-    Object.assign(new Error('Transaction cancelled'), {
-      name: 'TransactionCanceledException',
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
       CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'ConditionalCheckFailed' }],
     });
 

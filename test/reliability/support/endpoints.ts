@@ -14,6 +14,7 @@ import { listFunctions } from '../../../scripts/functions';
 import { lambdaContext } from '../../../scripts/lambda-context';
 import { buildEvent, call, type RequestSpec, type Response } from '../../helpers/http';
 import { counts } from './counts';
+import { referenceSpecs } from './reference-endpoints';
 import type { World } from './world';
 
 export type Surface = 'units' | 'inventory' | 'enrollment';
@@ -41,6 +42,11 @@ export interface EndpointSpec {
   bodyRoot?: string;
   /** Tenant `b`'s credential aimed at tenant `a`'s resources. */
   crossTenant(a: World, b: World): CrossTenantCase;
+  /**
+   * The endpoint creates a record and addresses nothing existing: with `b`'s credential it
+   * creates in `b` (only `a` must stay unchanged).
+   */
+  createsInCaller?: boolean;
 }
 
 export interface Endpoint extends EndpointSpec {
@@ -214,6 +220,7 @@ export const specs: Record<string, EndpointSpec> = {
       },
     }),
   },
+  ...referenceSpecs,
 };
 
 /**

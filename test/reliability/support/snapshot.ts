@@ -113,7 +113,30 @@ async function inventoryItems(s: Scope, extra: Extra): Promise<{ items: Raw[]; c
     Promise.all(units.map((u) => partition('inventory', u.pk!.S!))),
     batchGet('inventory', more.map(claimKey)),
   ]);
-  return { items: [...partitions.flat(), ...found.filter((i) => i.sk!.S !== 'UNIT'), ...claims, ...indexes.flat()], counters };
+  const reference = await inventoryReferenceItems(t, known);
+  return { items: [...partitions.flat(), ...found.filter((i) => i.sk!.S !== 'UNIT'), ...claims, ...indexes.flat(), ...reference], counters };
+}
+
+/**
+ * Reference data (docs/REFERENCE-DATA.md): its counters item (never moved by a refused request),
+ * the records of every list (parts, units of measure, locations with sublocations, read by
+ * their gsi1 list partitions), and the part number claims of the listed parts and of `names`.
+ */
+async function inventoryReferenceItems(t: string, names: string[]): Promise<Raw[]> {
+  const [counters, ...lists] = await Promise.all([
+    partition('inventory', `T#${t}#REFCOUNTERS`),
+    ...['PARTS', 'UOMS', 'LOCATIONS'].map((kind) =>
+      query('inventory', {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: `T#${t}#REFLIST#${kind}` } },
+      }),
+    ),
+  ]);
+  const numbers = unique([...lists.flat().flatMap((i) => (i.part_number?.S ? [i.part_number.S] : [])), ...names])
+    .filter((n) => n !== '' && n.length <= 255);
+  const claims = await batchGet('inventory', numbers.map((n) => ({ pk: `T#${t}#PARTNO#${n}`, sk: 'PARTNO' })));
+  return [...counters, ...lists.flat(), ...claims];
 }
 
 async function enrollmentItems(s: Scope, extra: Extra): Promise<Raw[]> {

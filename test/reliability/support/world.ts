@@ -6,7 +6,8 @@
 import { putCourse } from '../../../lib/enrollment/repository';
 import { generateCourseCodes } from '../../../lib/enrollment/generate';
 import { createUnit } from '../../../lib/inventory/new-units';
-import { putLocation, putPart, putSublocation, putUnitOfMeasure } from '../../../lib/inventory/repository';
+import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../../../lib/inventory/locations';
+import { upsertPart } from '../../../lib/inventory/parts';
 import { putUnitsData } from '../../../lib/units/repository';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
 
@@ -14,13 +15,15 @@ export const range = (from: number, to: number) => Array.from({ length: to - fro
 
 export interface World extends TestTenant {
   units: { codes: string[]; costs: Record<string, number>; logins: number[]; balance: number };
-  inventory: { partId: number; sublocations: number[]; unitIds: number[]; assetIds: string[] };
+  inventory: { partId: number; locationId: number; sublocations: number[]; unitIds: number[]; assetIds: string[] };
   enrollment: { courseId: string; codes: string[] };
 }
 
 export interface WorldOptions {
   /** Inventory part id (another tenant's test uses a different one, so "not found" is real). */
   partId?: number;
+  /** Inventory location id (another tenant's test uses a different one, so "not found" is real). */
+  locationId?: number;
   /** Inventory units to create on the part (each with an asset id). Default 1. */
   inventoryUnits?: number;
   /** Enrollment codes to generate. Default 3. */
@@ -43,18 +46,19 @@ export async function world(prefix: string, options: WorldOptions = {}): Promise
   const costs = { [codes[0]!]: 1, [codes[1]!]: 2 };
   const logins = range(1, options.logins ?? 20);
   const courseId = `course-v1:Rel+${suffix}+1`;
-  const wh = { id: 1, name: 'WH' };
+  const wh = { id: options.locationId ?? 1, name: 'WH' };
   await Promise.all([
     putUnitsData(t, {
       account: { unitsAvailable: balance, extraPayment: options.extraPayment ?? false },
       courses: codes.map((code) => ({ code, name: `Course ${code}`, unitCost: costs[code] })),
       logins,
     }),
-    putUnitOfMeasure(t, { id: 1, name: 'each' }),
-    putLocation(t, wh),
-    putSublocation(t, { id: 1, name: 'Rack 1' }, wh),
-    putSublocation(t, { id: 2, name: 'Rack 2' }, wh),
-    putPart(t, { id: partId, part_number: `P-${partId}`, description: 'Reliability part' }),
+    // Reference data through the same domain code as the HTTP endpoints and imports.
+    upsertUnitOfMeasure(t, { id: 1, name: 'each' }),
+    upsertLocation(t, wh).then(() =>
+      Promise.all([1, 2].map((id) => upsertSublocation(t, { id, name: `Rack ${id}`, location_id: wh.id }))),
+    ),
+    upsertPart(t, { id: partId, part_number: `P-${partId}`, description: 'Reliability part' }),
     putCourse(t, { courseId, ...(options.maxEnrollments === undefined ? {} : { maxEnrollments: options.maxEnrollments }) }),
   ]);
   const unitIds: number[] = [];
@@ -78,7 +82,7 @@ export async function world(prefix: string, options: WorldOptions = {}): Promise
   return {
     ...tenant,
     units: { codes, costs, logins, balance },
-    inventory: { partId, sublocations: [1, 2], unitIds, assetIds },
+    inventory: { partId, locationId: wh.id, sublocations: [1, 2], unitIds, assetIds },
     enrollment: { courseId, codes: enrollmentCodes },
   };
 }

@@ -1,12 +1,11 @@
 /**
- * Request fields of the enrollment endpoints. Messages start with the field name, so the
+ * Requests of the enrollment endpoints. Messages start with the field name, so the
  * foundation's zod mapping sends them as they are: `{"success": "false", "reason": "email ..."}`.
  * Form bodies send every value as a string, JSON may send numbers: integers accept both.
  */
 import * as z from 'zod';
-import { maxCodesPerRequest } from './generate';
 import { parseExpiration } from './dates';
-import { defaultPerPage, maxPerPage } from './list';
+import { defaultPerPage, maxCodesPerRequest, maxPerPage } from './model';
 
 const text = (field: string, max: number) =>
   z.string().trim().min(1, `${field} is required`).max(max, `${field} must be at most ${max} characters`);
@@ -61,3 +60,23 @@ export const perPage = integer('per_page', 1, Number.MAX_SAFE_INTEGER, defaultPe
 
 /** `action` must be present; its value (cancel/restore, else `Invalid action.`) is the domain's call. */
 export const action = z.custom<unknown>((value) => value !== undefined && value !== '', 'action is required');
+
+// ---------------------------------------------------------------------------- per endpoint
+
+export const generateRequest = z.object({
+  body: z.object({
+    course_id: courseId,
+    total_registration_codes: totalRegistrationCodes,
+    expiration_date: expirationDate.optional(),
+  }),
+});
+
+export const enrollRequest = z.object({ body: z.object({ email, enrollment_code: enrollmentCode }) });
+
+export const statusRequest = z.object({ body: z.object({ enrollment_code: enrollmentCode, action }) });
+
+export const listRequest = z.object({
+  query: z.object({ course_id: courseId, page, per_page: perPage }),
+  // Only for the absolute next/previous links.
+  headers: z.object({ host: z.string().optional(), 'x-forwarded-proto': z.string().optional() }),
+});

@@ -1,0 +1,171 @@
+/**
+ * From the metered requests of one call to the figures of bench/capacity.json: totals, rounds
+ * on the critical path, the hottest partition key, and the AWS time estimate (formula and
+ * sources in docs/PERFORMANCE.md, "Capacity model").
+ */
+import type { Measured, Scenario } from './harness';
+import type { RequestRecord } from './meter';
+
+/** A fresh on-demand table serves 4,000 write units/s; one partition 1,000 WRU/s and 3,000 RCU/s. */
+export const TABLE_WRU_PER_S = 4000;
+export const PARTITION_WRU_PER_S = 1000;
+export const PARTITION_RCU_PER_S = 3000;
+/** Assumed latency of one DynamoDB round trip from Lambda in the same region. */
+export const ROUND_MS = 10;
+/** Lambda allocates CPU in proportion to memory: 1,769 MB = 1 vCPU. */
+export const MB_PER_VCPU = 1769;
+
+export interface Budget {
+  requests: number;
+  rounds: number;
+  rcu: number;
+  wru: number;
+}
+
+export interface Figures {
+  function: string;
+  status: number | 'timeout' | 'error';
+  requests: number;
+  rounds: number;
+  rcu: number;
+  wru: number;
+  gsi_wru: number;
+  items_read: number;
+  items_returned: number;
+  items_written: number;
+  max_partition_wru: number;
+  max_partition_wru_key: string;
+  /** the hottest key's WRU over the time its writes span given the sequencing (rounds x 10 ms) */
+  max_partition_wru_per_s: number;
+  max_partition_rcu: number;
+  max_partition_rcu_key: string;
+  peak_in_flight: number;
+  cpu_ms: number | null;
+  aws_estimate_ms: number;
+  /** which term of the estimate dominates */
+  bound_by: string;
+  local_wall_ms: number;
+  by_command: Record<string, number>;
+  budget: Budget | null;
+  met: boolean | null;
+  note: string;
+  detail?: string;
+}
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Depth of each request: 1 + the deepest request that completed before it started. */
+export function depths(records: RequestRecord[]): number[] {
+  const order = records.map((_, i) => i).sort((a, b) => records[a]!.start - records[b]!.start);
+  const depth = new Array<number>(records.length).fill(0);
+  const done: number[] = []; // indexes, in start order, already given a depth
+  for (const i of order) {
+    let d = 0;
+    for (const j of done) if (records[j]!.end <= records[i]!.start) d = Math.max(d, depth[j]!);
+    depth[i] = d + 1;
+    done.push(i);
+  }
+  return depth;
+}
+
+export function figures(scenario: Scenario, measured: Measured, cpuMs: number | undefined, memoryMb: number, budget: Budget | undefined): Figures {
+  const { records } = measured;
+  const depth = depths(records);
+  const rounds = depth.reduce((m, d) => Math.max(m, d), 0);
+  const partitions = new Map<string, { rcu: number; wru: number; first: number; last: number }>();
+  const byCommand: Record<string, number> = {};
+  const sum = { rcu: 0, wru: 0, gsi: 0, read: 0, returned: 0, written: 0 };
+  records.forEach((r, i) => {
+    byCommand[r.command] = (byCommand[r.command] ?? 0) + 1;
+    sum.rcu += r.rcu;
+    sum.wru += r.wru;
+    sum.gsi += r.gsiWru;
+    sum.read += r.itemsRead;
+    sum.returned += r.itemsReturned;
+    sum.written += r.itemsWritten;
+    for (const [key, units] of r.partitions) {
+      if (key.endsWith(':(scan)')) continue; // a Scan spreads over the whole table
+      const p = partitions.get(key) ?? { rcu: 0, wru: 0, first: Infinity, last: 0 };
+      p.rcu += units.rcu;
+      p.wru += units.wru;
+      if (units.wru > 0) {
+        p.first = Math.min(p.first, depth[i]!);
+        p.last = Math.max(p.last, depth[i]!);
+      }
+      partitions.set(key, p);
+    }
+  });
+  let hotW = { key: '-', wru: 0 };
+  let hotR = { key: '-', rcu: 0 };
+  let rate = 0;
+  for (const [key, p] of partitions) {
+    if (p.wru > hotW.wru) hotW = { key, wru: p.wru };
+    if (p.rcu > hotR.rcu) hotR = { key, rcu: p.rcu };
+    if (p.wru > 0) rate = Math.max(rate, p.wru / (((p.last - p.first + 1) * ROUND_MS) / 1000));
+  }
+  const terms: [string, number][] = [
+    ['table WRU', (sum.wru / TABLE_WRU_PER_S) * 1000],
+    ['hot key WRU', (hotW.wru / PARTITION_WRU_PER_S) * 1000],
+    ['hot key RCU', (hotR.rcu / PARTITION_RCU_PER_S) * 1000],
+    ['rounds', rounds * ROUND_MS],
+  ];
+  const [boundBy, dbMs] = terms.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const cpuOnAws = cpuMs === undefined ? 0 : cpuMs / (memoryMb / MB_PER_VCPU);
+  const total = dbMs + cpuOnAws;
+  const met = budget
+    ? records.length <= budget.requests && rounds <= budget.rounds && sum.rcu <= budget.rcu && sum.wru <= budget.wru
+    : null;
+  return {
+    function: scenario.fn,
+    status: measured.status,
+    requests: records.length,
+    rounds,
+    rcu: r2(sum.rcu),
+    wru: r2(sum.wru),
+    gsi_wru: r2(sum.gsi),
+    items_read: sum.read,
+    items_returned: sum.returned,
+    items_written: sum.written,
+    max_partition_wru: r2(hotW.wru),
+    max_partition_wru_key: hotW.key,
+    max_partition_wru_per_s: Math.round(rate),
+    max_partition_rcu: r2(hotR.rcu),
+    max_partition_rcu_key: hotR.key,
+    peak_in_flight: measured.peakInFlight,
+    cpu_ms: cpuMs === undefined ? null : r2(cpuMs),
+    aws_estimate_ms: Math.round(total),
+    bound_by: cpuOnAws > dbMs ? 'cpu' : boundBy,
+    local_wall_ms: Math.round(measured.wallMs),
+    by_command: byCommand,
+    budget: budget ?? null,
+    met,
+    note: scenario.note,
+    ...(measured.detail || measured.meterErrors.length || measured.late
+      ? { detail: [measured.detail, measured.late ? `${measured.late} requests after the window` : '', ...measured.meterErrors.slice(0, 3)].filter(Boolean).join('; ') }
+      : {}),
+  };
+}
+
+export function formatTable(results: Record<string, Figures>): string {
+  const header = ['scenario', 'function', 'status', 'requests', 'rounds', 'RCU', 'WRU', 'hot key WRU', 'hot WRU/s', 'hot key RCU', 'peak', 'CPU ms', 'AWS est. ms', 'bound by', 'budget'];
+  const rows = Object.entries(results).map(([name, f]) => [
+    name,
+    f.function,
+    String(f.status),
+    String(f.requests),
+    String(f.rounds),
+    String(f.rcu),
+    String(f.wru),
+    String(f.max_partition_wru),
+    String(f.max_partition_wru_per_s),
+    String(f.max_partition_rcu),
+    String(f.peak_in_flight),
+    f.cpu_ms === null ? '-' : String(Math.round(f.cpu_ms)),
+    String(f.aws_estimate_ms),
+    f.bound_by,
+    f.met === null ? '-' : f.met ? 'met' : 'EXCEEDED',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,100 @@
+/**
+ * The capacity scenarios, in the order they run, and the loop that measures them. `small`
+ * runs only the scenarios marked small (npm test's budget check); `full` runs all of them.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { repoRoot } from '../../scripts/tables';
+import { cpuOf, measure, memoryOf, type Scenario } from './harness';
+import { Meter } from './meter';
+import { figures, type Budget, type Figures } from './report';
+import { generateScenarios, enrollmentSingles, listCodesScenarios } from './scenarios/enrollment';
+import { inventoryReads, inventoryWrites } from './scenarios/inventory';
+import { jobScenarios, tokenScenario } from './scenarios/other';
+import { inventoriesScenario, unitsScenarios } from './scenarios/units';
+
+export const budgetsPath = resolve(repoRoot, 'bench', 'capacity-budgets.json');
+
+export function scenarios(): Scenario<never>[] {
+  const all: Scenario<never>[] = [
+    tokenScenario,
+    ...inventoryWrites,
+    ...generateScenarios([
+      [1, true],
+      [100, true],
+      [10_000, false],
+    ]),
+    ...enrollmentSingles,
+    ...listCodesScenarios([
+      [1000, true],
+      [10_000, false],
+      [50_000, false],
+    ]),
+    inventoriesScenario,
+    ...unitsScenarios([
+      [1, 1, true],
+      [10, 1000, false],
+      [100, 1000, false],
+    ]),
+    ...jobScenarios,
+    ...inventoryReads([1000, 10_000, 100_000]),
+  ] as Scenario<never>[];
+  return all;
+}
+
+export function readBudgets(path = budgetsPath): Record<string, Budget> {
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, Budget>;
+}
+
+export interface RunOptions {
+  mode: 'small' | 'full';
+  only?: string[];
+  budgets?: Record<string, Budget>;
+  /** measure handler CPU in an unmetered call too (not needed for the budget check) */
+  cpu?: boolean;
+  /** cap on one call; a Lambda behind API Gateway gets at most 29 s */
+  capMs?: number;
+  log?: (line: string) => void;
+}
+
+export async function runScenarios(options: RunOptions): Promise<Record<string, Figures>> {
+  const { mode, budgets = {}, cpu = true, capMs = 60_000, log = () => {} } = options;
+  const chosen = scenarios().filter((s) => (mode === 'full' || s.small) && (!options.only || options.only.some((o) => s.name.startsWith(o))));
+  const meter = new Meter();
+  meter.install();
+  const results: Record<string, Figures> = {};
+  const warm = new Set<string>();
+  try {
+    for (const scenario of chosen) {
+      const started = Date.now();
+      let cpuMs: number | undefined;
+      let fixture: unknown;
+      try {
+        fixture = await scenario.prepare();
+        if (cpu) {
+          // the first call of a function loads and compiles its code: not what a warm Lambda spends
+          if (!warm.has(scenario.fn)) {
+            await cpuOf(scenario, fixture, capMs);
+            if (!scenario.reusable) fixture = await scenario.prepare();
+            warm.add(scenario.fn);
+          }
+          cpuMs = await cpuOf(scenario, fixture, capMs);
+          if (!scenario.reusable) fixture = await scenario.prepare();
+        }
+      } catch (err) {
+        log(`${scenario.name}: preparation failed: ${(err as Error).message}`);
+        throw err;
+      }
+      const measured = await measure(meter, scenario, fixture as never, capMs);
+      results[scenario.name] = figures(scenario, measured, cpuMs, memoryOf(scenario.fn), budgets[scenario.name]);
+      const f = results[scenario.name]!;
+      log(
+        `${scenario.name}: ${f.status} ${f.requests} requests, ${f.rounds} rounds, ${f.rcu} RCU, ${f.wru} WRU, est. ${f.aws_estimate_ms} ms ` +
+          `(${((Date.now() - started) / 1000).toFixed(1)} s)`,
+      );
+    }
+  } finally {
+    meter.uninstall();
+  }
+  return results;
+}

@@ -1,0 +1,13 @@
+import * as z from 'zod';
+import { handler as httpHandler } from '../../lib/http/handler';
+import { paginationHeaders } from '../../lib/inventory/pagination';
+import { listPartsPage } from '../../lib/inventory/parts';
+import { partsQuery } from '../../lib/inventory/reference-schemas';
+
+export const handler = httpHandler(
+  { surface: 'inventory', input: z.object({ query: partsQuery }) },
+  async ({ query }, { tenantId }) => {
+    const { parts, pagination } = await listPartsPage(tenantId, query);
+    return { headers: paginationHeaders(pagination), body: { parts } };
+  },
+);

@@ -1,0 +1,150 @@
+/**
+ * Inventory locations with their sublocations, and units of measure, over HTTP and in
+ * imports (one implementation of the rules). Ids come from the tenant's counters; a rename is
+ * one transaction on one item, and every unit at the place shows the new label at once
+ * because units resolve it when read (labels.ts, docs/REFERENCE-DATA.md).
+ */
+import { NotFoundError } from '../errors';
+import { withRetry } from '../db/retry';
+import type { Location, UnitOfMeasure } from './keys';
+import { forgetLabels } from './labels';
+import { paginationOf, type Pagination } from './pagination';
+import {
+  AlreadyExists,
+  ChangedMeanwhile,
+  findLocation,
+  findSublocation,
+  findUnitOfMeasure,
+  insertLocation,
+  insertSublocation,
+  insertUnitOfMeasure,
+  listLocations,
+  listUnitsOfMeasure,
+  renameLocationItem,
+  renameSublocationItem,
+  renameUnitOfMeasure,
+  type LocationWithSublocations,
+} from './repository-reference';
+import type { PageQuery } from './schemas';
+
+const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
+
+export const renderLocation = (l: LocationWithSublocations) => ({
+  id: l.id,
+  name: l.name,
+  inventory_sublocations: l.sublocations.map((s) => ({ id: s.id, name: s.name })),
+});
+export const renderSublocation = (s: { id: number; name: string; location_id: number }) => ({
+  id: s.id,
+  name: s.name,
+  inventory_location_id: s.location_id,
+});
+export const renderUnitOfMeasure = (u: UnitOfMeasure) => ({ id: u.id, name: u.name });
+
+export async function listLocationsPage(tenantId: string, query: PageQuery): Promise<{ locations: ReturnType<typeof renderLocation>[]; pagination: Pagination }> {
+  const { items, total } = await listLocations(tenantId, query.page, query.per_page);
+  return { locations: items.map(renderLocation), pagination: paginationOf(total, query) };
+}
+
+export async function createLocation(tenantId: string, name: string, explicitId?: number) {
+  const location = await insertLocation(tenantId, name, explicitId);
+  return renderLocation({ ...location, sublocations: [] });
+}
+
+async function existingLocation(tenantId: string, id: number) {
+  const location = await findLocation(tenantId, id);
+  if (!location) throw new NotFoundError();
+  return location;
+}
+
+export async function createSublocation(tenantId: string, locationId: number, name: string, explicitId?: number) {
+  return withRetry(async () => {
+    const location = await existingLocation(tenantId, locationId);
+    return renderSublocation(await insertSublocation(tenantId, location, name, explicitId));
+  }, retryChanged);
+}
+
+export async function renameLocation(tenantId: string, id: number, name: string) {
+  await existingLocation(tenantId, id);
+  try {
+    await renameLocationItem(tenantId, id, name);
+  } catch (err) {
+    if (err instanceof ChangedMeanwhile) throw new NotFoundError();
+    throw err;
+  }
+  forgetLabels(tenantId);
+  const location = await findLocation(tenantId, id);
+  return { id, name: location?.name ?? name };
+}
+
+/** A sublocation of another location answers as missing. */
+export async function renameSublocation(tenantId: string, locationId: number, id: number, name: string) {
+  return withRetry(async () => {
+    const [location, sub] = await Promise.all([findLocation(tenantId, locationId), findSublocation(tenantId, id)]);
+    if (!location || !sub || sub.location_id !== locationId) throw new NotFoundError();
+    await renameSublocationItem(tenantId, location, id, name);
+    forgetLabels(tenantId);
+    return renderSublocation({ id, name, location_id: locationId });
+  }, retryChanged);
+}
+
+export async function listUnitsOfMeasurePage(tenantId: string, query: PageQuery): Promise<{ units: ReturnType<typeof renderUnitOfMeasure>[]; pagination: Pagination }> {
+  const { items, total } = await listUnitsOfMeasure(tenantId, query.page, query.per_page);
+  return { units: items.map(renderUnitOfMeasure), pagination: paginationOf(total, query) };
+}
+
+export async function createUnitOfMeasure(tenantId: string, name: string) {
+  return renderUnitOfMeasure(await insertUnitOfMeasure(tenantId, name));
+}
+
+// ------------------------------------------------------------------ imports (idempotent upserts by id)
+
+export async function upsertUnitOfMeasure(tenantId: string, uom: UnitOfMeasure): Promise<void> {
+  await withRetry(async () => {
+    const found = await findUnitOfMeasure(tenantId, uom.id);
+    if (found) {
+      if (found.name !== uom.name) await renameUnitOfMeasure(tenantId, uom.id, uom.name);
+      return;
+    }
+    try {
+      await insertUnitOfMeasure(tenantId, uom.name, uom.id);
+    } catch (err) {
+      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
+      throw err;
+    }
+  }, retryChanged);
+}
+
+export async function upsertLocation(tenantId: string, location: Location): Promise<void> {
+  await withRetry(async () => {
+    const found = await findLocation(tenantId, location.id);
+    if (found) {
+      if (found.name !== location.name) await renameLocation(tenantId, location.id, location.name);
+      return;
+    }
+    try {
+      await insertLocation(tenantId, location.name, location.id);
+    } catch (err) {
+      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
+      throw err;
+    }
+  }, retryChanged);
+}
+
+export async function upsertSublocation(tenantId: string, sub: { id: number; name: string; location_id: number }): Promise<void> {
+  await withRetry(async () => {
+    const found = await findSublocation(tenantId, sub.id);
+    if (found) {
+      if (found.name !== sub.name && found.location_id === sub.location_id) {
+        await renameSublocation(tenantId, sub.location_id, sub.id, sub.name);
+      }
+      return;
+    }
+    try {
+      await createSublocation(tenantId, sub.location_id, sub.name, sub.id);
+    } catch (err) {
+      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
+      throw err;
+    }
+  }, retryChanged);
+}

@@ -1,0 +1,318 @@
+/**
+ * DynamoDB commands for the inventory reference data: parts, units of measure, locations and
+ * sublocations (docs/REFERENCE-DATA.md). Keys and items come from keys.ts. Every write is one
+ * transaction: a create takes its id and list position from the tenant's reference counters
+ * and claims what must be unique (part numbers) with attribute_not_exists; a rename changes one
+ * item and bumps the labels version (labels.ts).
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db } from '../db/client';
+import { createSequenced, CreateRefused, pageRange, transactOrRefuse, type Counter } from '../db/sequenced';
+import { tableName } from '../db/tables';
+import {
+  keys,
+  locationFrom,
+  locationItem,
+  partFrom,
+  partItem,
+  partNumberItem,
+  sublocationFrom,
+  sublocationItem,
+  uomFrom,
+  uomItem,
+  type Item,
+  type Location,
+  type Part,
+  type RefList,
+  type Sublocation,
+  type UnitOfMeasure,
+} from './keys';
+
+const table = () => tableName('inventory');
+
+type Kind = 'part' | 'uom' | 'location' | 'sublocation';
+
+/** Counter attributes on the REFCOUNTERS item: `<kind>` the last id, `<kind>s` the last position. */
+const counter = (tenantId: string, kind: Kind): Counter => ({
+  table: table(),
+  key: keys.refCounters(tenantId),
+  idAttr: kind,
+  seqAttr: `${kind}s`,
+});
+
+const notExists = 'attribute_not_exists(pk)';
+const put = (Item: Item, ConditionExpression?: string) => ({
+  Put: { TableName: table(), Item, ...(ConditionExpression ? { ConditionExpression } : {}) },
+});
+
+async function get(key: { pk: string; sk: string }): Promise<Item | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
+  return Item;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+}
+
+/** Page `page` of a list: positions (page-1)*perPage+1 .. page*perPage of the list's gsi1 partition, and its total. */
+async function listPage(tenantId: string, list: RefList, totalAttr: string, page: number, perPage: number): Promise<Page<Item>> {
+  const { from, to } = pageRange(page, perPage);
+  const [out, counters] = await Promise.all([
+    db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        // A location's sublocations sort right after it (`<position>#<id>`): `~` ends the range after them.
+        ExpressionAttributeValues: { ':pk': keys.refList(tenantId, list), ':from': from, ':to': `${to}~` },
+      }),
+    ),
+    get(keys.refCounters(tenantId)),
+  ]);
+  // One page is at most 100 records (plus, for locations, their sublocations): under 1 MB unless
+  // a location has thousands of sublocations, when the rest is read on.
+  const items = [...(out.Items ?? [])];
+  let start = out.LastEvaluatedKey;
+  while (start) {
+    const more = await db().send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.refList(tenantId, list), ':from': from, ':to': `${to}~` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(more.Items ?? []));
+    start = more.LastEvaluatedKey;
+  }
+  return { items, total: Number(String(counters?.[totalAttr] ?? 0)) };
+}
+
+// ------------------------------------------------------------------ parts
+
+export const findPart = async (tenantId: string, id: number): Promise<Part | undefined> => {
+  const item = await get(keys.part(tenantId, id));
+  return item && partFrom(item);
+};
+
+export async function findPartByNumber(tenantId: string, partNumber: string): Promise<Part | undefined> {
+  const claim = await get(keys.partNumber(tenantId, partNumber));
+  return claim ? findPart(tenantId, Number(String(claim.part_id))) : undefined;
+}
+
+export async function listParts(tenantId: string, page: number, perPage: number): Promise<Page<Part>> {
+  const { items, total } = await listPage(tenantId, 'PARTS', 'parts', page, perPage);
+  return { items: items.map(partFrom), total };
+}
+
+export class PartNumberTaken extends Error {}
+export class AlreadyExists extends Error {}
+/** The record changed (or vanished) since it was read: read again. */
+export class ChangedMeanwhile extends Error {}
+
+/** A new part with the next id (or `explicitId`), claiming its part number. */
+export async function insertPart(tenantId: string, fields: Omit<Part, 'id'>, explicitId?: number): Promise<Part> {
+  try {
+    let part: Part | undefined;
+    await createSequenced(
+      counter(tenantId, 'part'),
+      ({ id, seq }) => {
+        part = { id, ...fields };
+        return [put(partItem(tenantId, part, seq), notExists), put(partNumberItem(tenantId, part.part_number, id), notExists)];
+      },
+      explicitId,
+    );
+    return part!;
+  } catch (err) {
+    if (err instanceof CreateRefused) throw err.index === 1 ? new PartNumberTaken() : new AlreadyExists();
+    throw err;
+  }
+}
+
+/** Writes `after` over `before` (as read); a new part number moves the claim, in the same transaction. */
+export async function replacePart(tenantId: string, before: Part, after: Part): Promise<void> {
+  const item = await get(keys.part(tenantId, before.id));
+  if (!item) throw new ChangedMeanwhile();
+  const seq = Number(String(item.seq ?? 0)) || undefined;
+  const renumbered = before.part_number !== after.part_number;
+  try {
+    await transactOrRefuse([
+      {
+        Put: {
+          TableName: table(),
+          Item: partItem(tenantId, after, seq),
+          ConditionExpression: 'part_number = :before',
+          ExpressionAttributeValues: { ':before': before.part_number },
+        },
+      },
+      ...(renumbered
+        ? [
+            put(partNumberItem(tenantId, after.part_number, after.id), notExists),
+            {
+              Delete: {
+                TableName: table(),
+                Key: keys.partNumber(tenantId, before.part_number),
+                ConditionExpression: 'part_id = :id',
+                ExpressionAttributeValues: { ':id': before.id },
+              },
+            },
+          ]
+        : []),
+    ]);
+  } catch (err) {
+    if (err instanceof CreateRefused) throw err.index === 1 ? new PartNumberTaken() : new ChangedMeanwhile();
+    throw err;
+  }
+}
+
+// ------------------------------------------------------------------ units of measure
+
+export async function listUnitsOfMeasure(tenantId: string, page: number, perPage: number): Promise<Page<UnitOfMeasure>> {
+  const { items, total } = await listPage(tenantId, 'UOMS', 'uoms', page, perPage);
+  return { items: items.map(uomFrom), total };
+}
+
+export const findUnitOfMeasure = async (tenantId: string, id: number): Promise<UnitOfMeasure | undefined> => {
+  const item = await get(keys.uom(tenantId, id));
+  return item && uomFrom(item);
+};
+
+export async function insertUnitOfMeasure(tenantId: string, name: string, explicitId?: number): Promise<UnitOfMeasure> {
+  try {
+    const { id } = await createSequenced(
+      counter(tenantId, 'uom'),
+      ({ id, seq }) => [put(uomItem(tenantId, { id, name }, seq), notExists)],
+      explicitId,
+    );
+    return { id, name };
+  } catch (err) {
+    if (err instanceof CreateRefused) throw new AlreadyExists();
+    throw err;
+  }
+}
+
+/** Renames a unit of measure (imports); units keep the name they were written with. */
+export async function renameUnitOfMeasure(tenantId: string, id: number, name: string): Promise<void> {
+  const item = await get(keys.uom(tenantId, id));
+  if (!item) throw new ChangedMeanwhile();
+  await transactOrRefuse([put({ ...item, name }, 'attribute_exists(pk)')]);
+}
+
+// ------------------------------------------------------------------ locations and sublocations
+
+export interface LocationWithSublocations extends Location {
+  sublocations: { id: number; name: string }[];
+}
+
+export async function listLocations(tenantId: string, page: number, perPage: number): Promise<Page<LocationWithSublocations>> {
+  const { items, total } = await listPage(tenantId, 'LOCATIONS', 'locations', page, perPage);
+  const locations: LocationWithSublocations[] = [];
+  for (const item of items) {
+    if (item.sk === 'LOC') locations.push({ ...locationFrom(item), sublocations: [] });
+    else if (item.sk === 'SUBLOC') {
+      const sub = sublocationFrom(item);
+      locations.find((l) => l.id === sub.location_id)?.sublocations.push({ id: sub.id, name: sub.name });
+    }
+  }
+  return { items: locations, total };
+}
+
+export async function findLocation(tenantId: string, id: number): Promise<(Location & { seq?: number }) | undefined> {
+  const item = await get(keys.location(tenantId, id));
+  if (!item) return undefined;
+  return { ...locationFrom(item), ...(item.seq === undefined ? {} : { seq: Number(String(item.seq)) }) };
+}
+
+export async function findSublocation(tenantId: string, id: number): Promise<Sublocation | undefined> {
+  const item = await get(keys.sublocation(tenantId, id));
+  return item && sublocationFrom(item);
+}
+
+export async function insertLocation(tenantId: string, name: string, explicitId?: number): Promise<Location & { seq: number }> {
+  try {
+    const { id, seq } = await createSequenced(
+      counter(tenantId, 'location'),
+      ({ id, seq }) => [put(locationItem(tenantId, { id, name }, seq), notExists)],
+      explicitId,
+    );
+    return { id, name, seq };
+  } catch (err) {
+    if (err instanceof CreateRefused) throw new AlreadyExists();
+    throw err;
+  }
+}
+
+/** A sublocation of `location` (as read: its position in the list is fixed), if the location still exists. */
+export async function insertSublocation(
+  tenantId: string,
+  location: Location & { seq?: number },
+  name: string,
+  explicitId?: number,
+): Promise<Sublocation> {
+  try {
+    const { id } = await createSequenced(
+      counter(tenantId, 'sublocation'),
+      ({ id }) => [
+        put(sublocationItem(tenantId, { id, name }, location, location.seq), notExists),
+        { ConditionCheck: { TableName: table(), Key: keys.location(tenantId, location.id), ConditionExpression: 'attribute_exists(pk)' } },
+      ],
+      explicitId,
+    );
+    return { id, name, location_id: location.id, label: `${location.name} - ${name}` };
+  } catch (err) {
+    if (err instanceof CreateRefused) throw err.index === 0 ? new AlreadyExists() : new ChangedMeanwhile();
+    throw err;
+  }
+}
+
+const bumpLabels = (tenantId: string) => ({
+  Update: { TableName: table(), Key: keys.refCounters(tenantId), UpdateExpression: 'ADD labels :one', ExpressionAttributeValues: { ':one': 1 } },
+});
+
+/** New name for a location, and a new labels version, in one transaction. */
+export async function renameLocationItem(tenantId: string, id: number, name: string): Promise<void> {
+  try {
+    await transactOrRefuse([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.location(tenantId, id),
+          UpdateExpression: 'SET #name = :name',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':name': name },
+        },
+      },
+      bumpLabels(tenantId),
+    ]);
+  } catch (err) {
+    if (err instanceof CreateRefused) throw new ChangedMeanwhile();
+    throw err;
+  }
+}
+
+/** New name for a sublocation of `location`, and a new labels version, in one transaction. */
+export async function renameSublocationItem(tenantId: string, location: Location, id: number, name: string): Promise<void> {
+  try {
+    await transactOrRefuse([
+      {
+        Update: {
+          TableName: table(),
+          Key: keys.sublocation(tenantId, id),
+          // `label` is what the sublocation's name makes with the location's name as read now;
+          // units resolve theirs from both names when read (labels.ts).
+          UpdateExpression: 'SET #name = :name, label = :label',
+          ConditionExpression: 'location_id = :location',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':name': name, ':label': `${location.name} - ${name}`, ':location': location.id },
+        },
+      },
+      bumpLabels(tenantId),
+    ]);
+  } catch (err) {
+    if (err instanceof CreateRefused) throw new ChangedMeanwhile();
+    throw err;
+  }
+}

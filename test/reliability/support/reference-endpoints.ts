@@ -1,0 +1,113 @@
+/**
+ * The reliability suite's entries for the reference data endpoints (docs/REFERENCE-DATA.md),
+ * joined into `specs` in endpoints.ts. A create sent with another tenant's credential creates
+ * in that tenant (there is nothing of the first tenant to reach); reads and changes of the
+ * first tenant's records answer as missing.
+ */
+import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Response } from '../../helpers/http';
+import type { CrossTenantCase, EndpointSpec } from './endpoints';
+import type { World } from './world';
+
+const notFound = { errors: ['Not found'] };
+const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+const inventoryMissing = (params: (w: World) => Record<string, string>, body?: Record<string, unknown>) =>
+  (a: World): CrossTenantCase => ({
+    params: params(a),
+    ...(body ? { body } : {}),
+    expect: (res) => {
+      expect(res.statusCode).toBe(404);
+      expect(res.json).toEqual(notFound);
+    },
+  });
+
+/** The list answers 200 with only the caller's records: none of `a`'s ids under `key`. */
+const ownList = (key: string, ids: (a: World) => number[]) => (a: World): CrossTenantCase => ({
+  expect: (res: Response) => {
+    expect(res.statusCode).toBe(200);
+    const listed = ((res.json as Record<string, { id: number }[]>)[key] ?? []).map((r) => r.id);
+    for (const id of ids(a)) expect(listed).not.toContain(id);
+  },
+});
+
+/** A create with the other tenant's credential creates in that tenant: 201. */
+const createsOwn = (body: () => Record<string, unknown>) => (): CrossTenantCase => ({
+  body: body(),
+  expect: (res: Response) => expect(res.statusCode, res.body).toBe(201),
+});
+
+const part = (w: World) => ({ part_id: String(w.inventory.partId) });
+const location = (w: World) => ({ location_id: String(w.inventory.locationId) });
+const sublocation = (w: World) => ({ location_id: String(w.inventory.locationId), id: String(w.inventory.sublocations[0]) });
+
+export const referenceSpecs: Record<string, EndpointSpec> = {
+  listParts: {
+    surface: 'inventory',
+    fields: ['part_number', 'page', 'per_page'],
+    valid: () => ({}),
+    crossTenant: ownList('parts', (a) => [a.inventory.partId]),
+  },
+  showPart: { surface: 'inventory', fields: [], valid: (w) => ({ params: part(w) }), crossTenant: inventoryMissing(part) },
+  createPart: {
+    surface: 'inventory',
+    bodyRoot: 'part',
+    fields: ['part_number', 'description', 'manufacturer', 'manufacturer_part_number'],
+    valid: () => ({ body: { part: { part_number: unique('P'), description: 'Reliability' } } }),
+    // The same part number as a's part: unique per tenant, so b may use it.
+    createsInCaller: true,
+    crossTenant: (a) => ({ body: { part: { part_number: `P-${a.inventory.partId}` } }, expect: (res) => expect(res.statusCode, res.body).toBe(201) }),
+  },
+  updatePart: {
+    surface: 'inventory',
+    bodyRoot: 'part',
+    fields: ['part_number', 'description', 'manufacturer', 'manufacturer_part_number'],
+    valid: (w) => ({ params: part(w), body: { part: { description: 'Updated' } } }),
+    crossTenant: inventoryMissing(part, { part: { description: 'STOLEN' } }),
+  },
+  listInventoryLocations: {
+    surface: 'inventory',
+    fields: ['page', 'per_page'],
+    valid: () => ({}),
+    crossTenant: ownList('inventory_locations', (a) => [a.inventory.locationId]),
+  },
+  createInventoryLocation: {
+    surface: 'inventory',
+    bodyRoot: 'inventory_location',
+    fields: ['name'],
+    valid: () => ({ body: { inventory_location: { name: unique('Loc') } } }),
+    createsInCaller: true,
+    crossTenant: createsOwn(() => ({ inventory_location: { name: unique('Loc') } })),
+  },
+  renameInventoryLocation: {
+    surface: 'inventory',
+    bodyRoot: 'inventory_location',
+    fields: ['name'],
+    valid: (w) => ({ params: location(w), body: { inventory_location: { name: 'WH' } } }),
+    crossTenant: inventoryMissing(location, { inventory_location: { name: 'STOLEN' } }),
+  },
+  createInventorySublocation: {
+    surface: 'inventory',
+    bodyRoot: 'inventory_sublocation',
+    fields: ['name'],
+    valid: (w) => ({ params: location(w), body: { inventory_sublocation: { name: unique('Bin') } } }),
+    crossTenant: inventoryMissing(location, { inventory_sublocation: { name: 'STOLEN' } }),
+  },
+  renameInventorySublocation: {
+    surface: 'inventory',
+    bodyRoot: 'inventory_sublocation',
+    fields: ['name'],
+    valid: (w) => ({ params: sublocation(w), body: { inventory_sublocation: { name: 'Rack 1' } } }),
+    crossTenant: inventoryMissing(sublocation, { inventory_sublocation: { name: 'STOLEN' } }),
+  },
+  listUnitsOfMeasure: { surface: 'inventory', fields: ['page', 'per_page'], valid: () => ({}), crossTenant: ownList('units', () => []) },
+  createUnitOfMeasure: {
+    surface: 'inventory',
+    bodyRoot: 'unit',
+    fields: ['name'],
+    valid: () => ({ body: { unit: { name: unique('uom') } } }),
+    createsInCaller: true,
+    crossTenant: createsOwn(() => ({ unit: { name: unique('uom') } })),
+  },
+};
