@@ -83,7 +83,7 @@ export async function assignUnits(tenantId: string, request: AssignRequest, opti
   const courses = await checkReferences(tenantId, codes, ids);
   const who = { tenant: tenantId, credential: 'units', ...(options.requestId ? { request: options.requestId } : {}) };
   const maxWaitMs = options.maxWaitMs ?? Math.max(0, remaining() - workReserveMs);
-  const { op, lease } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, { ...options, maxWaitMs });
+  const { op, lease } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, { ...options, maxWaitMs, remainingMs: remaining });
   const work: Work = { tenantId, op, courses, lease, remaining, sent: [], fault: faultHook(options.faults) };
   try {
     return await run(work);
@@ -95,8 +95,6 @@ export async function assignUnits(tenantId: string, request: AssignRequest, opti
       if (done) return { opId: op.opId, pairs: done.pairs ?? 0, unitsCharged: done.units ?? 0, unitsOwed: done.owed ?? 0 };
     }
     throw err;
-  } finally {
-    lease.stop();
   }
 }
 
@@ -133,12 +131,14 @@ async function run(w: Work): Promise<AssignResult> {
   const [account, plan] = await Promise.all([getAccount(w.tenantId), planPairs(w)]);
   if (!account) throw new Error('units account missing while locked'); // the lock creates it
   await w.fault('planned');
+  await w.lease.keep();
   // Refuse before writing anything. Nobody else spends while we hold the lock; a concurrent
   // grant can only add, and the commit re-checks the balance anyway.
   if (!planCharge(account, plan.cost)) throw new ValidationError(notEnoughUnits);
   const small = plan.adds.length <= maxBucketsInCommit && plan.pairs <= pairListLimit;
   if (!small) await writeLarge(w, plan);
   await w.fault('commit');
+  await w.lease.keep();
   if (w.remaining() < commitReserveMs || !w.lease.holds(0)) throw new ServiceUnavailableError();
   return commit(w, account, plan, small ? plan.adds : []);
 }
@@ -172,6 +172,7 @@ async function writeLarge(w: Work, plan: Plan): Promise<void> {
   const started = Date.now();
   await forEachLimit(plan.adds, writeConcurrency, async (add, i) => {
     await w.fault(`write:${i}`);
+    await w.lease.keep();
     // The undo of what was written takes about as long as writing it did: start nothing the
     // time left could not undo, nor anything the lease might not cover.
     if (!w.lease.holds() || w.remaining() - (Date.now() - started) < commitReserveMs) throw new ServiceUnavailableError();

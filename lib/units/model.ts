@@ -50,6 +50,8 @@ export interface Operation {
   units?: number;
   owed?: number;
   pairs?: number;
+  /** `CODE:login` of each pair added, for operations of at most 1,000 pairs (larger ones: their journal). */
+  pairList?: string[];
   reason?: string;
 }
 
@@ -128,6 +130,7 @@ export function toOperation(item: Record<string, unknown>): Operation {
     loginIds: (item.login_ids as unknown[]).map(int),
     who: item.who as Record<string, string>,
     ...(item.units === undefined ? {} : { units: int(item.units), owed: int(item.owed), pairs: int(item.pairs) }),
+    ...(item.pair_list === undefined ? {} : { pairList: (item.pair_list as unknown[]).map(String) }),
     ...(item.reason === undefined ? {} : { reason: String(item.reason) }),
   };
 }

@@ -16,7 +16,7 @@ import { getAccount, getOperation } from './repository';
 import { acquireLock, clearLock, markAborting, readJournal, releaseOperation, renewLock, undoBucket, type BucketAdd } from './repository-assign';
 import { groupByBucket } from './repository-buckets';
 
-/** How long a lease lasts unless renewed; the holder renews it three times as often. */
+/** How long a lease lasts unless renewed. */
 export const defaultLeaseMs = 5_000;
 /** No write starts with less than this left of the lease (less for a shorter lease), so none lands after it lapsed. */
 export const leaseMarginMs = 1_500;
@@ -25,55 +25,52 @@ export const writeConcurrency = 32;
 
 export interface BeginOptions {
   leaseMs?: number;
+  /** Time left in the invocation: the lease is not renewed past it. */
+  remainingMs?: () => number;
   /** How long to wait for another operation of the tenant before answering 503. */
   maxWaitMs?: number;
 }
 
 /**
- * The holder's lease: renewed in the background while the operation works. Lost when a
- * renewal finds the lock taken over (the lease had lapsed): nothing more may be written then.
+ * The holder's lease, renewed as the operation works: every step calls `keep`, which renews it
+ * once a third of it is used up (never on a timer, so a holder that hangs or dies stops
+ * renewing, and a quick operation makes no renewal at all). A holder past its invocation's
+ * deadline renews no more. Lost when a renewal finds the lock taken over (the lease had
+ * lapsed): nothing more may be written then.
  */
 export class Lease {
   private until: number;
   private lost = false;
-  private stopped = false;
-  private timer?: NodeJS.Timeout;
+  private renewing?: Promise<void>;
 
   constructor(
     private readonly tenantId: string,
     private readonly opId: string,
     until: number,
     private readonly leaseMs: number,
+    private readonly remainingMs: () => number,
   ) {
     this.until = until;
-    this.schedule();
   }
 
-  private schedule(): void {
-    if (this.stopped || this.lost) return;
-    this.timer = setTimeout(() => void this.renew(), this.leaseMs / 3);
-    this.timer.unref(); // never keeps a process alive
+  /** Renews the lease if a third of it is used up; concurrent callers share one renewal. */
+  async keep(): Promise<void> {
+    if (this.lost || this.until - Date.now() > (this.leaseMs * 2) / 3 || this.remainingMs() <= 0) return;
+    this.renewing ??= this.renew().finally(() => {
+      this.renewing = undefined;
+    });
+    await this.renewing;
   }
 
   private async renew(): Promise<void> {
     const until = Date.now() + this.leaseMs;
-    try {
-      if (await renewLock(this.tenantId, this.opId, until)) this.until = until;
-      else this.lost = true;
-    } catch {
-      // A failed renewal is tried again at the next tick; `holds` stops writes meanwhile.
-    }
-    this.schedule();
+    if (await renewLock(this.tenantId, this.opId, until)) this.until = until;
+    else this.lost = true;
   }
 
   /** A write may start: the lock is ours and the lease has more than `marginMs` left. */
   holds(marginMs = Math.min(leaseMarginMs, this.leaseMs * 0.3)): boolean {
     return !this.lost && this.until - Date.now() > marginMs;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
   }
 }
 
@@ -104,7 +101,7 @@ export async function beginOperation(
     const createdAt = new Date(now).toISOString();
     const op: Operation = { ...what, opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt };
     const { acquired, holder } = await acquireLock(tenantId, op, now + leaseMs);
-    if (acquired) return { op, lease: new Lease(tenantId, opId, now + leaseMs, leaseMs) };
+    if (acquired) return { op, lease: new Lease(tenantId, opId, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
     if (holder && holder.until <= now) await recoverHolder(tenantId, holder);
   }
 }
