@@ -7,7 +7,6 @@
  * (a zombie landing late), changes nothing. Faults are injected through the SDK middleware
  * (support/faults.ts); the lease running out is simulated by moving Date.now ahead.
  */
-import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resetDb } from '../../lib/db/client';
 import { defaultLeaseMs, leaseMarginMs } from '../../lib/units/operation';
