@@ -1,7 +1,6 @@
 /**
  * Sets of login ids kept in bucket items (keys.ts): the tenant's logins, and each course's
- * assignments. A bucket item holds at most `bucketSize` ids, so a write costs 1-2 WRU however
- * large the set grows, and 1,000 consecutive ids are 8 items.
+ * assignments. A bucket item holds at most `bucketSize` ids (keys.ts).
  *
  * Reads pick the cheaper form: a Query over the range of buckets is charged on the bytes it
  * reads (4 KB per RCU), a BatchGet at least one unit per item; so Query when the range holds
@@ -65,6 +64,25 @@ export async function readAllIds(pk: string): Promise<number[]> {
     ConsistentRead: true,
   });
   return items.flatMap((item) => [...idsOf(item)]).sort((x, y) => x - y);
+}
+
+/** `1-600,700,702-710`: the journal's form of a set of ids (consecutive ids are common). */
+export function encodeRanges(ids: number[]): string {
+  const sorted = [...ids].sort((x, y) => x - y);
+  const parts: string[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const from = sorted[i]!;
+    while (i + 1 < sorted.length && sorted[i + 1] === sorted[i]! + 1) i++;
+    parts.push(from === sorted[i] ? String(from) : `${from}-${sorted[i]}`);
+  }
+  return parts.join(',');
+}
+
+export function decodeRanges(text: string): number[] {
+  return text.split(',').filter(Boolean).flatMap((part) => {
+    const [from, to = from] = part.split('-').map(Number) as [number, number?];
+    return Array.from({ length: to! - from + 1 }, (_, i) => from + i);
+  });
 }
 
 /** Adds `ids` (one bucket's) to bucket item `key`: a set union, so sending it twice changes nothing. */

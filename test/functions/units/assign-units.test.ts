@@ -177,3 +177,25 @@ describe('a 10 x 1000 request', () => {
     expect(await ledgerTotals(t.tenantId)).toEqual({ entries: 1, units: 10_000, owed: 0, pairs: 10_000 });
   });
 });
+
+describe('the documented maximum, 100 x 1000', () => {
+  // A limit for a loaded machine, not a measure of speed (that is `npm run capacity`).
+  it('succeeds whole through the handler: 100,000 pairs assigned, charged once, one ledger entry; again: nothing charged', { timeout: 180_000 }, async () => {
+    const codes = range(1, 100).map((i) => `M${i}`);
+    const t = await unitsTenant({
+      account: { unitsAvailable: 100_000, extraPayment: false },
+      courses: codes.map((code) => ({ code, name: code })),
+      logins: range(1, 1000),
+    });
+    const res = await assign(t.unitsToken, { course_codes: codes, login_ids: range(1, 1000) });
+    expect(res.statusCode, res.body).toBe(200);
+    const { inventory, counts } = await snapshot(t.tenantId);
+    expect(inventory).toMatchObject({ units_available: 0, units_used: 100_000, units_owed: 0 });
+    expect(new Set(Object.values(counts))).toEqual(new Set([1000]));
+    expect(inventory.courses.map((c) => c.assigned)).toEqual(codes.map(() => 1000));
+    expect(await ledgerTotals(t.tenantId)).toEqual({ entries: 1, units: 100_000, owed: 0, pairs: 100_000 });
+    const again = await assign(t.unitsToken, { course_codes: codes, login_ids: range(1, 1000) });
+    expect(again.statusCode, again.body).toBe(200);
+    expect((await snapshot(t.tenantId)).inventory).toEqual(inventory);
+  });
+});

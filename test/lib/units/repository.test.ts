@@ -4,6 +4,7 @@ import { chunk, forEachLimit } from '../../../lib/db/concurrency';
 import { demoUnits } from '../../../lib/units/demo';
 import { assignmentBucketKey, bucketOf, bucketSk, courseKey, journalKey, loginBucketKey } from '../../../lib/units/keys';
 import { accountItem, courseItem } from '../../../lib/units/model';
+import { decodeRanges, encodeRanges } from '../../../lib/units/repository-buckets';
 
 describe('keys', () => {
   it('start with the tenant', () => {
@@ -14,11 +15,19 @@ describe('keys', () => {
     for (const item of items) expect(String(item.pk).startsWith('T#t1#')).toBe(true);
   });
 
-  it('bucket login ids by 128 consecutive ids, in key order up to the largest safe integer', () => {
-    expect([0, 127, 128, 1000].map(bucketOf)).toEqual([0, 0, 1, 7]);
+  it('bucket login ids by 256 consecutive ids, in key order up to the largest safe integer', () => {
+    expect([0, 255, 256, 1000].map(bucketOf)).toEqual([0, 0, 1, 3]);
     const sks = [0, 1, 9, 10, bucketOf(Number.MAX_SAFE_INTEGER)].map(bucketSk);
     expect([...sks].sort()).toEqual(sks);
     expect(new Set(sks.map((sk) => sk.length)).size).toBe(1);
+  });
+});
+
+describe('journal ranges', () => {
+  it('write consecutive ids as ranges and read back the same ids', () => {
+    expect(encodeRanges([5, 1, 2, 3, 9, 10, 12])).toBe('1-3,5,9-10,12');
+    expect(decodeRanges('1-3,5,9-10,12')).toEqual([1, 2, 3, 5, 9, 10, 12]);
+    expect(decodeRanges(encodeRanges([]))).toEqual([]);
   });
 });
 
