@@ -11,15 +11,15 @@
  *      carries the bucket adds of a small operation.
  * Any failure after 2 removes what 4 wrote and releases the lock, then rethrows.
  */
-import { forEachLimit, mapLimit } from '../db/concurrency';
+import { chunk, forEachLimit, mapLimit } from '../db/concurrency';
 import { remainingTimeOf } from '../deadline';
 import { ServiceUnavailableError, ValidationError } from '../errors';
 import { notEnoughUnits, planCharge } from './balance';
 import { assignmentsPk } from './keys';
 import type { Account, Course, Operation } from './model';
-import { abortOperation, beginOperation, writeConcurrency, type BeginOptions, type Lease } from './operation';
+import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type Lease } from './operation';
 import { findLogins, getAccount, getCourses, getOperation } from './repository';
-import { commitOperation, putJournal, writeBucket, type BucketAdd } from './repository-assign';
+import { commitOperation, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
 import { groupByBucket, readBuckets } from './repository-buckets';
 
 export interface AssignRequest {
@@ -53,6 +53,8 @@ export interface AssignOptions extends BeginOptions {
   remainingMs?: () => number;
   /** Test-only fault injection, called at each step. */
   faults?: (step: Step) => Fault | Promise<Fault>;
+  /** Buckets per write transaction (default 100); tests cut an operation into more of them. */
+  bucketsPerTransaction?: number;
 }
 
 /** Ledger entries list the pairs themselves up to this many; larger ones keep per-course counts and journals. */
@@ -63,6 +65,9 @@ const maxBucketsInCommit = 98;
 const commitReserveMs = 2_000;
 /** Time kept for the operation's own work when waiting for the lock. */
 const workReserveMs = 12_000;
+
+/** Plan reads (one Query per course) in flight at once. */
+const readConcurrency = 32;
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
@@ -84,7 +89,10 @@ export async function assignUnits(tenantId: string, request: AssignRequest, opti
   const who = { tenant: tenantId, credential: 'units', ...(options.requestId ? { request: options.requestId } : {}) };
   const maxWaitMs = options.maxWaitMs ?? Math.max(0, remaining() - workReserveMs);
   const { op, lease } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, { ...options, maxWaitMs, remainingMs: remaining });
-  const work: Work = { tenantId, op, courses, lease, remaining, sent: [], fault: faultHook(options.faults) };
+  const work: Work = {
+    tenantId, op, courses, lease, remaining, sent: [], fault: faultHook(options.faults),
+    perTransaction: options.bucketsPerTransaction ?? bucketsPerTransaction,
+  };
   try {
     return await run(work);
   } catch (err) {
@@ -107,6 +115,7 @@ interface Work {
   /** Every bucket add that may have reached the table: what an undo must remove. */
   sent: BucketAdd[];
   fault: (step: Step) => Promise<void>;
+  perTransaction: number;
 }
 
 function faultHook(faults: AssignOptions['faults']): Work['fault'] {
@@ -146,12 +155,12 @@ async function run(w: Work): Promise<AssignResult> {
 /** The candidate pairs not assigned yet: a consistent read of their buckets, course by course. */
 async function planPairs(w: Work): Promise<Plan> {
   const groups = [...groupByBucket(w.op.loginIds)];
-  const perCode = await mapLimit(w.op.courseCodes, writeConcurrency, async (code) => {
+  const perCode = await mapLimit(w.op.courseCodes, readConcurrency, async (code) => {
     const stored = await readBuckets(assignmentsPk(w.tenantId, code), groups.map(([b]) => b), true);
     return groups.map(([bucket, ids]) => ({ code, bucket, ids: ids.filter((id) => !stored.get(bucket)?.has(id)) }));
   });
   const adds: BucketAdd[] = [];
-  // Bucket-major order, so writes in flight together go to different courses' partitions.
+  // Bucket-major order, so a transaction's items (and those in flight) are in different courses' partitions.
   for (let i = 0; i < groups.length; i++) for (const course of perCode) if (course[i]!.ids.length > 0) adds.push(course[i]!);
   const perCourse: Record<string, number> = {};
   let cost = 0;
@@ -162,7 +171,7 @@ async function planPairs(w: Work): Promise<Plan> {
   return { adds, pairs: adds.reduce((n, a) => n + a.ids.length, 0), cost, perCourse };
 }
 
-/** Step 4 for an operation too large for one transaction: journal, then fenced bucket adds. */
+/** Step 4 for an operation too large for one transaction: journal, then fenced bucket adds, 100 per transaction. */
 async function writeLarge(w: Work, plan: Plan): Promise<void> {
   w.sent = plan.adds; // from the journal on, an undo covers all of them
   const journal = new Map<string, number[]>();
@@ -170,14 +179,14 @@ async function writeLarge(w: Work, plan: Plan): Promise<void> {
   await putJournal(w.tenantId, w.op.opId, journal);
   await w.fault('journaled');
   const started = Date.now();
-  await forEachLimit(plan.adds, writeConcurrency, async (add, i) => {
+  await forEachLimit(chunk(plan.adds, w.perTransaction), writeConcurrency, async (adds, i) => {
     await w.fault(`write:${i}`);
     await w.lease.keep();
     // The undo of what was written takes about as long as writing it did: start nothing the
     // time left could not undo, nor anything the lease might not cover.
     if (!w.lease.holds() || w.remaining() - (Date.now() - started) < commitReserveMs) throw new ServiceUnavailableError();
     // Fenced: our lease lapsed and the operation was undone by someone else.
-    if (!(await writeBucket(w.tenantId, w.op, add))) throw new ServiceUnavailableError();
+    if (!(await writeBuckets(w.tenantId, w.op, adds))) throw new ServiceUnavailableError();
   });
 }
 

@@ -6,22 +6,23 @@
  * journal. docs/UNITS.md has the argument.
  */
 import { randomUUID } from 'node:crypto';
-import { forEachLimit } from '../db/concurrency';
 import { backoffMs, sleep } from '../db/retry';
 import { ServiceUnavailableError } from '../errors';
 import { log } from '../log';
 import { operationSk } from './keys';
 import type { Lock, Operation } from './model';
 import { getAccount, getOperation } from './repository';
-import { acquireLock, clearLock, markAborting, readJournal, releaseOperation, renewLock, undoBucket, type BucketAdd } from './repository-assign';
+import { chunk, forEachLimit } from '../db/concurrency';
+import { acquireLock, clearLock, markAborting, readJournal, releaseOperation, renewLock, undoBuckets, type BucketAdd } from './repository-assign';
 import { groupByBucket } from './repository-buckets';
 
 /** How long a lease lasts unless renewed. */
 export const defaultLeaseMs = 5_000;
 /** No write starts with less than this left of the lease (less for a shorter lease), so none lands after it lapsed. */
 export const leaseMarginMs = 1_500;
-/** Bucket writes (and their undo) in flight at once. */
-export const writeConcurrency = 32;
+/** Bucket transactions (writes and their undo) in flight at once, and buckets per transaction. */
+export const writeConcurrency = 8;
+export const bucketsPerTransaction = 100;
 
 export interface BeginOptions {
   leaseMs?: number;
@@ -123,8 +124,8 @@ export async function undoOperation(tenantId: string, op: Operation, reason: str
   if (status === 'committed') return 'committed';
   if (status === 'aborted') return 'aborted';
   const adds = sent ?? addsOf(await readJournal(tenantId, op.opId, op.courseCodes));
-  await forEachLimit(adds, writeConcurrency, async (add) => {
-    await undoBucket(tenantId, op, add);
+  await forEachLimit(chunk(adds, bucketsPerTransaction), writeConcurrency, async (group) => {
+    await undoBuckets(tenantId, op, group);
   });
   await releaseOperation(tenantId, op, reason, new Date().toISOString());
   return 'aborted';

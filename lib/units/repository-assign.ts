@@ -8,7 +8,8 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
 import { db } from '../db/client';
-import { cancellation, isConditionFailed, type CancellationReason } from '../db/conditions';
+import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
+import { withRetry } from '../db/retry';
 import { tableName } from '../db/tables';
 import { decodeRanges, encodeRanges } from './repository-buckets';
 import { accountKey, assignmentBucketKey, journalKey, operationKey } from './keys';
@@ -142,41 +143,54 @@ export async function readJournal(t: string, opId: string, codes: string[]): Pro
 }
 
 /**
- * Adds the ids to their bucket unless the bucket is fenced against this operation (an undo
- * or recovery of it ran there): a write that arrives after its operation was undone changes
- * nothing. False when fenced.
+ * Adds the ids to their buckets (one transaction, <= 100 buckets) unless a bucket is fenced
+ * against this operation (an undo or recovery of it ran there): a write that arrives after its
+ * operation was undone changes nothing. False when fenced. Contention is retried.
  */
-export async function writeBucket(t: string, op: Operation, add: BucketAdd): Promise<boolean> {
+export async function writeBuckets(t: string, op: Operation, adds: BucketAdd[]): Promise<boolean> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: assignmentBucketKey(t, add.code, add.bucket),
-        UpdateExpression: 'ADD ids :ids',
-        ConditionExpression: 'attribute_not_exists(fence) OR fence < :op',
-        ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
-      }),
+    await withRetry(
+      () =>
+        transact(
+          adds.map((add) => ({
+            Update: {
+              TableName: table(),
+              Key: assignmentBucketKey(t, add.code, add.bucket),
+              UpdateExpression: 'ADD ids :ids',
+              ConditionExpression: 'attribute_not_exists(fence) OR fence < :op',
+              ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
+            },
+          })),
+        ),
+      { attempts: 4, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
     );
     return true;
   } catch (err) {
-    if (isConditionFailed(err)) return false;
+    if (conditionFailedAt(err).length) return false;
     throw err;
   }
 }
 
 /**
- * Removes the ids from their bucket and fences it against the operation. Safe without a
- * condition: the ids were not assigned when the operation (holding the lock) planned them, and
- * no other operation can write until this one is released, so only its own writes are removed.
+ * Removes the ids from their buckets and fences them against the operation (one transaction).
+ * Safe without a condition: the ids were not assigned when the operation (holding the lock)
+ * planned them, and no other operation can write until this one is released, so only its own
+ * writes are removed.
  */
-export function undoBucket(t: string, op: Operation, add: BucketAdd) {
-  return db().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: assignmentBucketKey(t, add.code, add.bucket),
-      UpdateExpression: 'DELETE ids :ids SET fence = :op',
-      ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
-    }),
+export function undoBuckets(t: string, op: Operation, adds: BucketAdd[]) {
+  return withRetry(
+    () =>
+      transact(
+        adds.map((add) => ({
+          Update: {
+            TableName: table(),
+            Key: assignmentBucketKey(t, add.code, add.bucket),
+            UpdateExpression: 'DELETE ids :ids SET fence = :op',
+            ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
+          },
+        })),
+      ),
+    { attempts: 4, retryIf: isContended },
   );
 }
 

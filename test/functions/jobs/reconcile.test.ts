@@ -20,7 +20,7 @@ import { assignUnits } from '../../../lib/units/assign';
 import { accountKey, operationSk } from '../../../lib/units/keys';
 import { assignedPrefix, type Operation } from '../../../lib/units/model';
 import { countAssignments, getAccount, listOperations, putUnitsData } from '../../../lib/units/repository';
-import { acquireLock, putJournal, writeBucket } from '../../../lib/units/repository-assign';
+import { acquireLock, putJournal, writeBuckets } from '../../../lib/units/repository-assign';
 import { lambdaContext } from '../../../scripts/lambda-context';
 import { createTenant } from '../../helpers/tenants';
 
@@ -59,7 +59,7 @@ async function abandonedOperation(t: string, createdAt: string): Promise<Operati
   const op: Operation = { opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt, courseCodes: ['A'], loginIds: [1, 2], who: { tenant: t } };
   expect((await acquireLock(t, op, Date.now() - 1000)).acquired).toBe(true);
   await putJournal(t, opId, new Map([['A', [1, 2]]]));
-  expect(await writeBucket(t, op, { code: 'A', bucket: 0, ids: [1] })).toBe(true);
+  expect(await writeBuckets(t, op, [{ code: 'A', bucket: 0, ids: [1] }])).toBe(true);
   return op;
 }
 

@@ -14,11 +14,11 @@ import { grantUnits } from '../../../lib/units/grant';
 import { accountKey } from '../../../lib/units/keys';
 import { recoverPendingOperations } from '../../../lib/units/operation';
 import { getAccount, listAssignments, listOperations } from '../../../lib/units/repository';
-import { markAborting, writeBucket } from '../../../lib/units/repository-assign';
+import { markAborting, writeBuckets } from '../../../lib/units/repository-assign';
 import { assign, ledgerTotals, range, snapshot, unitsTenant } from './fixtures';
 
 const codes = ['A', 'B'];
-const logins = range(1, 600); // 2 x 600 = 1,200 pairs: more than one transaction holds, so journal + bucket writes
+const logins = range(1, 600); // 2 x 600 = 1,200 pairs: more than a commit carries, so journal + bucket writes (6 buckets)
 const cost = 1200;
 
 async function bigTenant(unitsAvailable = 5000) {
@@ -27,7 +27,8 @@ async function bigTenant(unitsAvailable = 5000) {
 
 /** Runs the 2 x 600 assign and kills it at `step`; returns the operation it left behind. */
 async function killedAt(tenantId: string, step: Step, leaseMs?: number) {
-  const attempt = assignUnits(tenantId, { courseCodes: codes, loginIds: logins }, { leaseMs, faults: (s) => (s === step ? 'kill' : undefined) });
+  // One bucket per transaction, so that the writes can be cut between transactions.
+  const attempt = assignUnits(tenantId, { courseCodes: codes, loginIds: logins }, { leaseMs, bucketsPerTransaction: 1, faults: (s) => (s === step ? 'kill' : undefined) });
   await expect(attempt).rejects.toBeInstanceOf(Killed);
   const ops = await listOperations(tenantId);
   expect(ops.at(-1)!.status).toBe('pending');
@@ -45,15 +46,16 @@ describe('a failure half-way', () => {
     // Some pairs assigned earlier must survive the undo untouched.
     await assignUnits(t.tenantId, { courseCodes: ['A', 'B'], loginIds: [1, 500, 1000] });
     const before = await snapshot(t.tenantId);
-    const attempt = assignUnits(t.tenantId, { courseCodes: codes, loginIds: range(1, 1000) }, { faults: (s) => (s === 'write:9' ? 'fail' : undefined) });
-    await expect(attempt).rejects.toThrow('injected: failed at write:9');
+    const fail = (s: Step) => (s === 'write:5' ? 'fail' : undefined);
+    const attempt = assignUnits(t.tenantId, { courseCodes: codes, loginIds: range(1, 1000) }, { bucketsPerTransaction: 1, faults: fail });
+    await expect(attempt).rejects.toThrow('injected: failed at write:5');
 
     expect(await snapshot(t.tenantId)).toEqual(before);
     expect(before.counts).toEqual({ A: 3, B: 3 });
     expect(await listAssignments(t.tenantId, 'A')).toEqual([1, 500, 1000]);
     const ops = await listOperations(t.tenantId);
     expect(ops.map((op) => op.status)).toEqual(['committed', 'aborted']);
-    expect(ops[1]!.reason).toBe('injected: failed at write:9');
+    expect(ops[1]!.reason).toBe('injected: failed at write:5');
     expect((await getAccount(t.tenantId))!.lock).toBeUndefined();
   });
 
@@ -122,7 +124,7 @@ describe('a process killed at any step', () => {
     const killed = await killedAt(t.tenantId, 'journaled', 1_000);
     await lapsed(t.tenantId);
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([killed.opId]);
-    expect(await writeBucket(t.tenantId, killed, { code: 'A', bucket: 0, ids: [1, 2, 3] })).toBe(false);
+    expect(await writeBuckets(t.tenantId, killed, [{ code: 'A', bucket: 0, ids: [1, 2, 3] }])).toBe(false);
     expect(await listAssignments(t.tenantId, 'A')).toEqual([]);
   });
 });
