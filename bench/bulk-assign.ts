@@ -6,13 +6,13 @@
  * in flight as the domain's writer. Each round uses courses nobody assigned before.
  */
 import { handler as assign } from '../functions/units/assign-units';
+import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
 import { assignmentBucketKey } from '../lib/units/keys';
 import { groupByBucket } from '../lib/units/repository-buckets';
 import { putUnitsData } from '../lib/units/repository';
 import { lambdaContext } from '../scripts/lambda-context';
 import { buildEvent } from '../test/helpers/http';
-import { batchPut } from './batch';
 import { bulkFigures, bulkRounds } from './bulk';
 import type { BenchTenant } from './env';
 import { result, type Results } from './results';
@@ -55,7 +55,7 @@ export async function bulkAssign(
     const items = courseCodes('B', round, coursesIn(round)).flatMap((code) =>
       buckets.map(([bucket, ids]) => ({ ...assignmentBucketKey(tenant.tenantId, code, bucket), ids: new Set(ids) })),
     );
-    await batchPut(tableName('units'), items, writerConcurrency);
+    await batchPutAll(tableName('units'), items, { concurrency: writerConcurrency });
   };
 
   const samples = await bulkRounds({ rounds, warmup, measured, baseline });

@@ -7,11 +7,11 @@
 import { generateCodes } from '../lib/enrollment/code-generator';
 import { codeItem } from '../lib/enrollment/keys';
 import { putCourse } from '../lib/enrollment/repository';
+import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
 import { handler as generate } from '../functions/enrollment/generate-codes';
 import { lambdaContext } from '../scripts/lambda-context';
 import { buildEvent } from '../test/helpers/http';
-import { batchPut } from './batch';
 import { bulkFigures, bulkRounds } from './bulk';
 import type { BenchTenant } from './env';
 import { result, type Results } from './results';
@@ -39,7 +39,7 @@ export async function rawCodeWrites(tenant: BenchTenant, count: number, concurre
   const items = generateCodes(count).map((code) =>
     codeItem(tenant.tenantId, { code, courseId: BENCH_COURSE, status: 'active', createdAt }),
   );
-  await batchPut(tableName('enrollment'), items, concurrency);
+  await batchPutAll(tableName('enrollment'), items, { concurrency });
 }
 
 export async function bulkCodes(

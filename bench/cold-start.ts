@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { build, type BuildOptions } from 'esbuild';
 import { listFunctions, type FunctionDefinition } from '../scripts/functions';
-import { readServerlessYaml, repoRoot, resolveServerlessPath } from '../scripts/tables';
+import { readServerlessYaml, repoRoot, resolveServerlessPath } from '../scripts/serverless-yml';
 import { result, type Results } from './results';
 import { median, round } from './stats';
 

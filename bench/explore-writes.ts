@@ -10,16 +10,17 @@
  * refuses an existing key) in BatchExecuteStatement. BatchWriteItem cannot refuse.
  */
 import { BatchExecuteStatementCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { batchPutAll } from '../lib/db/batch';
 import { db } from '../lib/db/client';
+import { chunk, forEachLimit } from '../lib/db/concurrency';
 import { tableName } from '../lib/db/tables';
 import { generateCodes } from '../lib/enrollment/code-generator';
 import { codeItem } from '../lib/enrollment/keys';
 import { putCourse } from '../lib/enrollment/repository';
-import { batchPut } from './batch';
 import { BENCH_COURSE } from './bulk-codes';
 import type { BenchTenant } from './env';
 import { result, type Results } from './results';
-import { chunk, eachLimited, median, round, timeMs } from './stats';
+import { median, round, timeMs } from './stats';
 
 type Item = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ type Strategy = (table: string, items: Item[]) => Promise<void>;
 const condition = 'attribute_not_exists(pk)';
 
 const transactions = (size: number, inFlight: number): Strategy => async (table, items) => {
-  await eachLimited(chunk(items, size), inFlight, async (batch) => {
+  await forEachLimit(chunk(items, size), inFlight, async (batch) => {
     await db().send(
       new TransactWriteCommand({ TransactItems: batch.map((Item) => ({ Put: { TableName: table, Item, ConditionExpression: condition } })) }),
     );
@@ -40,14 +41,14 @@ const transactions = (size: number, inFlight: number): Strategy => async (table,
 };
 
 const singlePuts = (inFlight: number): Strategy => async (table, items) => {
-  await eachLimited(items, inFlight, async (Item) => {
+  await forEachLimit(items, inFlight, async (Item) => {
     await db().send(new PutCommand({ TableName: table, Item, ConditionExpression: condition }));
   });
 };
 
 /** PartiQL INSERT fails with DuplicateItem on an existing key: a conditional batch write. */
 const partiqlInserts = (inFlight: number): Strategy => async (table, items) => {
-  await eachLimited(chunk(items, 25), inFlight, async (batch) => {
+  await forEachLimit(chunk(items, 25), inFlight, async (batch) => {
     const out = await db().send(
       new BatchExecuteStatementCommand({
         Statements: batch.map((item) => {
@@ -62,7 +63,7 @@ const partiqlInserts = (inFlight: number): Strategy => async (table, items) => {
 };
 
 const batchWrites = (inFlight: number): Strategy => async (table, items) => {
-  await batchPut(table, items, inFlight);
+  await batchPutAll(table, items, { concurrency: inFlight });
 };
 
 const strategies: Record<string, Strategy> = {

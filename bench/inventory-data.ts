@@ -4,6 +4,7 @@
  * with BatchWriteItem, not through thousands of API calls. Every `matchEvery`-th unit has the
  * lot code `HOT-LOT`, so a search for it matches 1 / matchEvery of the units.
  */
+import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
 import {
   countersItem,
@@ -14,8 +15,8 @@ import {
   uomItem,
   type Item,
 } from '../lib/inventory/keys';
+import { blankUnit } from '../lib/inventory/demo';
 import type { InventoryUnit } from '../lib/inventory/model';
-import { batchPut } from './batch';
 
 export const HOT_LOT = 'HOT-LOT';
 export const PART_ID = 728;
@@ -29,6 +30,7 @@ export interface InventoryFixture {
 
 function unit(id: number, hot: boolean): InventoryUnit {
   return {
+    ...blankUnit,
     id,
     part_id: PART_ID,
     quantity: String(100 + (id % 900)),
@@ -37,19 +39,9 @@ function unit(id: number, hot: boolean): InventoryUnit {
     unit: 'each',
     inventory_sublocation_id: 1,
     inventory_location: 'CDHQ - General Storage',
-    sublocation_bin: null,
-    asset_id: null,
-    serial_number: null,
     lot_code: hot ? HOT_LOT : `LOT-${String(id).padStart(6, '0')}`,
-    datecode: null,
-    details: null,
-    purchase_order_number: null,
-    purchase_quantity: null,
-    purchase_price: null,
-    vendor: null,
     created_at: '2024-01-01T00:00:00+00:00',
     updated_at: '2024-01-01T00:00:00+00:00',
-    version: 1,
   };
 }
 
@@ -88,6 +80,6 @@ export async function seedInventory(tenantId: string, units: number, matchEvery:
   }
   const showUnitId = units + 1;
   items.push(...unitWithDependents(tenantId, showUnit(showUnitId), []));
-  await batchPut(tableName('inventory'), items, 16);
+  await batchPutAll(tableName('inventory'), items, { concurrency: 16 });
   return { units: units + 1, matching, showUnitId };
 }

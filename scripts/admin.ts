@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { getTenant } from '../lib/auth/credentials';
 import { CliError, usageError } from '../lib/admin/errors';
 import { parseArgs, type Parsed } from '../lib/admin/args';
@@ -144,7 +145,7 @@ function usage(): string {
 function message(err: unknown): string {
   if (err instanceof CliError || err instanceof AppError) return err.message;
   const e = err as Error & { code?: string };
-  if (e?.name === 'ResourceNotFoundException') return `${e.message} (are the tables there? npm start creates them locally)`;
+  if (err instanceof ResourceNotFoundException) return `${e.message} (are the tables there? npm start creates them locally)`;
   if (e?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String(e?.message))) return 'cannot reach DynamoDB (is npm start running? DYNAMODB_PORT?)';
   return `${e?.name ?? 'Error'}: ${e?.message ?? String(err)}`;
 }

@@ -32,7 +32,7 @@ import { formatTable, writeResults, type Results } from '../bench/results';
 import { searchScenario } from '../bench/search';
 import { resetDb } from '../lib/db/client';
 import { setLogSink } from '../lib/log';
-import { repoRoot } from './tables';
+import { repoRoot } from './serverless-yml';
 
 const scenarioNames = ['overhead', 'hot', 'codes', 'assign', 'search', 'cold'] as const;
 type Scenario = (typeof scenarioNames)[number];
@@ -68,7 +68,7 @@ function machine() {
   };
 }
 
-async function main(): Promise<number> {
+function readOptions() {
   const { values } = parseArgs({
     options: {
       smoke: { type: 'boolean', default: false },
@@ -79,68 +79,63 @@ async function main(): Promise<number> {
       'reuse-db': { type: 'boolean', default: false },
     },
   });
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  // the capacity model is its own tool (bench/capacity/main.ts); --only capacity runs it
-  if (values.only === 'capacity') return capacityMain(values.smoke ? ['--small'] : []);
-  if (values.explore) return explore(values.smoke ? smoke : full, values.out);
-  const only = values.only ? values.only.split(',').map((s) => s.trim()) : [...scenarioNames];
-  const unknown = only.filter((name) => !scenarioNames.includes(name as Scenario));
+  return values;
+}
+type Options = ReturnType<typeof readOptions>;
+
+/** The scenarios asked for with --only (all by default); an unknown name is an error. */
+function chosenScenarios(only: string | undefined): Scenario[] {
+  const names = only ? only.split(',').map((s) => s.trim()) : [...scenarioNames];
+  const unknown = names.filter((name) => !scenarioNames.includes(name as Scenario));
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${scenarioNames.join(', ')}`);
-  const wanted = (name: Scenario) => only.includes(name);
-  const sizes = values.smoke ? smoke : full;
-  const out = resolve(values.out ?? resolve(repoRoot, 'bench', 'results.json'));
+  return names as Scenario[];
+}
 
-  // One JSON line per request is part of every request's work: serialise it as production does,
-  // but do not print it (it would drown the table).
-  setLogSink((line) => void JSON.stringify(line));
-  const started = Date.now();
-  const before = machine();
-  log(`${values.smoke ? 'smoke' : 'full'} run on ${before.nproc} x ${before.cpu}, load ${before.load}, node ${before.node}`);
-
+/** Scenarios 1-5, on the bench's own DynamoDB Local (or the one the environment names, --reuse-db). */
+async function runDatabaseScenarios(wanted: (name: Scenario) => boolean, sizes: typeof full, reuseDb: boolean): Promise<Results> {
   const results: Results = {};
-  const needsDb = only.some((name) => name !== 'cold');
-  if (needsDb) {
-    log(values['reuse-db'] ? `using DynamoDB at ${process.env.DYNAMODB_ENDPOINT}` : 'starting DynamoDB Local (in memory)');
-    const dynamo = await startBenchDatabase(values['reuse-db']);
-    try {
-      const tenant = await createBenchTenant();
-      // the handler scenarios show one unit; search gets its own tenant with many units
-      let showFixture: InventoryFixture | undefined;
-      const shown = async () => (showFixture ??= await seedInventory(tenant.tenantId, 0, 100));
-      if (wanted('overhead')) {
-        log('1. handler overhead');
-        Object.assign(results, await handlerOverhead(tenant, await shown(), sizes.overhead));
-      }
-      if (wanted('hot')) {
-        log('2. hot path CPU');
-        Object.assign(results, await hotPath(tenant, await shown(), sizes.hot));
-      }
-      if (wanted('codes')) {
-        log('3. bulk codes');
-        Object.assign(results, await bulkCodes(tenant, sizes.codes));
-      }
-      if (wanted('assign')) {
-        log('4. bulk assign');
-        Object.assign(results, await bulkAssign(tenant, sizes.assign));
-      }
-      if (wanted('search')) {
-        log(`5. search: seeding ${sizes.search.units} inventory units`);
-        const searchTenant = await createBenchTenant();
-        const seedStart = Date.now();
-        const fixture = await seedInventory(searchTenant.tenantId, sizes.search.units, sizes.search.matchEvery);
-        log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
-        Object.assign(results, await searchScenario(searchTenant, fixture, sizes.search.repeat));
-      }
-    } finally {
-      resetDb();
-      await dynamo.stop();
+  log(reuseDb ? `using DynamoDB at ${process.env.DYNAMODB_ENDPOINT}` : 'starting DynamoDB Local (in memory)');
+  const dynamo = await startBenchDatabase(reuseDb);
+  try {
+    const tenant = await createBenchTenant();
+    // the handler scenarios show one unit; search gets its own tenant with many units
+    let showFixture: InventoryFixture | undefined;
+    const shown = async () => (showFixture ??= await seedInventory(tenant.tenantId, 0, 100));
+    if (wanted('overhead')) {
+      log('1. handler overhead');
+      Object.assign(results, await handlerOverhead(tenant, await shown(), sizes.overhead));
     }
+    if (wanted('hot')) {
+      log('2. hot path CPU');
+      Object.assign(results, await hotPath(tenant, await shown(), sizes.hot));
+    }
+    if (wanted('codes')) {
+      log('3. bulk codes');
+      Object.assign(results, await bulkCodes(tenant, sizes.codes));
+    }
+    if (wanted('assign')) {
+      log('4. bulk assign');
+      Object.assign(results, await bulkAssign(tenant, sizes.assign));
+    }
+    if (wanted('search')) Object.assign(results, await runSearch(sizes.search));
+  } finally {
+    resetDb();
+    await dynamo.stop();
   }
-  if (wanted('cold')) {
-    log('6. cold start');
-    Object.assign(results, await coldStart(sizes.cold));
-  }
+  return results;
+}
 
+async function runSearch(sizes: typeof full.search): Promise<Results> {
+  log(`5. search: seeding ${sizes.units} inventory units`);
+  const searchTenant = await createBenchTenant();
+  const seedStart = Date.now();
+  const fixture = await seedInventory(searchTenant.tenantId, sizes.units, sizes.matchEvery);
+  log(`seeded in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`);
+  return searchScenario(searchTenant, fixture, sizes.repeat);
+}
+
+/** Writes the results, prints the table and the machine; the exit code (--check: 1 when a target is missed). */
+function report(results: Results, values: Options, out: string, before: ReturnType<typeof machine>, started: number): number {
   writeResults(out, results);
   const after = machine();
   console.log(formatTable(results));
@@ -152,6 +147,32 @@ async function main(): Promise<number> {
   const missed = Object.entries(results).filter(([, r]) => !r.met).map(([name]) => name);
   if (missed.length && !values.smoke) console.log(`targets missed: ${missed.join(', ')}`);
   return values.check && missed.length && !values.smoke ? 1 : 0;
+}
+
+async function main(): Promise<number> {
+  const values = readOptions();
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // the capacity model is its own tool (bench/capacity/main.ts); --only capacity runs it
+  if (values.only === 'capacity') return capacityMain(values.smoke ? ['--small'] : []);
+  if (values.explore) return explore(values.smoke ? smoke : full, values.out);
+  const only = chosenScenarios(values.only);
+  const wanted = (name: Scenario) => only.includes(name);
+  const sizes = values.smoke ? smoke : full;
+  const out = resolve(values.out ?? resolve(repoRoot, 'bench', 'results.json'));
+
+  // One JSON line per request is part of every request's work: serialise it as production does,
+  // but do not print it (it would drown the table).
+  setLogSink((line) => void JSON.stringify(line));
+  const started = Date.now();
+  const before = machine();
+  log(`${values.smoke ? 'smoke' : 'full'} run on ${before.nproc} x ${before.cpu}, load ${before.load}, node ${before.node}`);
+
+  const results: Results = only.some((name) => name !== 'cold') ? await runDatabaseScenarios(wanted, sizes, values['reuse-db']) : {};
+  if (wanted('cold')) {
+    log('6. cold start');
+    Object.assign(results, await coldStart(sizes.cold));
+  }
+  return report(results, values, out, before, started);
 }
 
 async function explore(sizes: typeof full, out: string | undefined): Promise<number> {

@@ -3,7 +3,7 @@
  * for the tools that go over every function: invoke, the events/ test, the auth matrix, bench.
  */
 import { resolve } from 'node:path';
-import { readServerlessYaml, repoRoot } from './tables';
+import { readServerlessYaml, repoRoot } from './serverless-yml';
 
 export interface HttpRoute {
   method: string;

@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { tableEnv } from '../lib/db/tables';
 import { findFunction } from './functions';
 import { lambdaContext } from './lambda-context';
-import { repoRoot } from './tables';
+import { repoRoot } from './serverless-yml';
 
 const usage = 'usage: npm run invoke -- FUNCTION [EVENT_FILE]';
 

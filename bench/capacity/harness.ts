@@ -11,7 +11,7 @@ import type { HttpEvent } from '../../lib/http/event';
 import type { HttpResult } from '../../lib/http/handler';
 import { findFunction } from '../../scripts/functions';
 import { lambdaContext } from '../../scripts/lambda-context';
-import { readServerlessYaml, repoRoot } from '../../scripts/tables';
+import { readServerlessYaml, repoRoot } from '../../scripts/serverless-yml';
 import { buildEvent, type RequestSpec } from '../../test/helpers/http';
 import type { Meter, RequestRecord } from './meter';
 
@@ -84,10 +84,15 @@ function functionSetting(fn: string, key: 'timeout' | 'memorySize'): number {
 
 export const memoryOf = (fn: string) => functionSetting(fn, 'memorySize');
 
+/** Lambda time given to a job in a scenario (its real timeout is minutes). */
+export const jobBudgetMs = 45_000;
+
 /** Calls the handler once; resolves with the HTTP status (or the job's completion). */
 async function invoke(fn: string, invocation: Invocation): Promise<{ status: number; detail?: string }> {
   const handler = await handlerOf(fn);
-  const context = lambdaContext(fn, functionSetting(fn, 'timeout') * 1000);
+  // A job plans its work by the time it has left: give it no more than the scenario's cap.
+  const timeoutMs = functionSetting(fn, 'timeout') * 1000;
+  const context = lambdaContext(fn, 'job' in invocation ? Math.min(timeoutMs, jobBudgetMs) : timeoutMs);
   if ('job' in invocation) {
     const summary = await handler({}, context);
     return { status: 200, detail: JSON.stringify(summary).slice(0, 300) };
@@ -128,10 +133,15 @@ export async function measure(meter: Meter, scenario: Scenario, fixture: unknown
     clearTimeout(timer);
   }
   const wallMs = performance.now() - started;
-  for (const until = Date.now() + drainMs; meter.inFlight > 0 && Date.now() < until; ) await sleep(20);
+  await drain(meter, drainMs);
   clearInterval(sampler);
   const records = meter.close();
   return { records, ...outcome, wallMs, peakInFlight: Math.max(peak, peakOf(records)), late: meter.late, meterErrors: meter.meterErrors };
+}
+
+/** Waits until no request is in flight: a handler that answered early may still be working. */
+export async function drain(meter: Meter, maxMs: number): Promise<void> {
+  for (const until = Date.now() + maxMs; meter.inFlight > 0 && Date.now() < until; ) await sleep(20);
 }
 
 /** Handler CPU (user + system, ms) of one unmetered call. */

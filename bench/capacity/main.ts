@@ -9,7 +9,9 @@
  *   --only      scenarios whose name starts with one of these prefixes
  *   --no-cpu    skip the unmetered CPU runs (the AWS estimate then leaves CPU out)
  *   --reuse-db  use the DynamoDB Local at DYNAMODB_ENDPOINT instead of starting one
+ *   --markdown  also write the table of docs/PERFORMANCE.md (with the minimums) to this file
  */
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,8 +19,8 @@ import { writeResults } from '../results';
 import { startBenchDatabase } from '../env';
 import { resetDb } from '../../lib/db/client';
 import { setLogSink } from '../../lib/log';
-import { repoRoot } from '../../scripts/tables';
-import { formatTable } from './report';
+import { repoRoot } from '../../scripts/serverless-yml';
+import { formatMarkdown, formatTable } from './report';
 import { readBudgets, runScenarios } from './run';
 
 export async function capacityMain(argv = process.argv.slice(2)): Promise<number> {
@@ -30,6 +32,7 @@ export async function capacityMain(argv = process.argv.slice(2)): Promise<number
       out: { type: 'string' },
       'no-cpu': { type: 'boolean', default: false },
       'reuse-db': { type: 'boolean', default: false },
+      markdown: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -55,6 +58,7 @@ export async function capacityMain(argv = process.argv.slice(2)): Promise<number
   const out = resolve(values.out ?? resolve(repoRoot, 'bench', 'capacity.json'));
   writeResults(out, results as never);
   console.log(formatTable(results));
+  if (values.markdown) writeFileSync(values.markdown, `${formatMarkdown(results)}\n`);
   console.log(`\n${((Date.now() - started) / 1000).toFixed(0)} s; load after ${loadavg().map((v) => v.toFixed(2)).join(' ')}; written to ${out}`);
   const exceeded = Object.entries(results).filter(([, f]) => f.met === false).map(([name]) => name);
   if (exceeded.length) console.log(`budgets exceeded: ${exceeded.join(', ')}`);

@@ -22,7 +22,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { BuildHandler, BuildHandlerArguments, BuildMiddleware, MetadataBearer } from '@smithy/types';
 import { rawDb } from '../../lib/db/client';
 import { localClient } from '../../scripts/dynamodb-local';
-import { partitionOf, priceRead, priceWrite, scalar, shortTable, type Schema, type WriteAction } from './pricing';
+import { onlyIfAbsent, partitionOf, priceRead, priceWrite, scalar, shortTable, type Schema, type WriteAction } from './pricing';
 import type { Marshalled } from './size';
 
 export interface RequestRecord {
@@ -94,7 +94,15 @@ export class Meter {
 
   private middleware: BuildMiddleware<Input, Output & MetadataBearer> =
     (next: BuildHandler<Input, Output & MetadataBearer>, context) => async (args: BuildHandlerArguments<Input>) => {
-      if (!this.active) return next(args);
+      if (!this.active) {
+        // not counted, but known: runs wait for a handler's leftover requests before the next call
+        this.inFlight++;
+        try {
+          return await next(args);
+        } finally {
+          this.inFlight--;
+        }
+      }
       const command = String(context.commandName).replace(/Command$/, '');
       const input = args.input;
       const start = this.now();
@@ -103,7 +111,10 @@ export class Meter {
       let actions: WriteAction[] = [];
       try {
         actions = await this.writeActions(command, input);
-        if (actions.length) before = await this.readItems(actions.map((a) => ({ table: a.table, key: a.key })));
+        // the size before is needed where the write may replace an item: not for a put that
+        // only succeeds on a new key (if it fails, nothing changed and the size is read after)
+        const needed = actions.filter((a) => !a.fresh && a.kind !== 'check');
+        if (needed.length) before = await this.readItems(needed.map((a) => ({ table: a.table, key: a.key })));
       } catch (err) {
         this.meterErrors.push(`${command} before: ${(err as Error).message}`);
       }
@@ -213,11 +224,13 @@ export class Meter {
 
   private async writeActions(command: string, input: Input): Promise<WriteAction[]> {
     const actions: WriteAction[] = [];
-    const add = async (kind: WriteAction['kind'], table: string, item: Marshalled | undefined, key: Marshalled | undefined, transactional: boolean) => {
+    type Spec = { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string> };
+    const add = async (kind: WriteAction['kind'], table: string, item: Marshalled | undefined, key: Marshalled | undefined, transactional: boolean, spec?: Spec) => {
       const schema = await this.schema(table);
-      actions.push({ kind, table, schema, key: key ?? keyOf(schema, item!), item, transactional });
+      const fresh = kind === 'put' && onlyIfAbsent(schema, spec?.ConditionExpression, spec?.ExpressionAttributeNames);
+      actions.push({ kind, table, schema, key: key ?? keyOf(schema, item!), item, transactional, fresh });
     };
-    if (command === 'PutItem') await add('put', input.TableName as string, input.Item as Marshalled, undefined, false);
+    if (command === 'PutItem') await add('put', input.TableName as string, input.Item as Marshalled, undefined, false, input as Spec);
     else if (command === 'UpdateItem') await add('update', input.TableName as string, undefined, input.Key as Marshalled, false);
     else if (command === 'DeleteItem') await add('delete', input.TableName as string, undefined, input.Key as Marshalled, false);
     else if (command === 'BatchWriteItem') {
@@ -228,8 +241,8 @@ export class Meter {
         }
       }
     } else if (command === 'TransactWriteItems') {
-      for (const t of input.TransactItems as Record<string, { TableName: string; Item?: Marshalled; Key?: Marshalled }>[]) {
-        if (t.Put) await add('put', t.Put.TableName, t.Put.Item, undefined, true);
+      for (const t of input.TransactItems as Record<string, { TableName: string; Item?: Marshalled; Key?: Marshalled } & Spec>[]) {
+        if (t.Put) await add('put', t.Put.TableName, t.Put.Item, undefined, true, t.Put);
         if (t.Update) await add('update', t.Update.TableName, undefined, t.Update.Key, true);
         if (t.Delete) await add('delete', t.Delete.TableName, undefined, t.Delete.Key, true);
         if (t.ConditionCheck) await add('check', t.ConditionCheck.TableName, undefined, t.ConditionCheck.Key, true);
@@ -278,12 +291,14 @@ export class Meter {
         const schema = await this.schema(table);
         for (const r of requests) unprocessed.add(keyId(table, r.PutRequest ? keyOf(schema, asMarshalled(r.PutRequest.Item)!) : asMarshalled(r.DeleteRequest!.Key)!));
       }
-      const updated = actions.filter((a) => a.kind === 'update' && !error);
-      const after = updated.length ? await this.readItems(updated.map((a) => ({ table: a.table, key: a.key }))) : new Map();
+      // read after: updated items (their new size); on failure every item (nothing changed, so
+      // this is the size before); condition checks (the checked item)
+      const readAfter = actions.filter((a) => error || a.kind === 'update' || a.kind === 'check');
+      const after = readAfter.length ? await this.readItems(readAfter.map((a) => ({ table: a.table, key: a.key }))) : new Map<string, Marshalled | undefined>();
       for (const action of actions) {
         const id = keyId(action.table, action.key);
         if (unprocessed.has(id)) continue;
-        const old = before?.get(id);
+        const old = error || action.kind === 'check' ? after.get(id) : action.fresh ? undefined : before?.get(id);
         const next = error ? old : action.kind === 'put' ? action.item : action.kind === 'update' ? after.get(id) : action.kind === 'delete' ? undefined : old;
         for (const c of priceWrite(action, old, next, !error)) {
           charge(c.partition, 0, c.wru);

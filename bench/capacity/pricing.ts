@@ -45,6 +45,16 @@ export interface WriteAction {
   /** the new item of a put */
   item?: Marshalled;
   transactional: boolean;
+  /** a put conditioned on its key not existing: if it succeeds there was no item before */
+  fresh: boolean;
+}
+
+/** Whether a ConditionExpression is exactly attribute_not_exists(<key attribute>). */
+export function onlyIfAbsent(schema: Schema, condition: unknown, names: unknown): boolean {
+  const m = /^\s*\(?\s*attribute_not_exists\s*\(\s*([#\w]+)\s*\)\s*\)?\s*$/.exec(String(condition ?? ''));
+  if (!m) return false;
+  const name = m[1]!.startsWith('#') ? (names as Record<string, string> | undefined)?.[m[1]!] : m[1];
+  return name === schema.hash || name === schema.range;
 }
 
 export interface Charge {

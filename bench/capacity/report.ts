@@ -48,6 +48,10 @@ export interface Figures {
   by_command: Record<string, number>;
   budget: Budget | null;
   met: boolean | null;
+  /** what a careful design must at least spend (Scenario.minimum) */
+  minimum: (Budget & { why: string }) | null;
+  /** (RCU + WRU) / the minimum's (RCU + WRU) */
+  units_vs_minimum: number | null;
   note: string;
   detail?: string;
 }
@@ -139,6 +143,8 @@ export function figures(scenario: Scenario, measured: Measured, cpuMs: number | 
     by_command: byCommand,
     budget: budget ?? null,
     met,
+    minimum: scenario.minimum ?? null,
+    units_vs_minimum: scenario.minimum ? r2((sum.rcu + sum.wru) / Math.max(0.5, scenario.minimum.rcu + scenario.minimum.wru)) : null,
     note: scenario.note,
     ...(measured.detail || measured.meterErrors.length || measured.late
       ? { detail: [measured.detail, measured.late ? `${measured.late} requests after the window` : '', ...measured.meterErrors.slice(0, 3)].filter(Boolean).join('; ') }
@@ -168,4 +174,22 @@ export function formatTable(results: Record<string, Figures>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+/** The table of docs/PERFORMANCE.md: figures with the minimum and the ratio beside them. */
+export function formatMarkdown(results: Record<string, Figures>): string {
+  const n = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 1 }));
+  const lines = [
+    '| scenario | function | status | requests | rounds | RCU | WRU | hot key WRU (per s) | CPU ms | AWS est. ms (bound by) | minimum req / rounds / RCU / WRU | units vs min |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const [name, f] of Object.entries(results)) {
+    const m = f.minimum;
+    lines.push(
+      `| ${name} | ${f.function} | ${f.status} | ${n(f.requests)} | ${n(f.rounds)} | ${n(f.rcu)} | ${n(f.wru)} | ${n(f.max_partition_wru)} (${n(f.max_partition_wru_per_s)}) | ` +
+        `${f.cpu_ms === null ? '-' : n(Math.round(f.cpu_ms))} | ${n(f.aws_estimate_ms)} (${f.bound_by}) | ` +
+        `${m ? `${n(m.requests)} / ${n(m.rounds)} / ${n(m.rcu)} / ${n(m.wru)}` : '-'} | ${f.units_vs_minimum === null ? '-' : `${n(f.units_vs_minimum)}x`} |`,
+    );
+  }
+  return lines.join('\n');
 }

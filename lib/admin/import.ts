@@ -19,10 +19,11 @@
  */
 import * as z from 'zod';
 import { putCourse } from '../enrollment/repository';
+import { forEachLimit } from '../db/concurrency';
 import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../inventory/locations';
 import { upsertPart } from '../inventory/parts';
-import { forEachLimit } from '../db/concurrency';
-import { putUnitsData } from '../units/repository';
+import { upsertCourse } from '../units/courses';
+import { upsertLogin } from '../units/logins';
 import { CliError } from './errors';
 
 const text = (max: number) => z.string().trim().min(1, 'must not be blank').max(max, `must be at most ${max} characters`);
@@ -101,11 +102,10 @@ export function parseImportFile(data: unknown): ImportFile {
 export type ImportCounts = Record<keyof ImportFile, number>;
 
 export async function importTenantData(tenantId: string, file: ImportFile): Promise<ImportCounts> {
-  await putUnitsData(tenantId, {
-    courses: (file.courses ?? []).map((c) => ({ code: c.code, name: c.name, ...(c.unit_cost === undefined ? {} : { unitCost: c.unit_cost }) })),
-    logins: file.logins ?? [],
-  });
   const each = <T>(items: T[] | undefined, fn: (item: T) => Promise<unknown>) => forEachLimit(items ?? [], 8, async (item) => void (await fn(item)));
+  // The same domain code as the HTTP endpoints (ids, list positions, uniqueness claims).
+  await each(file.courses, (c) => upsertCourse(tenantId, c));
+  await each(file.logins, (id) => upsertLogin(tenantId, { id }));
   await each(file.enrollment_courses, (c) =>
     putCourse(tenantId, {
       courseId: c.course_id,

@@ -1,70 +1,34 @@
 /**
- * The tenants table: tenants, credentials and OAuth clients. Only this module knows its keys.
- *
- *   TENANT#<id>            / TENANT      name, currency
- *   CRED#<kind>#<sha256>   / CRED        tenantId, ttl? (epoch seconds; DynamoDB TTL removes it later)
- *   CLIENT#<client_id>     / CLIENT      tenantId, secretHash
- *
+ * Tenants, credentials and OAuth clients as the rest of Allot uses them: secrets in, hashes
+ * stored (lib/tenants/repository.ts stores and reads; lib/tenants/keys.ts lists the items).
  * A credential is found by the hash of what was presented, so no secret is stored or compared
  * as plain text. Successful lookups are cached for a short time per warm Lambda.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../db/client';
-import { tableName } from '../db/tables';
+import * as tenants from '../tenants/repository';
+import type { CredentialKind, Tenant } from '../tenants/repository';
 import { hashSecret } from './secrets';
 
-export type CredentialKind = 'units' | 'inventory' | 'bearer';
-
-export interface Tenant {
-  id: string;
-  name: string;
-  currency: string;
-}
+export type { CredentialKind, Tenant } from '../tenants/repository';
+export { getTenant, tenantItem } from '../tenants/repository';
 
 const cacheMs = 30_000;
 const cacheLimit = 1000;
 const cache = new Map<string, { tenantId: string; expiresAtMs?: number; cachedAtMs: number }>();
 
-const credentialKey = (kind: CredentialKind, hash: string) => ({ pk: `CRED#${kind}#${hash}`, sk: 'CRED' });
-
-export const tenantItem = (tenant: Tenant) => ({ pk: `TENANT#${tenant.id}`, sk: 'TENANT', ...tenant });
-
 /** `expiresAt` (ms) makes a credential expire; omitted, it never does. */
-export const credentialItem = (kind: CredentialKind, secret: string, tenantId: string, expiresAt?: number) => ({
-  ...credentialKey(kind, hashSecret(secret)),
-  kind,
-  tenantId,
-  ...(expiresAt === undefined ? {} : { ttl: Math.ceil(expiresAt / 1000) }),
-});
+export const credentialItem = (kind: CredentialKind, secret: string, tenantId: string, expiresAt?: number) =>
+  tenants.credentialItem(kind, hashSecret(secret), tenantId, expiresAt);
 
-export const clientItem = (clientId: string, secret: string, tenantId: string) => ({
-  pk: `CLIENT#${clientId}`,
-  sk: 'CLIENT',
-  tenantId,
-  secretHash: hashSecret(secret),
-});
+export const clientItem = (clientId: string, secret: string, tenantId: string) =>
+  tenants.clientItem(clientId, hashSecret(secret), tenantId);
 
 export async function putTenant(tenant: Tenant): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName('tenants'), Item: tenantItem(tenant) }));
-}
-
-export async function getTenant(id: string): Promise<Tenant | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName('tenants'), Key: { pk: `TENANT#${id}`, sk: 'TENANT' } }),
-  );
-  return Item ? { id: String(Item.id), name: String(Item.name), currency: String(Item.currency) } : undefined;
+  await tenants.putItem(tenants.tenantItem(tenant));
 }
 
 /** Stores a credential by its hash. */
-export async function putCredential(
-  kind: CredentialKind,
-  secret: string,
-  tenantId: string,
-  expiresAt?: number,
-): Promise<void> {
-  await db().send(
-    new PutCommand({ TableName: tableName('tenants'), Item: credentialItem(kind, secret, tenantId, expiresAt) }),
-  );
+export async function putCredential(kind: CredentialKind, secret: string, tenantId: string, expiresAt?: number): Promise<void> {
+  await tenants.putItem(credentialItem(kind, secret, tenantId, expiresAt));
 }
 
 /** The tenant a credential belongs to, or undefined when unknown or expired. */
@@ -76,16 +40,13 @@ export async function findTenantByCredential(kind: CredentialKind, secret: strin
   if (hit && now - hit.cachedAtMs < cacheMs && (hit.expiresAtMs === undefined || hit.expiresAtMs > now)) {
     return hit.tenantId;
   }
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName('tenants'), Key: credentialKey(kind, hash) }),
-  );
-  if (!Item) return undefined;
+  const found = await tenants.getCredential(kind, hash);
+  if (!found) return undefined;
   // TTL deletion is lazy (up to days), so expiry is checked here too.
-  const expiresAtMs = Item.ttl === undefined ? undefined : Number(Item.ttl) * 1000;
-  if (expiresAtMs !== undefined && expiresAtMs <= now) return undefined;
+  if (found.expiresAtMs !== undefined && found.expiresAtMs <= now) return undefined;
   if (cache.size >= cacheLimit) cache.clear();
-  cache.set(cacheKey, { tenantId: String(Item.tenantId), expiresAtMs, cachedAtMs: now });
-  return String(Item.tenantId);
+  cache.set(cacheKey, { tenantId: found.tenantId, expiresAtMs: found.expiresAtMs, cachedAtMs: now });
+  return found.tenantId;
 }
 
 /** Forgets cached lookups (credential rotation in the same process, tests). */
@@ -94,12 +55,9 @@ export function clearCredentialCache(): void {
 }
 
 export async function putClient(clientId: string, secret: string, tenantId: string): Promise<void> {
-  await db().send(new PutCommand({ TableName: tableName('tenants'), Item: clientItem(clientId, secret, tenantId) }));
+  await tenants.putItem(clientItem(clientId, secret, tenantId));
 }
 
 export async function findClient(clientId: string): Promise<{ tenantId: string; secretHash: string } | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: tableName('tenants'), Key: { pk: `CLIENT#${clientId}`, sk: 'CLIENT' } }),
-  );
-  return Item ? { tenantId: String(Item.tenantId), secretHash: String(Item.secretHash) } : undefined;
+  return tenants.getClient(clientId);
 }

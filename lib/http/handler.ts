@@ -46,6 +46,17 @@ export interface HandlerOptions<S extends z.ZodType> {
   bodyRoot?: string;
 }
 
+/** What a handler was built from; scripts/openapi-document.ts describes the API from it. */
+export interface HandlerDefinition {
+  surface: SurfaceName;
+  input: z.ZodType;
+  bodyRoot?: string;
+}
+
+export type HttpHandler = ((event: HttpEvent, context: Context) => Promise<HttpResult>) & {
+  definition: HandlerDefinition;
+};
+
 export interface HttpResult {
   statusCode: number;
   headers: Record<string, string>;
@@ -81,7 +92,7 @@ const normalizeEvent = httpEventNormalizer() as middy.MiddlewareObj<ParsedEvent>
 export function handler<S extends z.ZodType>(
   options: HandlerOptions<S>,
   fn: (input: z.output<S>, ctx: HandlerContext) => Promise<Reply>,
-): (event: HttpEvent, context: Context) => Promise<HttpResult> {
+): HttpHandler {
   const { surface, input, bodyRoot } = options;
   const core = async (event: ParsedEvent, context: TenantContext): Promise<HttpResult> => {
     const params = validate(input, {
@@ -98,7 +109,7 @@ export function handler<S extends z.ZodType>(
     return serialize(surface, reply, event, context);
   };
 
-  return middy<ParsedEvent, HttpResult, Error, TenantContext>(core)
+  const stack = middy<ParsedEvent, HttpResult, Error, TenantContext>(core)
     .use(logRequests(surface)) // first: its after/onError run last and see the final status
     .use(normalizeEvent)
     .use(httpHeaderNormalizer())
@@ -107,4 +118,5 @@ export function handler<S extends z.ZodType>(
     .use(parseBody())
     .use(finishBody())
     .use(authenticate(surface));
+  return Object.assign(stack, { definition: { surface, input, bodyRoot } });
 }

@@ -20,7 +20,8 @@ import {
 import type { InventoryUnit } from './model';
 import { getUnit } from './repository';
 
-const blankUnit = {
+/** The fields of a unit that start empty (the bench builds its units from it too). */
+export const blankUnit = {
   cost_per_unit: null,
   sublocation_bin: null,
   asset_id: null,

@@ -1,11 +1,9 @@
 /**
- * Where an interrupted pass of a job resumes: one item in the tenants table, `JOB#<id>` /
- * `CHECKPOINT`, beside the tenants (it belongs to no tenant). It expires by TTL after a week,
- * so a job that stopped running does not resume from a stale position months later.
+ * Where an interrupted pass of a job resumes: one item in the tenants table (lib/tenants),
+ * `JOB#<id>` / `CHECKPOINT`, beside the tenants (it belongs to no tenant). It expires by TTL
+ * after a week, so a job that stopped running does not resume from a stale position months later.
  */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../db/client';
-import { tableName } from '../db/tables';
+import { deleteCheckpoint, getCheckpoint, putCheckpoint } from '../tenants/repository';
 
 export interface Checkpoint<P extends string = string> {
   phase: P;
@@ -17,11 +15,11 @@ export interface Checkpoint<P extends string = string> {
   runs: number;
 }
 
-const keep = 7 * 24 * 3600;
-const key = (id: string) => ({ pk: `JOB#${id}`, sk: 'CHECKPOINT' });
+const keepSeconds = 7 * 24 * 3600;
 
 export async function loadCheckpoint<P extends string>(id: string): Promise<Checkpoint<P> | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: tableName('tenants'), Key: key(id), ConsistentRead: true }));
+  const Item = await getCheckpoint(id);
+  // TTL deletion is lazy (up to days): an expired checkpoint may still be read.
   if (!Item || Number(String(Item.ttl)) * 1000 < Date.now()) return undefined;
   return {
     phase: String(Item.phase) as P,
@@ -32,14 +30,9 @@ export async function loadCheckpoint<P extends string>(id: string): Promise<Chec
 }
 
 export async function saveCheckpoint(id: string, checkpoint: Checkpoint): Promise<void> {
-  await db().send(
-    new PutCommand({
-      TableName: tableName('tenants'),
-      Item: { ...key(id), ...checkpoint, ttl: Math.ceil(Date.now() / 1000) + keep },
-    }),
-  );
+  await putCheckpoint(id, { ...checkpoint }, keepSeconds);
 }
 
 export async function clearCheckpoint(id: string): Promise<void> {
-  await db().send(new DeleteCommand({ TableName: tableName('tenants'), Key: key(id) }));
+  await deleteCheckpoint(id);
 }

@@ -4,8 +4,9 @@
  * (logins are a set: adding them again changes nothing).
  */
 import { putAllIfAbsent } from '../db/seed';
-import { accountItem, courseItem, type UnitsData } from './model';
+import { accountItem, type UnitsData } from './model';
 import { addLogins } from './repository';
+import { seededReferenceItems } from './repository-reference';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -25,9 +26,14 @@ export const demoUnits: Record<'demo' | 'other', UnitsData> = {
   },
 };
 
+/** A tenant's units items shaped like `data` (its logins are sets: addLogins), with its reference data's profiles, list positions and counters. */
+export function demoUnitsItems(t: string, data: UnitsData): Record<string, unknown>[] {
+  return [...(data.account ? [accountItem(t, data.account)] : []), ...seededReferenceItems(t, data.logins ?? [], data.courses ?? [])];
+}
+
 export async function seedDemoUnits(): Promise<void> {
   for (const [tenantId, data] of Object.entries(demoUnits)) {
-    await putAllIfAbsent('units', [accountItem(tenantId, data.account!), ...data.courses!.map((c) => courseItem(tenantId, c))]);
-    await addLogins(tenantId, data.logins!);
+    await putAllIfAbsent('units', demoUnitsItems(tenantId, data));
+    await addLogins(tenantId, data.logins ?? []);
   }
 }

@@ -76,6 +76,20 @@ export async function addLogins(t: string, ids: number[]): Promise<void> {
   });
 }
 
+/**
+ * The transaction item that makes `id` a login of the tenant (what assign_units checks): the id
+ * joins its bucket's set; refused (ConditionalCheckFailed) when it is one already.
+ */
+export const loginClaim = (t: string, id: number) => ({
+  Update: {
+    TableName: table(),
+    Key: loginBucketKey(t, bucketOf(id)),
+    UpdateExpression: 'ADD ids :ids',
+    ConditionExpression: 'NOT contains(ids, :id)',
+    ExpressionAttributeValues: { ':ids': new Set([id]), ':id': id },
+  },
+});
+
 /** Writes (overwrites) an account and courses, and adds logins, for a tenant. */
 export async function putUnitsData(t: string, data: UnitsData): Promise<void> {
   await batchPutAll(table(), [

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 
 const scenarios = [
   'handler_overhead_p50',

@@ -18,6 +18,7 @@ import { getPart, getSublocation, getUnitOfMeasure } from '../../lib/inventory/r
 import { getAccount, listCourses } from '../../lib/units/repository';
 import { run } from '../../scripts/admin';
 import { call } from '../helpers/http';
+import { routeOf } from '../helpers/routes';
 import { createTenant } from '../helpers/tenants';
 
 async function admin(...argv: string[]) {
@@ -33,7 +34,7 @@ const field = (text: string, key: string) => new RegExp(`^${key}: (\\S+)$`, 'm')
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at \S/);
 
 const units = (token: string) => call(inventories, { path: '/api/v2/inventories', headers: { Authorization: `Token token="${token}"` } });
-const inventory = (token: string) => call(search, { path: `/api/v2/${token}/inventory_units/search`, route: '/api/v2/{api_token}/inventory_units/search' });
+const inventory = (token: string) => call(search, { path: `/api/v2/${token}/inventory_units/search`, route: routeOf('searchInventoryUnits').path });
 const oauth = (id: string, secret: string) =>
   call(accessToken, {
     method: 'POST',

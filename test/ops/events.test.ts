@@ -12,7 +12,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
 import { lambdaContext } from '../../scripts/lambda-context';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 import type { TestTenant } from '../helpers/tenants';
 import { asTenant, deniedCalls, demoLikeTenant, loadHandler, readEvent, recordDynamoCalls } from './support';
 
@@ -22,6 +22,13 @@ type Expectation = { status: number; tenant: 'demo' | 'fresh' } | 'job';
 const expected: Record<string, Expectation> = {
   accessToken: { status: 200, tenant: 'demo' }, // issues one more bearer token for demo-client
   listInventories: { status: 200, tenant: 'demo' },
+  listLogins: { status: 200, tenant: 'demo' },
+  showLogin: { status: 200, tenant: 'demo' },
+  createLogin: { status: 201, tenant: 'fresh' },
+  updateLogin: { status: 200, tenant: 'fresh' },
+  listCourses: { status: 200, tenant: 'demo' },
+  createCourse: { status: 201, tenant: 'fresh' },
+  updateCourse: { status: 200, tenant: 'fresh' },
   assignUnits: { status: 200, tenant: 'fresh' },
   showInventoryUnit: { status: 200, tenant: 'demo' },
   updateInventoryUnit: { status: 200, tenant: 'fresh' },
@@ -47,6 +54,8 @@ const expected: Record<string, Expectation> = {
   enrollUserWithCode: { status: 200, tenant: 'fresh' },
   enrollmentCodeStatus: { status: 200, tenant: 'fresh' },
   listEnrollmentCodes: { status: 200, tenant: 'demo' },
+  openApiDocument: { status: 200, tenant: 'demo' },
+  docsPage: { status: 200, tenant: 'demo' },
   expireEnrollmentCodes: 'job',
   reconcile: 'job',
 };
@@ -91,7 +100,9 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('events/%s.json', (
       const result = (await handler(event, lambdaContext(name))) as { statusCode: number; body: string };
       expect(result.statusCode, result.body).toBe(expectation.status);
     }
-    expect(recorder.calls.length).toBeGreaterThan(0);
+    // Every function but the API's static description (no table at all) reaches DynamoDB.
+    if (fn.iamRoleStatements.length > 0) expect(recorder.calls.length).toBeGreaterThan(0);
+    else expect(recorder.calls).toEqual([]);
     expect(deniedCalls(fn.iamRoleStatements, recorder.calls)).toEqual([]);
   });
 });

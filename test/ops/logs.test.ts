@@ -14,12 +14,13 @@ import { db } from '../../lib/db/client';
 import { setLogSink, type LogLine } from '../../lib/log';
 import { lambdaContext } from '../../scripts/lambda-context';
 import { buildEvent, call, type RequestSpec } from '../helpers/http';
+import { routeOf } from '../helpers/routes';
 import { demoSecrets } from './support';
 
 const otherSecrets = ['other-inventory-token', 'other-ll-token', 'other-bearer-token'];
 const wrongSecrets = ['wrong-inventory-token-0123456789', 'wrong-ll-token-0123456789', 'wrong-bearer-0123456789', 'wrong-secret-0123456789'];
 
-const showRoute = '/api/v2/{api_token}/parts/{part_id}/inventory_units/{id}';
+const showRoute = routeOf('showInventoryUnit').path;
 const requests = {
   token: (body: string, headers: Record<string, string> = {}): RequestSpec => ({
     method: 'POST',
@@ -31,7 +32,7 @@ const requests = {
   inventory: (token: string): RequestSpec => ({ path: `/api/v2/${token}/parts/728/inventory_units/52`, route: showRoute }),
   enrollment: (token: string): RequestSpec => ({
     path: '/api/enrollment/v1/codes?course_id=course-v1%3AedX%2BDemoX%2BDemo_Course',
-    route: '/api/enrollment/v1/codes',
+    route: routeOf('listEnrollmentCodes').path,
     headers: { Authorization: `Bearer ${token}` },
   }),
 };

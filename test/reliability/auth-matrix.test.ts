@@ -40,8 +40,9 @@ const expired = { bearer: `expired-bearer-${randomUUID()}`, units: `expired-unit
 beforeAll(async () => {
   [a, b] = await Promise.all([
     world('auth-a', { partId: 11 }),
-    // B has its own units courses, enrollment course, part 22 and location 5, but no inventory unit and no code.
-    world('auth-b', { partId: 22, locationId: 5, inventoryUnits: 0, codes: 0 }),
+    // B has its own units courses, logins 1-5 (A has 1-20), enrollment course, part 22 and location 5,
+    // but no inventory unit and no code.
+    world('auth-b', { partId: 22, locationId: 5, logins: 5, inventoryUnits: 0, codes: 0 }),
   ]);
   const past = Date.now() - 60_000;
   await Promise.all([
@@ -136,7 +137,7 @@ describe('the matrix covers every endpoint', () => {
     expect(missing).toEqual([]);
     expect(stale).toEqual([]);
     expect(endpoints.length).toBeGreaterThanOrEqual(15);
-    // The only HTTP function without a tenant credential is the token endpoint.
+    // The only HTTP functions without a tenant credential: the token endpoint and the API's description.
     const open = listFunctions().filter((f) => f.routes.length > 0 && !endpoints.some((e) => e.name === f.name));
     expect(open.map((f) => f.name)).toEqual(unauthenticatedFunctions);
     invariant();

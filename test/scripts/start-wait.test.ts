@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { assertPortFree, freePort } from '../../scripts/dynamodb-local';
-import { repoRoot } from '../../scripts/tables';
+import { repoRoot } from '../../scripts/serverless-yml';
 
 const dir = mkdtempSync(join(tmpdir(), 'allot-start-wait-'));
 const marker = join(dir, 'answer-now');

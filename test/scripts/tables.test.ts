@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tableEnv } from '../../lib/db/tables';
-import { readServerlessYaml, resolveServerlessPath, tableDefinitions } from '../../scripts/tables';
+import { readServerlessYaml, resolveServerlessPath } from '../../scripts/serverless-yml';
+import { tableDefinitions } from '../../scripts/tables';
 
 describe('tableDefinitions (from serverless.yml)', () => {
   const stage = 'somestage';

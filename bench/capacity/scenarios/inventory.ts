@@ -34,7 +34,7 @@ export const inventoryWrites: Scenario<{ w: InventoryWorld; id: number }>[] = [
       return { w, id: w.showUnitId };
     },
     call: ({ w, id }) => ({ http: { path: `${base(w)}/parts/${PART}/inventory_units/${id}`, route: unitRoute } }),
-    minimum: { requests: 2, rounds: 1, rcu: 1, wru: 0, why: 'credential + unit, eventually consistent, in parallel' },
+    minimum: { requests: 1, rounds: 1, rcu: 0.5, wru: 0, why: 'the unit (~400 B), eventually consistent' },
   },
   {
     name: 'update_unit',
@@ -46,7 +46,7 @@ export const inventoryWrites: Scenario<{ w: InventoryWorld; id: number }>[] = [
     call: ({ w, id }) => ({
       http: { method: 'PUT', path: `${base(w)}/parts/${PART}/inventory_units/${id}`, route: unitRoute, ...json({ inventory_unit: { details: 'Counted again' } }) },
     }),
-    minimum: { requests: 3, rounds: 2, rcu: 2, wru: 6, why: 'credential; read unit; one transaction: unit + 1 index entry (x2)' },
+    minimum: { requests: 2, rounds: 2, rcu: 1, wru: 4, why: 'read the unit; one transaction: unit + the new details index entry (x2)' },
   },
   {
     name: 'adjust_unit',
@@ -63,7 +63,7 @@ export const inventoryWrites: Scenario<{ w: InventoryWorld; id: number }>[] = [
         ...json({ inventory_unit: { quantity: '1275', inventory_record: { adjustment_type: 'adjust', comment: 'stock count' } } }),
       },
     }),
-    minimum: { requests: 3, rounds: 2, rcu: 2, wru: 6, why: 'credential; read unit; transaction: unit + record + record id counter (x2)' },
+    minimum: { requests: 3, rounds: 2, rcu: 1, wru: 5, why: 'unit read and record id counter in parallel; transaction: unit + record (x2)' },
   },
   {
     name: 'move_unit',
@@ -80,7 +80,7 @@ export const inventoryWrites: Scenario<{ w: InventoryWorld; id: number }>[] = [
         ...json({ inventory_unit: { inventory_sublocation_id: w.otherSublocationId, sublocation_bin: 'A1', inventory_record: { comment: 'moved' } } }),
       },
     }),
-    minimum: { requests: 4, rounds: 2, rcu: 3, wru: 10, why: 'credential; unit + sublocation; transaction: unit, record, counter, index entries moved (x2)' },
+    minimum: { requests: 4, rounds: 2, rcu: 1.5, wru: 9, why: 'unit, sublocation, record id counter in parallel; transaction: unit, record, location index entry deleted + put (x2)' },
   },
   {
     name: 'split_unit',
@@ -97,7 +97,7 @@ export const inventoryWrites: Scenario<{ w: InventoryWorld; id: number }>[] = [
         ...json({ inventory_unit: { inventory_sublocation_id: w.otherSublocationId, quantity: '5', inventory_record: { comment: 'split' } } }),
       },
     }),
-    minimum: { requests: 4, rounds: 2, rcu: 3, wru: 16, why: 'credential; unit + sublocation; transaction: 2 units, 2 records, counters, new unit index entries (x2)' },
+    minimum: { requests: 4, rounds: 2, rcu: 1.5, wru: 15, why: 'unit, sublocation, id counters in parallel; transaction: 2 units, 2 records, the new unit\'s 3 index entries (x2)' },
   },
   {
     name: 'create_unit',
@@ -115,7 +115,7 @@ export const inventoryWrites: Scenario<{ w: InventoryWorld; id: number }>[] = [
         ...json({ inventory_unit: { quantity: '10', inventory_sublocation_id: 1, unit_id: 2, lot_code: 'NEW-LOT', inventory_record: { comment: 'received' } } }),
       },
     }),
-    minimum: { requests: 4, rounds: 2, rcu: 3, wru: 14, why: 'credential; part + uom + sublocation; transaction: unit, record, counters, index entries (x2)' },
+    minimum: { requests: 3, rounds: 2, rcu: 1.5, wru: 11, why: 'part + uom + sublocation (one BatchGet) and id counters in parallel; transaction: unit, record, 3 index entries (x2)' },
   },
   {
     name: 'records',
@@ -131,18 +131,21 @@ export const inventoryWrites: Scenario<{ w: InventoryWorld; id: number }>[] = [
     call: ({ w, id }) => ({
       http: { path: `${base(w)}/parts/${PART}/inventory_units/${id}/inventory_records`, route: `${unitRoute}/inventory_records` },
     }),
-    minimum: { requests: 3, rounds: 1, rcu: 1.5, wru: 0, why: 'credential, unit, one Query page of records, in parallel' },
+    minimum: { requests: 2, rounds: 1, rcu: 1, wru: 0, why: 'the unit and one Query page of its records, in parallel' },
   },
 ];
 
 const SEARCH_ROUTE = '/api/v2/{api_token}/inventory_units/search';
 const term = encodeURIComponent(HOT_LOT.toLowerCase());
+/** KB read by a search: index entries ~80 B, compact search records ~40 B (one field) / ~120 B (all), units ~400 B. */
+const rcuFor = (kb: number) => Math.max(0.5, Math.ceil(kb / 4) / 2);
+const page = (n: number) => Math.min(25, Math.ceil(n / 100));
 const searches: [string, string, (units: number) => Scenario['minimum']][] = [
-  ['search_equals', `field0=lot_code&comparison0=equals&term0=${term}`, (n) => ({ requests: 3, rounds: 2, rcu: Math.ceil(Math.min(n / 100, 25) / 8), wru: 0, why: 'credential; index Query of the matches; the page of units' })],
-  ['search_starts_with', `field0=lot_code&comparison0=starts_with&term0=${term}`, (n) => ({ requests: 3, rounds: 2, rcu: Math.ceil(Math.min(n / 100, 25) / 8), wru: 0, why: 'as equals: a key range' })],
-  ['search_contains', `field0=lot_code&comparison0=contains&term0=${term}`, (n) => ({ requests: 3, rounds: 2, rcu: Math.ceil((n * 40) / 8192), wru: 0, why: 'one compact record (~40 B) per unit, all read: n x 40 B / 4 KB / 2' })],
-  ['search_term0', `term0=${term}`, (n) => ({ requests: 3, rounds: 2, rcu: Math.ceil((n * 120) / 8192), wru: 0, why: 'one compact record of all text fields (~120 B) per unit, all read' })],
-  ['search_all', '', () => ({ requests: 3, rounds: 2, rcu: 3, wru: 0, why: 'a page of 25 units by key range + a counter' })],
+  ['search_equals', `field0=lot_code&comparison0=equals&term0=${term}`, (n) => ({ requests: 2, rounds: 2, rcu: rcuFor((n / 100) * 0.08) + page(n) * 0.5, wru: 0, why: 'index Query of the matches (1 %, for the total); BatchGet of the page\'s units' })],
+  ['search_starts_with', `field0=lot_code&comparison0=starts_with&term0=${term}`, (n) => ({ requests: 2, rounds: 2, rcu: rcuFor((n / 100) * 0.08) + page(n) * 0.5, wru: 0, why: 'as equals: a key range of the index' })],
+  ['search_contains', `field0=lot_code&comparison0=contains&term0=${term}`, (n) => ({ requests: 1 + Math.ceil((n * 0.04) / 1024), rounds: 2, rcu: rcuFor(n * 0.04) + page(n) * 0.5, wru: 0, why: 'one compact record per unit (~40 B) read in parallel 1 MB pages; BatchGet of the page' })],
+  ['search_term0', `term0=${term}`, (n) => ({ requests: 1 + Math.ceil((n * 0.12) / 1024), rounds: 2, rcu: rcuFor(n * 0.12) + page(n) * 0.5, wru: 0, why: 'one compact record of all text fields per unit (~120 B), in parallel; BatchGet of the page' })],
+  ['search_all', '', () => ({ requests: 2, rounds: 1, rcu: 7, wru: 0, why: 'a key-range Query of 25 units (~10 KB) + the tenant\'s unit counter' })],
 ];
 
 const sizeName = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
@@ -180,7 +183,7 @@ export function inventoryReads(sizes: number[]): Scenario<InventoryWorld>[] {
         call: (w) => ({
           http: { path: `${base(w)}/parts/${PART}/inventory_units?page=${page}&per_page=100`, route: '/api/v2/{api_token}/parts/{part_id}/inventory_units' },
         }),
-        minimum: { requests: 4, rounds: 2, rcu: 7, wru: 0, why: 'credential + part + counter; one key-range Query of 100 units (~50 KB)' },
+        minimum: { requests: 2, rounds: 1, rcu: 5.5, wru: 0, why: 'the part with its unit counter; one key-range Query of 100 units (~40 KB)' },
       });
     }
   }

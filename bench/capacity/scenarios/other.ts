@@ -24,7 +24,7 @@ export const tokenScenario: Scenario<{ id: string; secret: string }> = {
       body: new URLSearchParams({ client_id: id, client_secret: secret, grant_type: 'client_credentials' }).toString(),
     },
   }),
-  minimum: { requests: 2, rounds: 2, rcu: 0.5, wru: 1, why: 'client lookup; token item put' },
+  minimum: { requests: 2, rounds: 2, rcu: 0.5, wru: 1, why: 'client lookup; the token item' },
 };
 
 /**

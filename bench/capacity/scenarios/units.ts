@@ -21,12 +21,16 @@ const assignCall = ({ w, codes, logins }: Assign): Invocation => ({
   },
 });
 
+/** Courses (~60 B), logins and pair sets (~4 B per login id) read eventually consistent. */
+const minReadRcu = (courses: number, logins: number) => Math.max(1, Math.ceil((courses * 60 + logins * 4 + courses * logins * 4) / 4096) / 2);
+
 export function unitsScenarios(shapes: [number, number, boolean][]): Scenario<Assign>[] {
   const out: Scenario<Assign>[] = [];
   for (const [courses, logins, small] of shapes) {
+    let last: Assign | undefined; // the fixture of the primary's metered call: its pairs now exist
     const fresh = async (): Promise<Assign> => {
       const w = await unitsTenant();
-      return { w, codes: w.freshCourses(courses), logins: w.logins.slice(0, logins) };
+      return (last = { w, codes: w.freshCourses(courses), logins: w.logins.slice(0, logins) });
     };
     const pairs = courses * logins;
     out.push({
@@ -38,11 +42,11 @@ export function unitsScenarios(shapes: [number, number, boolean][]): Scenario<As
       prepare: fresh,
       call: assignCall,
       minimum: {
-        requests: 4 + Math.ceil(courses / 100) + Math.ceil(logins / 100) + Math.ceil(pairs / 25_000),
+        requests: 3 + Math.ceil(pairs / 25_000) * 2,
         rounds: 4,
-        rcu: 1 + courses / 2 + Math.ceil(logins / 400),
-        wru: 2 * (3 + Math.ceil(pairs / 250)),
-        why: 'credential; lease; courses and logins (compact reads); pairs as sets of ~250 login ids per item; account + ledger (x2 in a transaction)',
+        rcu: minReadRcu(courses, logins),
+        wru: courses === 1 && logins === 1 ? 6 : 2 * Math.ceil((pairs * 4) / 1024) + 6,
+        why: 'courses, logins and existing pairs in compact items (login ids ~4 B each, ~250 per 1 KB item), read in parallel; pair sets + account + ledger written in transactions (x2)',
       },
     });
     out.push({
@@ -50,19 +54,22 @@ export function unitsScenarios(shapes: [number, number, boolean][]): Scenario<As
       fn: 'assignUnits',
       warm: ({ w }) => warmTenant(w.tenant, 'units'),
       small,
-      note: `the same assign_units again: every pair already assigned`,
+      note: `the same assign_units again: every pair already assigned (if the first call succeeded)`,
+      // a retry changes nothing: one fixture serves the CPU and the metered call
+      reusable: true,
       prepare: async () => {
+        if (last) return last;
         const a = await fresh();
         a.prepared = await invokeUnmetered('assignUnits', assignCall(a));
         return a;
       },
       call: assignCall,
       minimum: {
-        requests: 3 + Math.ceil(courses / 100) + Math.ceil(logins / 100),
-        rounds: 3,
-        rcu: 1 + courses / 2 + Math.ceil(logins / 400) + Math.ceil(pairs / 250 / 8),
+        requests: 1 + Math.ceil(pairs / 25_000),
+        rounds: 1,
+        rcu: minReadRcu(courses, logins),
         wru: 0,
-        why: 'credential; courses, logins and the existing pair sets read; nothing to write',
+        why: 'courses, logins and the existing pair sets read (compact); nothing to write',
       },
     });
   }
@@ -78,5 +85,5 @@ export const inventoriesScenario: Scenario<UnitsWorld> = {
   reusable: true,
   prepare: unitsTenant,
   call: (w) => ({ http: { path: '/api/v2/inventories', headers: { authorization: `Token token="${w.tenant.unitsToken}"` } } }),
-  minimum: { requests: 3, rounds: 1, rcu: 8, wru: 0, why: 'credential, account, courses: one Query of 1,000 small items (~60 KB)' },
+  minimum: { requests: 2, rounds: 1, rcu: 8, wru: 0, why: 'account and one Query of 1,000 courses (~60 KB), in parallel' },
 };

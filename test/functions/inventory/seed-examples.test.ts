@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDemo } from '../../../scripts/seed';
 import { send, xmlLines, type EndpointName } from './fixture';
+import { createInventoryUnitXml } from '../../helpers/seed-bodies';
 
 const token = 'oid3vLgynoy_Yl1gZkrgkLEq3J';
 const headers = { Accept: 'application/xml', 'Content-Type': 'application/xml' };
@@ -125,20 +126,7 @@ describe('Aligni seed examples (demo tenant)', () => {
   });
 
   it('POST create on part 728 answers 201 with the next id and the next free asset id', async () => {
-    const res = await curl('create', undefined, `
-<inventory_unit>
-  <inventory_sublocation_id>3</inventory_sublocation_id>
-  <unit_id>2</unit_id>
-  <quantity>10</quantity>
-  <cost_per_unit>14</cost_per_unit>
-  <datecode>022016</datecode>
-  <lot_code>AB-LOT-CODE</lot_code>
-  <sublocation_bin>Bottom Shelf</sublocation_bin>
-  <generate_asset_id>true</generate_asset_id>
-  <inventory_record>
-    <comment>December shipment</comment>
-  </inventory_record>
-</inventory_unit>`);
+    const res = await curl('create', undefined, createInventoryUnitXml);
     expect(res.statusCode).toBe(201);
     const lines = xmlLines(res.body);
     expect(elementNames(lines)).toEqual(['inventory_unit', ...unitElements, 'inventory_unit']);

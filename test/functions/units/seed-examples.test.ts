@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoTenants } from '../../../lib/auth/demo';
 import { demoUnits, seedDemoUnits } from '../../../lib/units/demo';
 import { assign, inventories } from '../../lib/units/fixtures';
+import { assignUnitsXml } from '../../helpers/seed-bodies';
 
 // Only this surface's part of the demo data (idempotent; a no-op when the global setup loaded it).
 beforeAll(async () => {
@@ -27,16 +28,7 @@ const seedJson = `  {
     "login_ids": [1, 2]
   }`;
 
-const seedXml = `<?xml version="1.0" encoding="UTF-8"?>
-<content>
-  <course-codes type="array">
-     <course-code>JHSC</course-code>
-  </course-codes>
-  <login-ids type="array">
-     <login-id type="integer">1</login-id>
-     <login-id type="integer">2</login-id>
-  </login-ids>
-</content>`;
+const seedXml = assignUnitsXml;
 
 const xmlRequest = (code: string, ids: number[]) =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<content>\n  <course-codes type="array">\n     <course-code>${code}</course-code>\n  </course-codes>\n` +

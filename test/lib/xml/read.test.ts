@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { parseXml, XmlError, MAX_XML_DEPTH } from '../../../lib/xml';
+import { assignUnitsXml, createInventoryUnitXml } from '../../helpers/seed-bodies';
 
 /** The XmlError reason thrown by parsing `xml`, or 'none' / 'other'. */
 function failure(xml: string): string {
@@ -190,35 +191,11 @@ describe('parseXml: Rails Hash.from_xml rules', () => {
 
 describe('parseXml: seed bodies', () => {
   it('LearningLogin assign_units request', () => {
-    const xml = `<?xml version="1.0" encoding="UTF-8"?>
-<content>
-  <course-codes type="array">
-     <course-code>JHSC</course-code>
-  </course-codes>
-  <login-ids type="array">
-     <login-id type="integer">1</login-id>
-     <login-id type="integer">2</login-id>
-  </login-ids>
-</content>`;
-    expect(parseXml(xml)).toEqual({ content: { course_codes: ['JHSC'], login_ids: [1, 2] } });
+    expect(parseXml(assignUnitsXml)).toEqual({ content: { course_codes: ['JHSC'], login_ids: [1, 2] } });
   });
 
   it('Aligni create request (leading newline as curl -d sends it)', () => {
-    const xml = `
-<inventory_unit>
-  <inventory_sublocation_id>3</inventory_sublocation_id>
-  <unit_id>2</unit_id>
-  <quantity>10</quantity>
-  <cost_per_unit>14</cost_per_unit>
-  <datecode>022016</datecode>
-  <lot_code>AB-LOT-CODE</lot_code>
-  <sublocation_bin>Bottom Shelf</sublocation_bin>
-  <generate_asset_id>true</generate_asset_id>
-  <inventory_record>
-    <comment>December shipment</comment>
-  </inventory_record>
-</inventory_unit>`;
-    expect(parseXml(xml)).toEqual({
+    expect(parseXml(createInventoryUnitXml)).toEqual({
       inventory_unit: {
         inventory_sublocation_id: '3',
         unit_id: '2',
@@ -283,13 +260,11 @@ describe('parseXml: hostile input', () => {
     expect(failure(xml)).toBe('doctype');
   });
 
-  it('rejects a billion-laughs document quickly', () => {
+  it('rejects a billion-laughs document without expanding it', () => {
     const lol = ['<!ENTITY lol "lol">'];
     for (let i = 1; i <= 9; i++) lol.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
     const xml = `<?xml version="1.0"?><!DOCTYPE lolz [${lol.join('')}]><lolz>&lol9;</lolz>`;
-    const start = performance.now();
     expect(failure(xml)).toBe('doctype');
-    expect(performance.now() - start).toBeLessThan(100);
   });
 
   it('rejects an external entity and never reads the file', () => {
@@ -333,32 +308,25 @@ describe('parseXml: hostile input', () => {
     expect(failure('<a>'.repeat(32) + '<b></b>' + '</a>'.repeat(32))).toBe('depth');
   });
 
-  it('rejects a 1 MiB deeply nested document in well under 100 ms', () => {
+  it('rejects a 1 MiB deeply nested document', () => {
     const levels = Math.floor((1024 * 1024) / 7);
     const xml = '<a>'.repeat(levels) + '</a>'.repeat(levels);
     expect(xml.length).toBeGreaterThan(1_000_000);
-    const start = performance.now();
     expect(failure(xml)).toBe('depth');
-    expect(performance.now() - start).toBeLessThan(100);
   });
 
-  it('rejects a 1 MiB unclosed tower quickly', () => {
+  it('rejects a 1 MiB unclosed tower', () => {
     const xml = '<a>'.repeat(350_000);
-    const start = performance.now();
     expect(failure(xml)).toBe('depth');
-    expect(performance.now() - start).toBeLessThan(100);
   });
 
   it('parses a 1 MiB flat document', () => {
     const item = '<item type="integer">12345</item>\n';
     const count = Math.floor((1024 * 1024) / item.length);
     const xml = `<list type="array">\n${item.repeat(count)}</list>`;
-    const start = performance.now();
     const out = parseXml(xml) as { list: number[] };
-    const elapsed = performance.now() - start;
     expect(out.list).toHaveLength(count);
     expect(out.list[0]).toBe(12345);
-    expect(elapsed).toBeLessThan(2000);
   });
 
   it.each([

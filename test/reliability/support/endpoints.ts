@@ -56,8 +56,11 @@ export interface Endpoint extends EndpointSpec {
   handler: Handler;
 }
 
-/** Functions that take no tenant credential: the OAuth token endpoint (tested on its own). */
-export const unauthenticatedFunctions = ['accessToken'];
+/**
+ * Functions that take no tenant credential: the OAuth token endpoint (tested on its own) and
+ * the API's public description (test/functions/docs).
+ */
+export const unauthenticatedFunctions = ['accessToken', 'openApiDocument', 'docsPage'];
 
 const notFound = { errors: ['Not found'] };
 const enrollmentFailure = (reason: string) => ({ success: 'false', reason });

@@ -38,11 +38,82 @@ const createsOwn = (body: () => Record<string, unknown>) => (): CrossTenantCase 
   expect: (res: Response) => expect(res.statusCode, res.body).toBe(201),
 });
 
+const unitsMissing = (params: (w: World) => Record<string, string>, body?: Record<string, unknown>) =>
+  (a: World): CrossTenantCase => ({
+    params: params(a),
+    ...(body ? { body } : {}),
+    expect: (res) => {
+      expect(res.statusCode).toBe(404);
+      expect(res.json).toEqual({ errors: 'Not found' });
+    },
+  });
+/** A's highest login id: tenant b of the auth matrix has fewer logins. */
+const lastLogin = (w: World) => ({ id: String(w.units.logins.at(-1)) });
+const firstCourse = (w: World) => ({ code: w.units.codes[0]! });
+
 const part = (w: World) => ({ part_id: String(w.inventory.partId) });
 const location = (w: World) => ({ location_id: String(w.inventory.locationId) });
 const sublocation = (w: World) => ({ location_id: String(w.inventory.locationId), id: String(w.inventory.sublocations[0]) });
 
 export const referenceSpecs: Record<string, EndpointSpec> = {
+  listLogins: {
+    surface: 'units',
+    fields: ['page', 'per_page'],
+    valid: () => ({}),
+    crossTenant: (_a, b) => ({
+      expect: (res) => {
+        expect(res.statusCode).toBe(200);
+        expect(res.json).toMatchObject({ total_entries: b.units.logins.length });
+      },
+    }),
+  },
+  showLogin: { surface: 'units', fields: [], valid: (w) => ({ params: lastLogin(w) }), crossTenant: unitsMissing(lastLogin) },
+  createLogin: {
+    surface: 'units',
+    bodyRoot: 'login',
+    fields: ['email', 'first_name', 'last_name'],
+    valid: () => ({ body: { login: { email: `${unique('user')}@example.com`, first_name: 'Rel' } } }),
+    createsInCaller: true,
+    crossTenant: createsOwn(() => ({ login: { email: `${unique('user')}@example.com` } })),
+  },
+  updateLogin: {
+    surface: 'units',
+    bodyRoot: 'login',
+    fields: ['email', 'first_name', 'last_name'],
+    valid: (w) => ({ params: lastLogin(w), body: { login: { first_name: 'Renamed' } } }),
+    crossTenant: unitsMissing(lastLogin, { login: { first_name: 'STOLEN' } }),
+  },
+  listCourses: {
+    surface: 'units',
+    fields: ['page', 'per_page'],
+    valid: () => ({}),
+    crossTenant: (a) => ({
+      expect: (res) => {
+        expect(res.statusCode).toBe(200);
+        const codes = (res.json as { courses: { code: string }[] }).courses.map((c) => c.code);
+        for (const code of a.units.codes) expect(codes).not.toContain(code);
+      },
+    }),
+  },
+  createCourse: {
+    surface: 'units',
+    bodyRoot: 'course',
+    fields: ['code', 'name', 'unit_cost'],
+    valid: () => ({ body: { course: { code: unique('C'), name: 'Reliability course', unit_cost: 1 } } }),
+    // A's (second) course code: unique per tenant, so b may use it. (updateCourse aims at the first.)
+    createsInCaller: true,
+    crossTenant: (a) => ({
+      body: { course: { code: a.units.codes[1]!, name: 'Same code' } },
+      expect: (res) => expect(res.statusCode, res.body).toBe(201),
+    }),
+  },
+  updateCourse: {
+    surface: 'units',
+    bodyRoot: 'course',
+    fields: ['name', 'unit_cost'],
+    valid: (w) => ({ params: firstCourse(w), body: { course: { name: `Course ${w.units.codes[0]}` } } }),
+    crossTenant: unitsMissing(firstCourse, { course: { name: 'STOLEN' } }),
+  },
   listParts: {
     surface: 'inventory',
     fields: ['part_number', 'page', 'per_page'],

@@ -89,7 +89,24 @@ async function unitsItems(s: Scope, extra: Extra): Promise<Raw[]> {
   const t = s.tenantId;
   const codes = unique([...s.units.codes, ...(extra.courseCodes ?? [])]);
   const pks = [`T#${t}#ACCOUNT`, `T#${t}#COURSES`, `T#${t}#LOGINS`, `T#${t}#LEDGER`, ...codes.map((c) => `T#${t}#ASSIGN#${c}`)];
-  return (await Promise.all(pks.map((pk) => partition('units', pk)))).flat();
+  const items = (await Promise.all(pks.map((pk) => partition('units', pk)))).flat();
+  return [...items, ...(await unitsReferenceItems(t, extra.courseCodes ?? []))];
+}
+
+/**
+ * Reference data (docs/REFERENCE-DATA.md): the counters, both lists, every login profile up to
+ * the highest id handed out, and the email claims of the profiles and of `names`.
+ */
+async function unitsReferenceItems(t: string, names: string[]): Promise<Raw[]> {
+  const [counters, logins, courses] = await Promise.all(
+    [`T#${t}#REFCOUNTERS`, `T#${t}#LIST#LOGINS`, `T#${t}#LIST#COURSES`].map((pk) => partition('units', pk)),
+  );
+  const last = num(counters![0]?.login);
+  const profiles = await batchGet('units', Array.from({ length: last }, (_, i) => ({ pk: `T#${t}#LOGIN#${i + 1}`, sk: 'LOGIN' })));
+  const emails = unique([...profiles.flatMap((p) => (p.email?.S ? [p.email.S] : [])), ...names.map((n) => n.toLowerCase())])
+    .filter((e) => e.includes('@') && e.length <= 254);
+  const claims = await batchGet('units', emails.map((e) => ({ pk: `T#${t}#EMAIL#${e}`, sk: 'EMAIL' })));
+  return [...counters!, ...logins!, ...courses!, ...profiles, ...claims];
 }
 
 async function inventoryItems(s: Scope, extra: Extra): Promise<{ items: Raw[]; counters: Snapshot['counters'] }> {

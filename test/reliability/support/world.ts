@@ -9,6 +9,9 @@ import { createUnit } from '../../../lib/inventory/new-units';
 import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../../../lib/inventory/locations';
 import { upsertPart } from '../../../lib/inventory/parts';
 import { putUnitsData } from '../../../lib/units/repository';
+import { seededReferenceItems } from '../../../lib/units/repository-reference';
+import { batchPutAll } from '../../../lib/db/batch';
+import { tableName } from '../../../lib/db/tables';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
 
 export const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -50,9 +53,14 @@ export async function world(prefix: string, options: WorldOptions = {}): Promise
   await Promise.all([
     putUnitsData(t, {
       account: { unitsAvailable: balance, extraPayment: options.extraPayment ?? false },
-      courses: codes.map((code) => ({ code, name: `Course ${code}`, unitCost: costs[code] })),
       logins,
-    }),
+    }).then(() =>
+      // Courses, login profiles and list positions as the demo seed writes them (docs/REFERENCE-DATA.md).
+      batchPutAll(
+        tableName('units'),
+        seededReferenceItems(t, logins, codes.map((code) => ({ code, name: `Course ${code}`, unitCost: costs[code] }))),
+      ),
+    ),
     // Reference data through the same domain code as the HTTP endpoints and imports.
     upsertUnitOfMeasure(t, { id: 1, name: 'each' }),
     upsertLocation(t, wh).then(() =>

@@ -1,0 +1,9 @@
+import * as z from 'zod';
+import { handler as httpHandler } from '../../lib/http/handler';
+import { listLoginsPage } from '../../lib/units/logins';
+import { pageQuery } from '../../lib/units/reference-schemas';
+
+export const handler = httpHandler(
+  { surface: 'units', input: z.object({ query: pageQuery }) },
+  async ({ query }, { tenantId }) => ({ body: await listLoginsPage(tenantId, query.page, query.per_page) }),
+);

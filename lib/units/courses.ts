@@ -1,0 +1,57 @@
+/**
+ * Courses over HTTP (GET/POST /api/v2/courses, PUT /api/v2/courses/:code) and in imports: one
+ * implementation of the rules. The code is unique within the tenant (the course item is its
+ * own claim); a new unit cost applies to assignments made after the change.
+ */
+import { withRetry } from '../db/retry';
+import { NotFoundError, ValidationError } from '../errors';
+import { pageInfo } from './logins';
+import { ChangedMeanwhile, CourseExists, findCourse, insertCourse, listCourses, replaceCourse, type CourseRecord } from './repository-reference';
+
+export const CODE_TAKEN = 'Code has already been taken';
+
+export const renderCourse = (c: CourseRecord) => ({ code: c.code, name: c.name, unit_cost: c.unit_cost });
+
+export async function listCoursesPage(tenantId: string, page: number, perPage: number) {
+  const { items, total } = await listCourses(tenantId, page, perPage);
+  return { courses: items.map(renderCourse), ...pageInfo(total, page, perPage) };
+}
+
+export async function createCourse(tenantId: string, course: { code: string; name: string; unit_cost?: number }) {
+  const record = { code: course.code, name: course.name, unit_cost: course.unit_cost ?? 1 };
+  try {
+    await insertCourse(tenantId, record);
+  } catch (err) {
+    if (err instanceof CourseExists) throw new ValidationError(CODE_TAKEN);
+    throw err;
+  }
+  return renderCourse(record);
+}
+
+const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
+
+export async function updateCourse(tenantId: string, code: string, changes: { name?: string; unit_cost?: number }) {
+  return withRetry(async () => {
+    const before = await findCourse(tenantId, code);
+    if (!before) throw new NotFoundError();
+    const after = { code, name: changes.name ?? before.name, unit_cost: changes.unit_cost ?? before.unit_cost };
+    if (after.name !== before.name || after.unit_cost !== before.unit_cost) await replaceCourse(tenantId, after, before.seq);
+    return renderCourse(after);
+  }, retryChanged);
+}
+
+/** Import: course `code` has this name and cost afterwards, created if absent. */
+export async function upsertCourse(tenantId: string, course: { code: string; name: string; unit_cost?: number }): Promise<void> {
+  await withRetry(async () => {
+    if (await findCourse(tenantId, course.code)) {
+      await updateCourse(tenantId, course.code, { name: course.name, unit_cost: course.unit_cost ?? 1 });
+      return;
+    }
+    try {
+      await insertCourse(tenantId, { code: course.code, name: course.name, unit_cost: course.unit_cost ?? 1 });
+    } catch (err) {
+      if (err instanceof CourseExists) throw new ChangedMeanwhile();
+      throw err;
+    }
+  }, retryChanged);
+}
