@@ -36,8 +36,8 @@ export async function generateThroughHandler(tenant: BenchTenant, count: number)
 
 export async function rawCodeWrites(tenant: BenchTenant, count: number, concurrency: number): Promise<void> {
   const createdAt = new Date().toISOString();
-  const items = generateCodes(count).map((code) =>
-    codeItem(tenant.tenantId, { code, courseId: BENCH_COURSE, status: 'active', createdAt }),
+  const items = generateCodes(count).map((code, idx) =>
+    codeItem(tenant.tenantId, { code, courseId: BENCH_COURSE, status: 'active', createdAt }, { batch: 'bench', idx }),
   );
   await batchPutAll(tableName('enrollment'), items, { concurrency });
 }

@@ -103,7 +103,7 @@ export async function exploreWrites(tenant: BenchTenant, sizes: { count: number;
   await putCourse(tenant.tenantId, { courseId: BENCH_COURSE });
   const createdAt = new Date().toISOString();
   const codes = await explore(sizes.count, sizes.rounds, tableName('enrollment'), (n) =>
-    generateCodes(n).map((code) => codeItem(tenant.tenantId, { code, courseId: BENCH_COURSE, status: 'active', createdAt })),
+    generateCodes(n).map((code, idx) => codeItem(tenant.tenantId, { code, courseId: BENCH_COURSE, status: 'active', createdAt }, { batch: 'bench', idx })),
   );
   let course = 0;
   const assignments = await explore(sizes.count, sizes.rounds, tableName('units'), (n) => {

@@ -240,6 +240,15 @@ export class Meter {
           if (r.DeleteRequest) await add('delete', table, undefined, r.DeleteRequest.Key, false);
         }
       }
+    } else if (command === 'BatchExecuteStatement') {
+      // One action per statement, in order (Responses[i] answers Statements[i]).
+      for (const st of input.Statements as { Statement: string; Parameters?: Marshalled[string][] }[]) {
+        const w = partiqlWrite(st.Statement, st.Parameters ?? []);
+        if (!w) throw new Error(`unsupported PartiQL statement: ${st.Statement.slice(0, 40)}`);
+        // INSERT refuses an existing key, like a put with attribute_not_exists.
+        if (w.kind === 'put') await add('put', w.table, w.values, undefined, false, { ConditionExpression: 'attribute_not_exists(pk)' });
+        else await add('delete', w.table, undefined, { pk: w.values.pk!, sk: w.values.sk! }, false);
+      }
     } else if (command === 'TransactWriteItems') {
       for (const t of input.TransactItems as Record<string, { TableName: string; Item?: Marshalled; Key?: Marshalled } & Spec>[]) {
         if (t.Put) await add('put', t.Put.TableName, t.Put.Item, undefined, true, t.Put);
@@ -291,6 +300,8 @@ export class Meter {
         const schema = await this.schema(table);
         for (const r of requests) unprocessed.add(keyId(table, r.PutRequest ? keyOf(schema, asMarshalled(r.PutRequest.Item)!) : asMarshalled(r.DeleteRequest!.Key)!));
       }
+      // BatchExecuteStatement: a statement with an Error (DuplicateItem, a failed WHERE) was not applied.
+      const refused = new Set(((output?.Responses ?? []) as { Error?: unknown }[]).flatMap((r, i) => (r.Error ? [actions[i]] : [])));
       // read after: updated items (their new size); on failure every item (nothing changed, so
       // this is the size before); condition checks (the checked item)
       const readAfter = actions.filter((a) => error || a.kind === 'update' || a.kind === 'check');
@@ -298,13 +309,14 @@ export class Meter {
       for (const action of actions) {
         const id = keyId(action.table, action.key);
         if (unprocessed.has(id)) continue;
+        const applied = !error && !refused.has(action);
         const old = error || action.kind === 'check' ? after.get(id) : action.fresh ? undefined : before?.get(id);
-        const next = error ? old : action.kind === 'put' ? action.item : action.kind === 'update' ? after.get(id) : action.kind === 'delete' ? undefined : old;
-        for (const c of priceWrite(action, old, next, !error)) {
+        const next = !applied ? old : action.kind === 'put' ? action.item : action.kind === 'update' ? after.get(id) : action.kind === 'delete' ? undefined : old;
+        for (const c of priceWrite(action, old, next, applied)) {
           charge(c.partition, 0, c.wru);
           if (c.gsi) record.gsiWru += c.wru;
         }
-        if (!error && action.kind !== 'check') record.itemsWritten++;
+        if (applied && action.kind !== 'check') record.itemsWritten++;
       }
       return record;
     }
@@ -396,6 +408,24 @@ function hashValue(input: Input, hashAttr: string): AttributeValue | undefined {
   for (const m of String(input.KeyConditionExpression ?? '').matchAll(/([#\w]+)\s*=\s*(:\w+)/g)) {
     const name = m[1]!.startsWith('#') ? names[m[1]!] : m[1];
     if (name === hashAttr) return values[m[2]!];
+  }
+  return undefined;
+}
+
+/**
+ * The PartiQL writes the code uses, as item writes: `INSERT INTO "t" VALUE {'a': ?, ...}` (a put
+ * of those attributes) and `DELETE FROM "t" WHERE pk = ? AND sk = ? ...` (a delete of that key).
+ */
+function partiqlWrite(statement: string, params: Marshalled[string][]): { kind: 'put' | 'delete'; table: string; values: Marshalled } | undefined {
+  const insert = /^\s*INSERT\s+INTO\s+"([^"]+)"\s+VALUE\s*\{(.*)\}\s*$/is.exec(statement);
+  if (insert) {
+    const names = [...insert[2]!.matchAll(/'([^']+)'\s*:\s*\?/g)].map((m) => m[1]!);
+    return { kind: 'put', table: insert[1]!, values: Object.fromEntries(names.map((n, i) => [n, params[i]!])) };
+  }
+  const del = /^\s*DELETE\s+FROM\s+"([^"]+)"\s+WHERE\s+(.*)$/is.exec(statement);
+  if (del) {
+    const names = [...del[2]!.matchAll(/(\w+)\s*=\s*\?/g)].map((m) => m[1]!);
+    return { kind: 'delete', table: del[1]!, values: Object.fromEntries(names.map((n, i) => [n, params[i]!])) };
   }
   return undefined;
 }

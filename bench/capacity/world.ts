@@ -3,12 +3,14 @@
  * units, courses with N enrollment codes, a course-units account. Builders are thin on purpose
  * and reuse the surfaces' own code, so they follow design changes: inventory units come from
  * bench/inventory-data.ts (the module's keys.ts builders, BatchWriteItem), codes from the
- * generate-codes handler itself, course-units data from the units repository's putUnitsData.
+ * enrollment keys.ts builders (the layout generate-codes commits), course-units data from the units repository's putUnitsData.
  */
 import { createBenchTenant, type BenchTenant } from '../env';
 import { findTenantByCredential } from '../../lib/auth/credentials';
 import { currencyOf } from '../../lib/inventory/common';
-import { BENCH_COURSE, generateThroughHandler } from '../bulk-codes';
+import { BENCH_COURSE } from '../bulk-codes';
+import { generateCodes } from '../../lib/enrollment/code-generator';
+import { listedItems, metaItem } from '../../lib/enrollment/keys';
 import { seedInventory, type InventoryFixture } from '../inventory-data';
 import { batchPutAll } from '../../lib/db/batch';
 import { tableName } from '../../lib/db/tables';
@@ -63,10 +65,15 @@ export function codesCourse(count: number, label = ''): Promise<CodesWorld> {
   return once(courses, `${count}${label}`, async () => {
     const tenant = await createBenchTenant();
     await putCourse(tenant.tenantId, { courseId: BENCH_COURSE });
-    const codes: string[] = [];
-    for (let left = count; left > 0; left -= MAX_CODES_PER_CALL) {
-      codes.push(...(await generateThroughHandler(tenant, Math.min(left, MAX_CODES_PER_CALL))));
+    // The listing layout generate-codes commits (lib/enrollment/keys.ts), written directly.
+    const createdAt = new Date().toISOString();
+    const codes = generateCodes(count);
+    for (let start = 0; start < count; start += MAX_CODES_PER_CALL) {
+      const records = codes.slice(start, start + MAX_CODES_PER_CALL).map((code) => ({ code, courseId: BENCH_COURSE, status: 'active' as const, createdAt }));
+      const items = listedItems(tenant.tenantId, BENCH_COURSE, records, start);
+      await batchPutAll(tableName('enrollment'), [...items.codes, ...items.blocks]);
     }
+    await batchPutAll(tableName('enrollment'), [metaItem(tenant.tenantId, BENCH_COURSE, count)]);
     return { tenant, courseId: BENCH_COURSE, codes };
   });
 }

@@ -2,7 +2,9 @@ import { handler as httpHandler } from '../../lib/http/handler';
 import { generateCourseCodes } from '../../lib/enrollment/generate';
 import { generateRequest } from '../../lib/enrollment/schemas';
 
-export const handler = httpHandler({ surface: 'enrollment', input: generateRequest }, async ({ body }, { tenantId }) => {
-  const codes = await generateCourseCodes(tenantId, body.course_id, body.total_registration_codes, body.expiration_date);
+export const handler = httpHandler({ surface: 'enrollment', input: generateRequest }, async ({ body }, { tenantId, remainingTimeMs }) => {
+  const codes = await generateCourseCodes(tenantId, body.course_id, body.total_registration_codes, body.expiration_date, {
+    remainingMs: remainingTimeMs,
+  });
   return { body: { course_id: body.course_id, codes, course_url: `/courses/${body.course_id}/about` } };
 });

@@ -1,10 +1,12 @@
 /**
- * Demo data for this surface (SPEC section 6), built with the item builders of keys.ts so
- * keys live in one place. Written only where absent: a second load keeps redeemed/canceled codes.
+ * Demo data for this surface (SPEC section 6), built with the item builders of keys.ts and
+ * the repository's direct insert, so it has the layout the API writes. Written only where
+ * absent: a second load keeps redeemed/canceled codes.
  */
 import { putAllIfAbsent } from '../db/seed';
-import { codeItem, courseItem } from './keys';
+import { courseItem } from './keys';
 import type { CodeRecord, Course } from './model';
+import { insertCodes } from './repository';
 
 export const demoCourseId = 'course-v1:edX+DemoX+Demo_Course';
 
@@ -25,7 +27,8 @@ const demoCodes: CodeRecord[] = ['V5QBQMN6', '1Ls34dQa'].map((code) => ({
 export async function seedDemoEnrollment(): Promise<void> {
   await putAllIfAbsent('enrollment', [
     ...demoCourses.map((course) => courseItem('demo', course)),
-    ...demoCodes.map((code) => codeItem('demo', code)),
     courseItem('other', { courseId: demoCourseId }),
   ]);
+  // One transaction: both codes are listed, or (already there) neither is written again.
+  await insertCodes('demo', demoCodes);
 }

@@ -7,7 +7,8 @@
 import { ValidationError } from '../errors';
 import { enrollmentOpen } from './dates';
 import type { CodeRecord } from './model';
-import { getCode, getCourse, redeemCode, type RedeemFailure } from './repository';
+import { getCourse, getStoredCode, visibility } from './repository';
+import { redeemCode, type RedeemFailure } from './repository-redeem';
 
 export const reasons = {
   code: 'Enrollment code error.',
@@ -24,9 +25,11 @@ export function isRedeemable(code: CodeRecord, now: string): boolean {
 /** `email` must already be validated and lower-cased. */
 export async function enrollWithCode(tenantId: string, email: string, enrollmentCode: string, now = new Date()): Promise<void> {
   const at = now.toISOString();
-  const code = await getCode(tenantId, enrollmentCode);
-  if (!code || !isRedeemable(code, at)) throw new ValidationError(reasons.code);
-  const course = await getCourse(tenantId, code.courseId);
+  const stored = await getStoredCode(tenantId, enrollmentCode);
+  if (!stored || !isRedeemable(stored.record, at)) throw new ValidationError(reasons.code);
+  const code = stored.record;
+  const [course, seen] = await Promise.all([getCourse(tenantId, code.courseId), visibility(tenantId, stored)]);
+  if (!seen.visible) throw new ValidationError(reasons.code); // its generate request has not committed
   if (!course) throw new ValidationError(reasons.code); // a code whose course is gone cannot be used
   if (!enrollmentOpen(course, at)) throw new ValidationError(reasons.closed);
 
@@ -36,6 +39,7 @@ export async function enrollWithCode(tenantId: string, email: string, enrollment
     email,
     now: at,
     ...(course.maxEnrollments === undefined ? {} : { maxEnrollments: course.maxEnrollments }),
+    ...(seen.seq === undefined ? {} : { seq: seen.seq }),
   });
   if (failure) throw new ValidationError(reasons[failure]);
 }

@@ -1,43 +1,44 @@
 /**
- * Generating codes. BatchWriteItem cannot refuse an existing key, so codes go in as
- * TransactWriteItems of up to 100 conditional Puts (attribute_not_exists): a code that already
- * exists in the tenant cancels its chunk, only that code is replaced by a fresh one and the
- * chunk is sent again. A few chunks are in flight at once, so 10,000 codes are 100 requests.
+ * Generating codes (docs/ENROLLMENT.md "Generation"). A few codes go in one transaction. Otherwise
+ * the request writes one pending batch
+ * (every code it will hand out), then the codes, 100 at a time with a few chunks in flight,
+ * then commits the batch in one transaction: only then do the codes exist for enroll, status
+ * and the list. A code that already exists in the tenant is refused by its conditional write;
+ * only that code is replaced (recorded in the batch first) and written again.
  *
- * A request that fails half-way (throttling past the retries, a 503) starts no further chunk,
- * waits for those in flight, then deletes every code it sent (conditional on still being this
- * request's unused code) before answering: codes that were never returned are not left stored.
+ * Time: the request stops starting chunks once less than `writeReserveMs` of the Lambda's time
+ * is left and commits only with `commitReserveMs` to spare, so its answer (a 503 if it gave up)
+ * is always sent before the deadline. A request that fails deletes what it wrote as far as its
+ * time allows; whatever stops it (a kill included), the hourly job deletes a batch left pending.
  */
+import { randomUUID } from 'node:crypto';
 import { chunk, forEachLimit } from '../db/concurrency';
-import { isUnavailable } from '../db/errors';
-import { withRetry } from '../db/retry';
-import { ValidationError } from '../errors';
+import { remainingTimeOf, type RemainingTime } from '../deadline';
+import { ServiceUnavailableError, ValidationError } from '../errors';
 import { log } from '../log';
 import { generateCodes } from './code-generator';
+import { discardBatch } from './discard';
 import type { CodeRecord } from './model';
-import { deleteUnusedCodes, getCourse, insertCodes } from './repository';
+import { getCourseListing, insertListed } from './repository';
+import { commitBatch, insertBatchCodes, putPendingBatch, replaceBatchCode } from './repository-batches';
 
-const chunkSize = 100; // the TransactWriteItems limit
-const inFlight = 8;
+const chunkSize = 100;
+// Up to this many codes are written listed at once in one transaction (listAtOnce).
+const directMax = 10;
+const inFlight = 8; // chunks, each 4 requests of 25 codes
 // Each round replaces only colliding codes; at 50^8 possible codes, needing more than a couple
 // of rounds means something other than chance is wrong.
 const maxRounds = 10;
+const writeReserveMs = 4_000;
+const commitReserveMs = 2_000;
+const cleanupReserveMs = 1_000;
+/** A pending batch older than this belongs to a request that can no longer be running (29 s timeout). */
+export const staleAfterMs = 15 * 60_000;
 
-/** Deletes what a failed request may have written, retrying a busy database a few times. */
-async function removeSent(tenantId: string, courseId: string, codes: string[], createdAt: string): Promise<void> {
-  for (let pending of chunk(codes, chunkSize)) {
-    while (pending.length > 0) {
-      const current = pending;
-      const failed = await withRetry(() => deleteUnusedCodes(tenantId, courseId, current, createdAt), {
-        attempts: 6,
-        baseMs: 100,
-        capMs: 3200,
-        retryIf: isUnavailable,
-      });
-      // Codes that are absent (never written) or no longer unused fail their condition: keep them out.
-      pending = failed.length === 0 ? [] : current.filter((_, i) => !failed.includes(i));
-    }
-  }
+export interface GenerateOptions {
+  now?: Date;
+  /** The invocation's time left (the handler's ctx.remainingTimeMs). */
+  remainingMs?: RemainingTime;
 }
 
 export async function generateCourseCodes(
@@ -45,39 +46,87 @@ export async function generateCourseCodes(
   courseId: string,
   count: number,
   expiresAt?: string,
-  now = new Date(),
+  options: GenerateOptions = {},
 ): Promise<string[]> {
-  if (!(await getCourse(tenantId, courseId))) throw new ValidationError('Course not found.');
+  const now = options.now ?? new Date();
+  const remaining = options.remainingMs ?? remainingTimeOf();
+  // The course and its count of listed codes, in one read: the count is where these codes go.
+  const { course, count: seen } = await getCourseListing(tenantId, courseId);
+  if (!course) throw new ValidationError('Course not found.');
   const createdAt = now.toISOString();
   if (expiresAt !== undefined && expiresAt <= createdAt) throw new ValidationError('expiration_date must be in the future');
 
   const taken = new Set<string>();
-  const codes = generateCodes(count, taken);
-  const chunks: number[] = [];
-  for (let start = 0; start < codes.length; start += chunkSize) chunks.push(start);
+  const codes = generateCodes(count, taken); // answered in this order
+  if (count <= directMax) return listAtOnce(tenantId, courseId, codes, taken, { createdAt, expiresAt, seen }, remaining);
+  // Listed (and written, idx = position in the batch) in code order, as codes created together always were.
+  const origin = codes.map((_, i) => i).sort((a, b) => (codes[a]! < codes[b]! ? -1 : 1));
+  const listed = origin.map((i) => codes[i]!);
+  const batch = { id: randomUUID(), courseId, createdAt, codes: [...listed], staleAt: new Date(now.getTime() + staleAfterMs).toISOString() };
   const record = (code: string): CodeRecord => ({ code, courseId, status: 'active', createdAt, ...(expiresAt ? { expiresAt } : {}) });
+  if (remaining() < writeReserveMs) throw new ServiceUnavailableError();
+  await putPendingBatch(tenantId, batch);
 
-  const sent: number[] = [];
   try {
-    await forEachLimit(chunks, inFlight, async (start) => {
-      const end = Math.min(start + chunkSize, codes.length);
-      sent.push(start);
-      for (let round = 1; ; round++) {
-        const collided = await insertCodes(tenantId, codes.slice(start, end).map(record));
-        if (collided.length === 0) return;
-        if (round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
-        for (const i of collided) codes[start + i] = generateCodes(1, taken)[0]!;
+    const positions = listed.map((_, k) => k);
+    await forEachLimit(chunk(positions, chunkSize), inFlight, async (first) => {
+      if (remaining() < writeReserveMs) throw new ServiceUnavailableError();
+      let part = first;
+      for (let round = 1; part.length > 0; round++) {
+        const collided = await insertBatchCodes(tenantId, batch.id, part.map((k) => ({ record: record(listed[k]!), idx: k })));
+        if (collided.length > 0 && round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
+        part = collided.map((j) => part[j]!);
+        for (const k of part) {
+          listed[k] = codes[origin[k]!] = generateCodes(1, taken)[0]!;
+          await replaceBatchCode(tenantId, batch.id, k, listed[k]!);
+        }
       }
     });
+    if (remaining() < commitReserveMs) throw new ServiceUnavailableError();
+    if ((await commitBatch(tenantId, { ...batch, codes: listed, ...(expiresAt ? { expiresAt } : {}) }, seen)) === 'committed') return codes;
+    throw new ServiceUnavailableError();
   } catch (err) {
-    const written = sent.flatMap((start) => codes.slice(start, start + chunkSize));
-    try {
-      await removeSent(tenantId, courseId, written, createdAt);
-    } catch (cleanup) {
-      // Left behind: active codes of the course nobody was given (docs/RELIABILITY.md).
-      log({ level: 'error', msg: 'generate cleanup failed', tenantId, courseId, codes: written.length, error: (cleanup as Error).message });
-    }
+    if (await cleanUp(tenantId, batch.id, courseId, remaining)) return codes; // committed after all
     throw err;
   }
-  return codes;
+}
+
+/**
+ * A few codes go in one transaction with their block and the course's count (insertListed):
+ * all or nothing, so no batch is needed, and it costs fewer requests and writes.
+ */
+async function listAtOnce(
+  tenantId: string,
+  courseId: string,
+  codes: string[],
+  taken: Set<string>,
+  at: { createdAt: string; expiresAt: string | undefined; seen: number },
+  remaining: RemainingTime,
+): Promise<string[]> {
+  const { createdAt, expiresAt } = at;
+  const sorted = [...codes].sort();
+  for (let round = 1; ; round++) {
+    if (remaining() < commitReserveMs) throw new ServiceUnavailableError();
+    const records = sorted.map((code): CodeRecord => ({ code, courseId, status: 'active', createdAt, ...(expiresAt ? { expiresAt } : {}) }));
+    const collided = await insertListed(tenantId, courseId, records, round === 1 ? at.seen : undefined);
+    if (collided.length === 0) return codes;
+    if (round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
+    for (const k of collided) {
+      const fresh = generateCodes(1, taken)[0]!;
+      codes[codes.indexOf(sorted[k]!)] = fresh;
+      sorted[k] = fresh;
+    }
+  }
+}
+
+/** Discards the batch as far as time allows; true when it turns out to have committed (a lost answer). */
+async function cleanUp(tenantId: string, batchId: string, courseId: string, remaining: RemainingTime): Promise<boolean> {
+  try {
+    const { outcome } = await discardBatch(tenantId, batchId, () => remaining() < cleanupReserveMs);
+    return outcome === 'committed';
+  } catch (cleanup) {
+    // Left pending or abandoned: invisible, and the hourly job deletes it.
+    log({ level: 'error', msg: 'generate cleanup failed', tenantId, courseId, batchId, error: (cleanup as Error).message });
+    return false;
+  }
 }

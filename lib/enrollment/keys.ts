@@ -1,27 +1,42 @@
 /**
  * The enrollment table's layout: every key and item shape is built here and nowhere else
  * (the repositories run the commands; demo.ts and tests put data through the builders).
+ * docs/ENROLLMENT.md explains the design.
  *
  *   pk                           sk                 what
  *   T#<t>#COURSE#<courseId>      COURSE             course configuration: window, max_enrollments
  *   T#<t>#COURSE#<courseId>      COUNTER            enrolled: the live enrollment count (ADD only)
+ *   T#<t>#COURSE#<courseId>      CODES              codes: how many codes the course lists (the next
+ *                                                   listing position); changed only by the
+ *                                                   transactions that add blocks
  *   T#<t>#COURSE#<courseId>      ENROLL#<email>     one enrollment: code, enrolledAt
- *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates
- *                                                   gsi1pk = T#<t>#COURSE#<courseId>,
- *                                                   gsi1sk = CODE#<createdAt>#<code>
- *                                                   gsi2pk = EXPIRY#<shard> on active codes with an
- *                                                   expiry (sparse index for the expiry job)
+ *   T#<t>#LIST#<courseId>        <seq, 12 digits>   block: up to 128 consecutive listed codes from
+ *                                                   position <seq> on: codes[], createdAt, expiresAt?
+ *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates, and
+ *                                                   seq (its listing position) or batch + idx;
+ *                                                   gsi1pk = T#<t>#LIST#<courseId>, gsi1sk = <seq>
+ *                                                   once its status or holder has changed;
+ *                                                   gsi2pk = EXPIRY#<shard> on codes created active
+ *                                                   with an expiry (expiry job)
+ *   T#<t>#BATCH#<batchId>        BATCH              the request that wrote a set of codes: courseId,
+ *                                                   status pending | committed | abandoned, count,
+ *                                                   start (its first listing position, once
+ *                                                   committed), codes[] and gsi2pk = PENDING
+ *                                                   + expiresAt (when it counts as stale) while pending
  *
  * A code is keyed by its exact string (never normalised: demo code 1Ls34dQa has characters
- * outside the generation alphabet), so another tenant's code is simply a different key. The
- * counter lives beside the course, not in it, so re-importing a course never resets it.
+ * outside the generation alphabet), so another tenant's code is simply a different key. A code
+ * exists for the API only when its batch is committed. The counter lives beside the course, not
+ * in it, so re-importing a course never resets it.
  *
- * Expiry index `gsi2` (gsi2pk + expiresAt): the hourly expiry job Queries the codes that are due
- * instead of scanning every code. One generate request writes up to 10,000 codes with the same
- * expiry; on a single index partition key those writes would queue behind one partition's write
- * limit, so they are spread over 16 shards and the job runs 16 small Queries.
+ * Index `gsi2` (gsi2pk + expiresAt) is sparse and shared by the two scheduled clean-ups: codes
+ * due for expiry, spread over 16 `EXPIRY#` shards (one request writes up to 10,000 codes with
+ * the same expiry), and batches that never committed, under `PENDING`.
  */
 import type { CodeRecord, Course } from './model';
+
+export const blockSize = 128;
+const seqDigits = 12;
 
 export type Key = { pk: string; sk: string };
 
@@ -33,7 +48,13 @@ export const enrollmentKey = (tenantId: string, courseId: string, email: string)
   pk: coursePk(tenantId, courseId),
   sk: `${enrollmentPrefix}${email}`,
 });
+export const metaKey = (tenantId: string, courseId: string): Key => ({ pk: coursePk(tenantId, courseId), sk: 'CODES' });
 export const codeKey = (tenantId: string, code: string): Key => ({ pk: `T#${tenantId}#CODE#${code}`, sk: 'CODE' });
+export const listPk = (tenantId: string, courseId: string) => `T#${tenantId}#LIST#${courseId}`;
+/** Listing positions as fixed-width strings, so key order is number order. */
+export const seqKey = (seq: number) => String(seq).padStart(seqDigits, '0');
+export const blockKey = (tenantId: string, courseId: string, start: number): Key => ({ pk: listPk(tenantId, courseId), sk: seqKey(start) });
+export const batchKey = (tenantId: string, batchId: string): Key => ({ pk: `T#${tenantId}#BATCH#${batchId}`, sk: 'BATCH' });
 
 /** The tenant and course of a course item's key, or undefined when it is not one of ours. */
 export function parseCourseKey(pk: string, courseId: string): { tenantId: string } | undefined {
@@ -43,16 +64,20 @@ export function parseCourseKey(pk: string, courseId: string): { tenantId: string
 
 export const expiryShardCount = 16;
 export const expiryShardKey = (shard: number) => `EXPIRY#${shard}`;
+// One key: a batch item enters and leaves it once per generate request, far below a key's limit.
+export const pendingKey = 'PENDING';
 
-/** A stable shard for a tenant's code (FNV-1a over `tenant#code`). */
-export function expiryShard(tenantId: string, code: string): string {
+/** A stable shard (FNV-1a over the text). */
+function shardOf(text: string): number {
   let hash = 0x811c9dc5;
-  for (const ch of `${tenantId}#${code}`) {
+  for (const ch of text) {
     hash ^= ch.codePointAt(0)!;
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return expiryShardKey(hash % expiryShardCount);
+  return hash % expiryShardCount;
 }
+
+export const expiryShard = (tenantId: string, code: string) => expiryShardKey(shardOf(`${tenantId}#${code}`));
 
 /** Window bounds are normalised to `toISOString()` form, so enrollmentOpen can compare them as strings. */
 export const courseItem = (tenantId: string, course: Course) => ({
@@ -62,11 +87,88 @@ export const courseItem = (tenantId: string, course: Course) => ({
   ...(course.enrollmentEnd ? { enrollmentEnd: new Date(course.enrollmentEnd).toISOString() } : {}),
 });
 
-export const codeItem = (tenantId: string, record: CodeRecord) => ({
+/**
+ * Where a code sits: written listed at once, its listing position; written by a generate
+ * request's batch, the batch and its index there (the position follows from the batch's commit).
+ */
+export type CodePlace = { seq: number } | { batch: string; idx: number };
+
+/** A code whose status or holder changed since it was listed: the list reads it from gsi1. */
+export const changedCodeIndex = (tenantId: string, courseId: string, seq: number) => ({ gsi1pk: listPk(tenantId, courseId), gsi1sk: seqKey(seq) });
+
+export const codeItem = (tenantId: string, record: CodeRecord, place: CodePlace) => ({
   ...codeKey(tenantId, record.code),
-  gsi1pk: coursePk(tenantId, record.courseId),
-  gsi1sk: `CODE#${record.createdAt}#${record.code}`,
+  ...record,
+  ...place,
   // Only codes created active with an expiry are in the expiry index (both its key attributes exist).
   ...(record.status === 'active' && record.expiresAt ? { gsi2pk: expiryShard(tenantId, record.code) } : {}),
-  ...record,
+  ...('seq' in place && (record.status !== 'active' || record.email) ? changedCodeIndex(tenantId, record.courseId, place.seq) : {}),
 });
+
+/** Listed codes from position `start` on, all created at `createdAt` with the same expiry. */
+export interface Block {
+  start: number;
+  codes: string[];
+  createdAt: string;
+  expiresAt?: string;
+}
+
+export const blockItem = (tenantId: string, courseId: string, block: Block) => ({
+  ...blockKey(tenantId, courseId, block.start),
+  codes: block.codes,
+  createdAt: block.createdAt,
+  ...(block.expiresAt ? { expiresAt: block.expiresAt } : {}),
+});
+
+/** Consecutive codes with the same dates share a block, up to blockSize. */
+export function blocksOf(records: CodeRecord[], start: number): Block[] {
+  const blocks: Block[] = [];
+  records.forEach((r, i) => {
+    const last = blocks.at(-1);
+    if (last && last.codes.length < blockSize && last.createdAt === r.createdAt && last.expiresAt === r.expiresAt) {
+      last.codes.push(r.code);
+    } else {
+      blocks.push({ start: start + i, codes: [r.code], createdAt: r.createdAt, ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}) });
+    }
+  });
+  return blocks;
+}
+
+export const metaItem = (tenantId: string, courseId: string, count: number) => ({ ...metaKey(tenantId, courseId), codes: count });
+
+/**
+ * The items of codes listed at once from position `start` (one course): the codes and their
+ * blocks. The course's count (metaItem) moves to start + records.length.
+ */
+export function listedItems(tenantId: string, courseId: string, records: CodeRecord[], start: number) {
+  return {
+    codes: records.map((record, idx) => codeItem(tenantId, record, { seq: start + idx })),
+    blocks: blocksOf(records, start).map((block) => blockItem(tenantId, courseId, block)),
+  };
+}
+
+export interface PendingBatch {
+  id: string;
+  courseId: string;
+  createdAt: string;
+  codes: string[];
+  /** From then on the expiry job treats the batch as abandoned. */
+  staleAt: string;
+}
+
+export const pendingBatchItem = (tenantId: string, batch: PendingBatch) => ({
+  ...batchKey(tenantId, batch.id),
+  courseId: batch.courseId,
+  status: 'pending',
+  createdAt: batch.createdAt,
+  count: batch.codes.length,
+  codes: batch.codes,
+  gsi2pk: pendingKey,
+  expiresAt: batch.staleAt,
+});
+
+/** The tenant of a batch item's key. */
+export function parseBatchKey(pk: string): { tenantId: string; batchId: string } | undefined {
+  const m = /^T#(.*)#BATCH#([^#]+)$/.exec(pk);
+  return m ? { tenantId: m[1]!, batchId: m[2]! } : undefined;
+}

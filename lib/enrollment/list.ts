@@ -6,7 +6,7 @@
 import { ValidationError } from '../errors';
 import { isRedeemable } from './enroll';
 import type { CodePage, CodeRecord, CodeView } from './model';
-import { getCourse, queryCourseCodes } from './repository';
+import { getCourseListing, listedCodes } from './repository';
 
 export const codesPath = '/api/enrollment/v1/codes';
 
@@ -39,9 +39,12 @@ export async function listCourseCodes(
   now = new Date(),
 ): Promise<CodePage> {
   const { courseId, page, perPage } = request;
-  if (!(await getCourse(tenantId, courseId))) throw new ValidationError('Course not found.');
+  const { course, count } = await getCourseListing(tenantId, courseId);
+  if (!course) throw new ValidationError('Course not found.');
   const start = (page - 1) * perPage;
-  const { count, codes } = await queryCourseCodes(tenantId, courseId, start, perPage);
+  // The page is a range of listing positions: reads follow its size, not the course's.
+  const last = Math.min(start + perPage, count) - 1;
+  const codes = last >= start ? await listedCodes(tenantId, courseId, start, last) : [];
   const numPages = Math.max(1, Math.ceil(count / perPage)); // Django: an empty list still has page 1
   const link = (n: number) =>
     `${request.baseUrl}?${new URLSearchParams({ course_id: courseId, page: String(n), per_page: String(perPage) })}`;

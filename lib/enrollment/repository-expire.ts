@@ -1,12 +1,13 @@
 /**
- * The enrollment table's commands for the hourly expiry job: codes due for expiry (sparse
- * index gsi2, keys.ts). Every write is conditional, so the job never undoes a request's work.
+ * The enrollment table's commands for the hourly job: codes due for expiry and batches left
+ * pending by a generate request that never committed (both in the sparse index gsi2, keys.ts).
+ * Every write is conditional, so the job never undoes a request's work.
  */
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
 import { tableName } from '../db/tables';
-import { expiryShardKey } from './keys';
+import { expiryShardKey, parseBatchKey, pendingKey } from './keys';
 import type { CodeStatus } from './model';
 
 export type Key = Record<string, unknown>;
@@ -83,3 +84,27 @@ export async function unindexCode(key: DueCode['key']): Promise<boolean> {
   }
 }
 
+
+export interface StaleBatch {
+  tenantId: string;
+  batchId: string;
+}
+
+/** One page of the batches still pending (or abandoned half-way) that went stale before `before`. */
+export async function queryStaleBatches(before: string, start?: Key): Promise<{ batches: StaleBatch[]; next?: Key }> {
+  const page = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :shard AND expiresAt < :before',
+      ExpressionAttributeValues: { ':shard': pendingKey, ':before': before },
+      Limit: pageSize,
+      ExclusiveStartKey: start,
+    }),
+  );
+  const batches = (page.Items ?? []).flatMap((item) => {
+    const parsed = parseBatchKey(String(item.pk));
+    return parsed ? [parsed] : [];
+  });
+  return { batches, next: page.LastEvaluatedKey };
+}

@@ -1,42 +1,50 @@
 /**
- * The enrollment table's commands for the endpoints (keys and item shapes: keys.ts; the jobs'
- * commands: repository-expire.ts, repository-reconcile.ts). See docs/ENROLLMENT.md.
- *
- * Uniqueness of a code per tenant is its primary key plus attribute_not_exists on insert.
- * "Already enrolled" is the ENROLL# item's attribute_not_exists; "course full" is the COUNTER
- * condition `enrolled < :max`; both sit in the same TransactWriteItems as the code's
- * `status = active` condition, so they hold under concurrency.
+ * The enrollment table's reads and direct writes for the endpoints (keys and item shapes:
+ * keys.ts; enroll/cancel/restore: repository-redeem.ts; a generate request's batch:
+ * repository-batches.ts; the jobs: repository-expire.ts, repository-reconcile.ts).
+ * See docs/ENROLLMENT.md.
  */
-import { GetCommand, PutCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { cancellation, isContended } from '../db/conditions';
-import { countAll, queryPages } from '../db/paging';
-import { withRetry } from '../db/retry';
-import { tableName } from '../db/tables';
-import { codeItem, codeKey, counterKey, courseItem, courseKey, coursePk, enrollmentKey, enrollmentPrefix } from './keys';
+import { countAll, queryAll, type Item } from '../db/paging';
+import {
+  batchKey,
+  blockSize,
+  codeKey,
+  counterKey,
+  courseItem,
+  courseKey,
+  coursePk,
+  enrollmentKey,
+  enrollmentPrefix,
+  listedItems,
+  listPk,
+  metaKey,
+  seqKey,
+} from './keys';
 import type { CodeRecord, CodeStatus, Course } from './model';
+import { table, transact, type TransactItem } from './repository-transact';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-const table = () => tableName('enrollment');
-
-/** Creates or replaces a course's configuration; its enrollments and counter are untouched. */
+/** Creates or replaces a course's configuration; its enrollments, counters and codes are untouched. */
 export async function putCourse(tenantId: string, course: Course): Promise<void> {
   await db().send(new PutCommand({ TableName: table(), Item: courseItem(tenantId, course) }));
 }
 
-export async function getCourse(tenantId: string, courseId: string): Promise<Course | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: courseKey(tenantId, courseId) }));
-  if (!Item) return undefined;
+function toCourse(item: Item): Course {
   return {
-    courseId: String(Item.courseId),
-    ...(Item.enrollmentStart ? { enrollmentStart: String(Item.enrollmentStart) } : {}),
-    ...(Item.enrollmentEnd ? { enrollmentEnd: String(Item.enrollmentEnd) } : {}),
-    ...(Item.maxEnrollments === undefined ? {} : { maxEnrollments: Number(Item.maxEnrollments) }),
+    courseId: String(item.courseId),
+    ...(item.enrollmentStart ? { enrollmentStart: String(item.enrollmentStart) } : {}),
+    ...(item.enrollmentEnd ? { enrollmentEnd: String(item.enrollmentEnd) } : {}),
+    ...(item.maxEnrollments === undefined ? {} : { maxEnrollments: Number(item.maxEnrollments) }),
   };
 }
 
-function toCode(item: Record<string, unknown>): CodeRecord {
+export async function getCourse(tenantId: string, courseId: string): Promise<Course | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: courseKey(tenantId, courseId) }));
+  return Item ? toCourse(Item) : undefined;
+}
+
+function toCode(item: Item): CodeRecord {
   const optional = (name: 'expiresAt' | 'email' | 'redeemedAt') => (item[name] ? { [name]: String(item[name]) } : {});
   return {
     code: String(item.code),
@@ -49,18 +57,47 @@ function toCode(item: Record<string, unknown>): CodeRecord {
   };
 }
 
+/** A stored code and where it sits: its listing position, or the batch that wrote it and its index there. */
+export interface StoredCode {
+  record: CodeRecord;
+  seq?: number;
+  batch?: string;
+  idx?: number;
+}
+
 /** Strongly consistent: status changes and enrolls decide on what they read here. */
+export async function getStoredCode(tenantId: string, code: string): Promise<StoredCode | undefined> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: codeKey(tenantId, code), ConsistentRead: true }));
+  if (!Item) return undefined;
+  return {
+    record: toCode(Item),
+    ...(Item.seq === undefined ? {} : { seq: Number(Item.seq) }),
+    ...(Item.batch === undefined ? {} : { batch: String(Item.batch), idx: Number(Item.idx) }),
+  };
+}
+
+/** The stored code item whatever its batch (tests, the reliability snapshots). */
 export async function getCode(tenantId: string, code: string): Promise<CodeRecord | undefined> {
+  return (await getStoredCode(tenantId, code))?.record;
+}
+
+/**
+ * Whether the API may see a stored code: only once its batch has committed (a generate request
+ * that died half-way never makes its codes visible), and then its listing position. Strongly
+ * consistent, so a code returned by generate can be used at once. A batch never leaves
+ * `committed`, so what this answers stays true.
+ */
+export async function visibility(tenantId: string, stored: StoredCode): Promise<{ visible: boolean; seq?: number }> {
+  if (stored.batch === undefined) return { visible: true, ...(stored.seq === undefined ? {} : { seq: stored.seq }) }; // listed when written
   const { Item } = await db().send(
-    new GetCommand({ TableName: table(), Key: codeKey(tenantId, code), ConsistentRead: true }),
+    new GetCommand({ TableName: table(), Key: batchKey(tenantId, stored.batch), ProjectionExpression: '#s, #start', ExpressionAttributeNames: { '#s': 'status', '#start': 'start' }, ConsistentRead: true }),
   );
-  return Item ? toCode(Item) : undefined;
+  if (Item?.status !== 'committed') return { visible: false };
+  return { visible: true, seq: Number(Item.start) + stored.idx! };
 }
 
 export async function getEnrolledCount(tenantId: string, courseId: string): Promise<number> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: table(), Key: counterKey(tenantId, courseId), ConsistentRead: true }),
-  );
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: counterKey(tenantId, courseId), ConsistentRead: true }));
   return Item?.enrolled === undefined ? 0 : Number(Item.enrolled);
 }
 
@@ -81,183 +118,131 @@ export function countEnrollments(tenantId: string, courseId: string): Promise<nu
   });
 }
 
-/** One page of a course's codes, oldest first, and how many there are in all. */
+// ------------------------------------------------------------------------------------ listing
+
+/** The course (undefined if absent) and how many codes it lists: one Query of its small items. */
+export async function getCourseListing(tenantId: string, courseId: string): Promise<{ course?: Course; count: number }> {
+  // sk order: CODES < COUNTER < COURSE, the three small items of the course partition.
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':from': metaKey(tenantId, courseId).sk, ':to': 'COURSE' },
+      ConsistentRead: true,
+    }),
+  );
+  const course = Items.find((i) => i.sk === 'COURSE');
+  const meta = Items.find((i) => i.sk === 'CODES');
+  return { ...(course ? { course: toCourse(course) } : {}), count: meta?.codes === undefined ? 0 : Number(meta.codes) };
+}
+
+/**
+ * The listed codes at positions first..last (inclusive, within the count): the blocks that hold
+ * them, and the changed-code index for the ones whose status or holder changed since. Two
+ * Queries in parallel, each reading O(last - first + blockSize) small entries.
+ */
+export async function listedCodes(tenantId: string, courseId: string, first: number, last: number): Promise<CodeRecord[]> {
+  const pk = listPk(tenantId, courseId);
+  const [blocks, changed] = await Promise.all([
+    queryAll({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': seqKey(Math.max(0, first - blockSize + 1)), ':to': seqKey(last) },
+      ConsistentRead: true, // written in the same transaction as the count just read
+    }),
+    queryAll({
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': pk, ':from': seqKey(first), ':to': seqKey(last) },
+    }),
+  ]);
+  const current = new Map(changed.map((item) => [String(item.code), toCode(item)]));
+  const out: CodeRecord[] = [];
+  for (const block of blocks) {
+    const start = Number(block.sk);
+    (block.codes as string[]).forEach((code, i) => {
+      if (start + i < first || start + i > last) return;
+      out.push(
+        current.get(code) ?? {
+          code,
+          courseId,
+          status: 'active',
+          createdAt: String(block.createdAt),
+          ...(block.expiresAt ? { expiresAt: String(block.expiresAt) } : {}),
+        },
+      );
+    });
+  }
+  return out;
+}
+
+/** One page of a course's listed codes (positions offset.., at most `limit`) and how many there are. */
 export async function queryCourseCodes(
   tenantId: string,
   courseId: string,
   offset: number,
   limit: number,
 ): Promise<{ count: number; codes: CodeRecord[] }> {
-  // DynamoDB has no OFFSET: walk the course's index partition (projected down to what the list
-  // shows), count it and keep the requested slice. O(codes of the course) per page.
-  const pages = queryPages({
-    TableName: table(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': 'CODE#' },
-    ProjectionExpression: 'code, courseId, #status, createdAt, expiresAt, email, redeemedAt',
-    ExpressionAttributeNames: { '#status': 'status' },
-  });
-  let count = 0;
-  const codes: CodeRecord[] = [];
-  for await (const page of pages) {
-    for (const item of page.Items ?? []) {
-      if (count >= offset && codes.length < limit) codes.push(toCode(item));
-      count++;
+  const { count } = await getCourseListing(tenantId, courseId);
+  const last = Math.min(offset + limit, count) - 1;
+  return { count, codes: last >= offset ? await listedCodes(tenantId, courseId, offset, last) : [] };
+}
+
+// ------------------------------------------------------------------------------ direct insert
+
+/** The CODES item moves from `seen` to `next` listed codes, on condition nobody else moved it. */
+export function moveCount(tenantId: string, courseId: string, seen: number, next: number): TransactItem {
+  return {
+    Update: {
+      TableName: table(),
+      Key: metaKey(tenantId, courseId),
+      UpdateExpression: 'SET codes = :next',
+      ConditionExpression: seen === 0 ? 'attribute_not_exists(codes) OR codes = :seen' : 'codes = :seen',
+      ExpressionAttributeValues: { ':next': next, ':seen': seen },
+    },
+  };
+}
+
+const insertChunk = 49; // codes + a block each at worst + the count, within the 100 items of a transaction
+
+/**
+ * Stores codes that are listed at once, oldest first (demo data, imports, tests), each chunk in
+ * one transaction with its blocks and the course's count. Answers the indexes of codes that
+ * already exist; their chunk is not written.
+ */
+export async function insertCodes(tenantId: string, records: CodeRecord[]): Promise<number[]> {
+  const indexed = records.map((record, i) => ({ record, i }));
+  indexed.sort((a, b) => (a.record.createdAt === b.record.createdAt ? (a.record.code < b.record.code ? -1 : 1) : a.record.createdAt < b.record.createdAt ? -1 : 1));
+  const collided: number[] = [];
+  for (const courseId of new Set(records.map((r) => r.courseId))) {
+    const mine = indexed.filter((x) => x.record.courseId === courseId);
+    for (let from = 0; from < mine.length; from += insertChunk) {
+      const part = mine.slice(from, from + insertChunk);
+      const failed = await insertListed(tenantId, courseId, part.map((x) => x.record));
+      collided.push(...failed.map((j) => part[j]!.i));
     }
   }
-  return { count, codes };
-}
-
-// ------------------------------------------------------------------------------------------
-// Transactions. Each answers the indexes of the items whose condition failed ([] on success);
-// the caller knows what each index means. Conflicts with concurrent transactions are retried
-// here, since they say nothing about the data.
-
-const attempts = 8;
-
-async function transact(items: TransactItem[]): Promise<number[]> {
-  return withRetry(
-    async () => {
-      try {
-        await db().send(new TransactWriteCommand({ TransactItems: items }));
-        return [];
-      } catch (err) {
-        // A contended item's condition was not evaluated: only an uncontended cancellation is an answer.
-        const cancelled = cancellation(err);
-        if (cancelled && !cancelled.contended && cancelled.conditionFailedAt.length > 0) return cancelled.conditionFailedAt;
-        throw err;
-      }
-    },
-    // Out of attempts, the error propagates: lib/db/errors.ts answers a conflict with 503.
-    { attempts, baseMs: 10, capMs: 640, retryIf: isContended },
-  );
-}
-
-/** Inserts up to 100 new codes atomically; answers the indexes of codes that already exist. */
-export function insertCodes(tenantId: string, records: CodeRecord[]): Promise<number[]> {
-  return transact(
-    records.map((record) => ({
-      Put: { TableName: table(), Item: codeItem(tenantId, record), ConditionExpression: 'attribute_not_exists(pk)' },
-    })),
-  );
+  return collided.sort((a, b) => a - b);
 }
 
 /**
- * Deletes up to 100 codes written by one generate request (same course and creation time) that
- * are still active and unused; answers the indexes whose condition failed (absent or changed).
+ * Up to ~98 codes of one course, listed at once in one transaction with their blocks and the
+ * course's count (`knownCount`, when just read, saves reading it): all or nothing. Answers the
+ * indexes of codes that already exist (then nothing is written).
  */
-export function deleteUnusedCodes(tenantId: string, courseId: string, codes: string[], createdAt: string): Promise<number[]> {
-  return transact(
-    codes.map((code) => ({
-      Delete: {
-        TableName: table(),
-        Key: codeKey(tenantId, code),
-        ConditionExpression: 'courseId = :course AND createdAt = :at AND #status = :active AND attribute_not_exists(email)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':course': courseId, ':at': createdAt, ':active': 'active' },
-      },
-    })),
-  );
-}
-
-export type RedeemFailure = 'code' | 'enrolled' | 'full';
-
-/**
- * code active and unexpired -> redeemed, enrollment created, counter + 1 (below the max):
- * all or nothing. The items are in the SPEC's order of checks, so the first failed index is
- * the reason to report.
- */
-export async function redeemCode(
-  tenantId: string,
-  r: { code: string; courseId: string; email: string; now: string; maxEnrollments?: number },
-): Promise<RedeemFailure | undefined> {
-  const hasMax = r.maxEnrollments !== undefined;
-  const failed = await transact([
-    {
-      Update: {
-        TableName: table(),
-        Key: codeKey(tenantId, r.code),
-        UpdateExpression: 'SET #status = :redeemed, email = :email, redeemedAt = :now',
-        ConditionExpression: '#status = :active AND (attribute_not_exists(expiresAt) OR expiresAt >= :now)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':redeemed': 'redeemed', ':active': 'active', ':email': r.email, ':now': r.now },
-      },
-    },
-    {
-      Put: {
-        TableName: table(),
-        Item: { ...enrollmentKey(tenantId, r.courseId, r.email), courseId: r.courseId, email: r.email, code: r.code, enrolledAt: r.now },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
-      Update: {
-        TableName: table(),
-        Key: counterKey(tenantId, r.courseId),
-        UpdateExpression: 'ADD enrolled :one',
-        ...(hasMax ? { ConditionExpression: 'attribute_not_exists(enrolled) OR enrolled < :max' } : {}),
-        ExpressionAttributeValues: { ':one': 1, ...(hasMax ? { ':max': r.maxEnrollments } : {}) },
-      },
-    },
-  ]);
-  return failed.length === 0 ? undefined : (['code', 'enrolled', 'full'] as const)[failed[0]!];
-}
-
-/**
- * A redeemed code -> `to` (active or canceled), its enrollment deleted, counter - 1. Answers
- * false when the code is no longer redeemed by `email` (changed since it was read).
- */
-export async function releaseCode(tenantId: string, record: CodeRecord & { email: string }, to: CodeStatus): Promise<boolean> {
-  const failed = await transact([
-    {
-      Update: {
-        TableName: table(),
-        Key: codeKey(tenantId, record.code),
-        UpdateExpression: 'SET #status = :to REMOVE email, redeemedAt',
-        ConditionExpression: '#status = :redeemed AND email = :email',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ':redeemed': 'redeemed', ':email': record.email },
-      },
-    },
-    {
-      Delete: {
-        TableName: table(),
-        Key: enrollmentKey(tenantId, record.courseId, record.email),
-        ConditionExpression: 'code = :code',
-        ExpressionAttributeValues: { ':code': record.code },
-      },
-    },
-    {
-      Update: {
-        TableName: table(),
-        Key: counterKey(tenantId, record.courseId),
-        UpdateExpression: 'ADD enrolled :minus',
-        ConditionExpression: 'enrolled > :zero',
-        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
-      },
-    },
-  ]);
-  if (failed.length === 0) return true;
-  // The code guards the other two: while it is redeemed by `email`, that enrollment exists
-  // and is counted. Failing only elsewhere means the table was changed outside this module.
-  if (failed[0] === 0) return false;
-  throw new Error(`Enrollment of code ${record.code} is inconsistent (failed items ${failed.join(', ')})`);
-}
-
-/** A code without a user goes from `from` to `to`; false when its status is no longer `from`. */
-export async function setCodeStatus(tenantId: string, code: string, from: CodeStatus, to: CodeStatus): Promise<boolean> {
-  const failed = await transact([
-    {
-      Update: {
-        TableName: table(),
-        Key: codeKey(tenantId, code),
-        UpdateExpression: 'SET #status = :to',
-        ConditionExpression: '#status = :from AND attribute_not_exists(email)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':to': to, ':from': from },
-      },
-    },
-  ]);
-  return failed.length === 0;
+export async function insertListed(tenantId: string, courseId: string, records: CodeRecord[], knownCount?: number): Promise<number[]> {
+  for (let known = knownCount; ; known = undefined) {
+    const count = known ?? (await getCourseListing(tenantId, courseId)).count;
+    const items = listedItems(tenantId, courseId, records, count);
+    const failed = await transact([
+      ...items.codes.map((Item) => ({ Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
+      ...items.blocks.map((Item) => ({ Put: { TableName: table(), Item } })),
+      moveCount(tenantId, courseId, count, count + records.length),
+    ]);
+    const codes = failed.filter((i) => i < records.length);
+    if (codes.length > 0) return codes;
+    if (failed.length === 0) return [];
+    // Only the count moved (another insert or commit landed): read it again.
+  }
 }

@@ -6,7 +6,8 @@
  */
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
 import type { CodeStatus } from './model';
-import { getCode, releaseCode, setCodeStatus } from './repository';
+import { getStoredCode, visibility } from './repository';
+import { releaseCode, setCodeStatus } from './repository-redeem';
 
 const targets: Record<string, CodeStatus> = { cancel: 'canceled', restore: 'active' };
 const maxAttempts = 5;
@@ -17,15 +18,24 @@ export async function changeCodeStatus(tenantId: string, enrollmentCode: string,
     : undefined;
   if (!to) throw new ValidationError('Invalid action.');
 
+  const notFound = () => new NotFoundError(`The enrollment code (${enrollmentCode}) was not found`);
+  let seq: number | undefined;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const code = await getCode(tenantId, enrollmentCode);
-    if (!code) throw new NotFoundError(`The enrollment code (${enrollmentCode}) was not found`);
+    const stored = await getStoredCode(tenantId, enrollmentCode);
+    if (!stored) throw notFound();
+    if (attempt === 0) {
+      // A code of a batch that has not committed does not exist yet; once committed, it stays so.
+      const seen = await visibility(tenantId, stored);
+      if (!seen.visible) throw notFound();
+      seq = seen.seq;
+    }
+    const code = stored.record;
     const { email } = code;
     if (code.status === 'redeemed' && email) {
-      if (await releaseCode(tenantId, { ...code, email }, to)) return;
+      if (await releaseCode(tenantId, { ...code, email }, to, seq)) return;
     } else if (code.status === to) {
       return; // already there: cancel twice, or restore an unused code
-    } else if (await setCodeStatus(tenantId, code.code, code.status, to)) {
+    } else if (await setCodeStatus(tenantId, code, code.status, to, seq)) {
       return;
     }
   }

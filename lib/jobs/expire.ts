@@ -9,10 +9,16 @@
  * (enroll and the list treat an active code past its expiry as expired at that very instant),
  * so the delay costs nothing and keeps the job's writes away from requests deciding on a code
  * right at its expiry.
+ *
+ * Second pass: batches of codes that a generate request wrote but never committed (it was
+ * killed, or failed and ran out of time cleaning up) are found under `PENDING` in gsi2 once
+ * stale, and deleted (lib/enrollment/discard.ts). Their codes never existed for the
+ * API; this only frees the storage.
  */
 import { expiryShardCount } from '../enrollment/keys';
-import { expireCode, queryDueCodes, unindexCode, type Key } from '../enrollment/repository-expire';
 import type { Budget } from '../deadline';
+import { discardBatch } from '../enrollment/discard';
+import { expireCode, queryDueCodes, queryStaleBatches, unindexCode, type Key } from '../enrollment/repository-expire';
 import type { JobSummary } from './summary';
 
 export interface ExpirySummary extends JobSummary {
@@ -20,6 +26,9 @@ export interface ExpirySummary extends JobSummary {
   expired: number;
   /** Due codes that were no longer active (redeemed, canceled): only taken out of the index. */
   unindexed: number;
+  /** Uncommitted batches deleted, and the codes they had written. */
+  batches: number;
+  discarded: number;
 }
 
 export interface ExpiryOptions {
@@ -34,7 +43,7 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
   const started = Date.now();
   const before = new Date((options.now ?? new Date()).getTime() - (options.settleMs ?? defaultSettleMs)).toISOString();
   const summary: ExpirySummary = {
-    job: 'expireEnrollmentCodes', complete: true, scanned: 0, changed: 0, drift: 0, skipped: 0, expired: 0, unindexed: 0, durationMs: 0,
+    job: 'expireEnrollmentCodes', complete: true, scanned: 0, changed: 0, drift: 0, skipped: 0, expired: 0, unindexed: 0, batches: 0, discarded: 0, durationMs: 0,
   };
   shards: for (let shard = 0; shard < expiryShardCount; shard++) {
     let start: Key | undefined;
@@ -59,7 +68,30 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
       start = page.next;
     } while (start);
   }
+  if (summary.complete) {
+    const stale = await discardStaleBatches(options);
+    Object.assign(summary, { complete: stale.complete, batches: stale.batches, discarded: stale.discarded });
+  }
   summary.changed = summary.expired + summary.unindexed;
   summary.durationMs = Date.now() - started;
   return summary;
+}
+
+/** The second pass; stops (complete: false) when the budget is spent, the rest waits for the next run. */
+export async function discardStaleBatches(options: ExpiryOptions): Promise<{ complete: boolean; batches: number; discarded: number }> {
+  const now = (options.now ?? new Date()).toISOString();
+  const result = { complete: true, batches: 0, discarded: 0 };
+  let start: Key | undefined;
+  do {
+    if (options.budget.exhausted()) return { ...result, complete: false };
+    const page = await queryStaleBatches(now, start);
+    for (const { tenantId, batchId } of page.batches) {
+      const { outcome, deleted } = await discardBatch(tenantId, batchId, () => options.budget.exhausted());
+      result.discarded += deleted;
+      if (outcome === 'discarded') result.batches++;
+      if (outcome === 'partial') return { ...result, complete: false };
+    }
+    start = page.next;
+  } while (start);
+  return result;
 }

@@ -100,6 +100,15 @@ export function iamCalls(command: string, input: Input): Call[] {
       Object.entries(item).map(([kind, body]) => ({ action: transactActions[kind] ?? kind, table: String(body.TableName) })),
     );
   }
+  if (action === 'BatchExecuteStatement' || action === 'ExecuteStatement') {
+    // PartiQL: IAM authorises each statement as PartiQLInsert/Update/Delete/Select on its table.
+    const statements = (action === 'ExecuteStatement' ? [input] : (input.Statements as Input[])) as { Statement?: string }[];
+    return statements.map(({ Statement = '' }) => {
+      const m = /^\s*(INSERT|UPDATE|DELETE|SELECT)\b[^"]*"([^"]+)"/i.exec(Statement);
+      const verb = (m?.[1] ?? '').toLowerCase();
+      return { action: `PartiQL${verb.charAt(0).toUpperCase()}${verb.slice(1)}`, table: m?.[2] ?? '' };
+    });
+  }
   if (action === 'BatchGetItem' || action === 'BatchWriteItem') {
     return Object.keys(input.RequestItems as object).map((table) => ({ action, table }));
   }

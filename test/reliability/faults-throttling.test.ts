@@ -149,6 +149,9 @@ describe('course units: assign_units', () => {
 // ----------------------------------------------------------------------------- enrollment
 
 describe('enrollment codes', () => {
+  // generate writes its codes with PartiQL INSERT, 25 per BatchExecuteStatement (lib/enrollment/repository-batches.ts).
+  const codeInserts = (a: { command: string; input: Record<string, unknown> }) =>
+    a.command === 'BatchExecuteStatementCommand' && JSON.stringify(a.input).includes('INSERT INTO');
   const enroll = (w: World) => ({ body: { email: 'fault@example.com', enrollment_code: w.enrollment.codes[0]! } });
 
   async function expectEnrolledOnce(w: World) {
@@ -188,7 +191,7 @@ describe('enrollment codes', () => {
 
   it('generate throttled once per chunk: 200, and exactly the returned codes are stored', async () => {
     const w = await world('thr-e4', { inventoryUnits: 0 });
-    faults = injectFaults({ select: transactionWith('"Put"'), fault: (a) => (a.attempt === 1 && a.call % 3 === 0 ? 'ProvisionedThroughputExceededException' : undefined) });
+    faults = injectFaults({ select: codeInserts, fault: (a) => (a.attempt === 1 && a.call % 3 === 0 ? 'ProvisionedThroughputExceededException' : undefined) });
     const res = await call('generateEnrollmentCodes', w, { body: { course_id: w.enrollment.courseId, total_registration_codes: 1000 } });
     expect(res.statusCode, res.body).toBe(200);
     const codes = (res.json as { codes: string[] }).codes;
@@ -200,12 +203,12 @@ describe('enrollment codes', () => {
 
   it('generate throttled past the retries half-way (2,000 codes): 503 + Retry-After, and no code of the request is left stored', async () => {
     const w = await world('thr-e5', { inventoryUnits: 0 });
-    // After 5 chunks are in, a burst of throttling: the next 20 transaction attempts fail,
-    // more than the SDK's 3 attempts of any one chunk.
+    // After 5 requests of codes are in, a burst of throttling: the next 100 insert attempts
+    // fail, more than the SDK's 3 attempts of each of the 16 requests in flight.
     let throttled = 0;
     faults = injectFaults({
-      select: (a) => a.command === 'TransactWriteItemsCommand',
-      fault: (a) => (a.call > 5 && throttled < 20 ? (throttled++, 'ProvisionedThroughputExceededException') : undefined),
+      select: codeInserts,
+      fault: (a) => (a.call > 5 && throttled < 100 ? (throttled++, 'ProvisionedThroughputExceededException') : undefined),
     });
     const before = await snapshot(w, {}, ['enrollment']);
     const res = await call('generateEnrollmentCodes', w, { body: { course_id: w.enrollment.courseId, total_registration_codes: 2000 } });

@@ -4,20 +4,22 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../lib/db/client';
 import { isUnavailable } from '../../../lib/db/errors';
 import { codeItem, courseItem } from '../../../lib/enrollment/keys';
-import { getCode, getEnrolledCount, insertCodes, putCourse, redeemCode } from '../../../lib/enrollment/repository';
+import { getCode, getEnrolledCount, insertCodes, putCourse } from '../../../lib/enrollment/repository';
+import { redeemCode } from '../../../lib/enrollment/repository-redeem';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 describe('items', () => {
-  it('a code is keyed by tenant and exact string, and indexed under its course by creation time', () => {
-    const item = codeItem('t1', { code: 'Ab3', courseId: 'course-v1:A+B+C', status: 'active', createdAt: '2025-01-01T00:00:00.000Z' });
-    expect(item).toMatchObject({
-      pk: 'T#t1#CODE#Ab3',
-      sk: 'CODE',
-      gsi1pk: 'T#t1#COURSE#course-v1:A+B+C',
-      gsi1sk: 'CODE#2025-01-01T00:00:00.000Z#Ab3',
+  it('a code is keyed by tenant and exact string, and indexed under its course at its listing position once changed', () => {
+    const record = { code: 'Ab3', courseId: 'course-v1:A+B+C', status: 'active', createdAt: '2025-01-01T00:00:00.000Z' } as const;
+    const fresh = codeItem('t1', record, { batch: 'b1', idx: 2, seq: 7 });
+    expect(fresh).toMatchObject({ pk: 'T#t1#CODE#Ab3', sk: 'CODE', batch: 'b1', idx: 2 });
+    expect(fresh).not.toHaveProperty('gsi1pk'); // an unchanged code is listed by its block
+    expect(codeItem('t1', { ...record, status: 'canceled' }, { batch: 'b1', idx: 2, seq: 7 })).toMatchObject({
+      gsi1pk: 'T#t1#LIST#course-v1:A+B+C',
+      gsi1sk: '000000000007',
     });
   });
 
