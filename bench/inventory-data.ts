@@ -1,24 +1,18 @@
 /**
  * An inventory tenant with `units` units, written fast: the items come from the inventory
- * module's own builders (lib/inventory/keys.ts: the unit, its search index items) and go in
- * with BatchWriteItem, not through thousands of API calls. Every `matchEvery`-th unit has the
- * lot code `HOT-LOT`, so a search for it matches 1 / matchEvery of the units.
+ * module's own builders (the demo tenant's reference data, lib/inventory/keys.ts for the units
+ * with their search index items, search records and lists) and go in with BatchWriteItem, not through thousands of API
+ * calls. Every `matchEvery`-th unit has the lot code `HOT-LOT`, so a search for it matches
+ * 1 / matchEvery of the units.
  */
 import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
-import {
-  countersItem,
-  locationItem,
-  partItem,
-  sublocationItem,
-  unitWithDependents,
-  uomItem,
-  type Item,
-} from '../lib/inventory/keys';
-import { blankUnit } from '../lib/inventory/demo';
+import { blankUnit, demoReferenceData } from '../lib/inventory/demo';
+import { tenantUnitItems, type Item } from '../lib/inventory/keys';
 import type { InventoryUnit } from '../lib/inventory/model';
 
 export const HOT_LOT = 'HOT-LOT';
+/** The demo part; its unit of measure 2 (`each`) and sublocation 1 (CDHQ - General Storage) come with it. */
 export const PART_ID = 728;
 
 export interface InventoryFixture {
@@ -64,22 +58,17 @@ function showUnit(id: number): InventoryUnit {
 }
 
 export async function seedInventory(tenantId: string, units: number, matchEvery: number): Promise<InventoryFixture> {
-  const cdhq = { id: 1, name: 'CDHQ' };
-  const items: Item[] = [
-    partItem(tenantId, { id: PART_ID, part_number: 'RES-10K-0603', description: 'Resistor 10k 0603' }),
-    uomItem(tenantId, { id: 2, name: 'each' }),
-    locationItem(tenantId, cdhq),
-    sublocationItem(tenantId, { id: 1, name: 'General Storage' }, cdhq),
-    countersItem(tenantId, { unit: units + 1, record: 0, asset: 1 }),
-  ];
+  const items: Item[] = demoReferenceData(tenantId, { unit: units + 1, record: 0, asset: 1 });
+  const all: InventoryUnit[] = [];
   let matching = 0;
   for (let id = 1; id <= units; id++) {
     const hot = id % matchEvery === 0;
     if (hot) matching++;
-    items.push(...unitWithDependents(tenantId, unit(id, hot), []));
+    all.push(unit(id, hot));
   }
   const showUnitId = units + 1;
-  items.push(...unitWithDependents(tenantId, showUnit(showUnitId), []));
+  all.push(showUnit(showUnitId));
+  items.push(...tenantUnitItems(tenantId, all.map((u) => ({ unit: u, records: [] }))));
   await batchPutAll(tableName('inventory'), items, { concurrency: 16 });
   return { units: units + 1, matching, showUnitId };
 }

@@ -9,7 +9,10 @@ export type ErrorKind =
   | 'malformed' // the request body could not be read
   | 'too_large'
   | 'unsupported_media'
-  | 'unavailable'; // the database is throttling or unreachable: try again
+  | 'unavailable' // the database is throttling or unreachable: try again
+  | 'conflict' // the same Idempotency-Key is still being processed
+  | 'key_reused' // an Idempotency-Key sent again with another request
+  | 'rate_limited'; // too many failed attempts: wait
 
 export class AppError extends Error {
   /** A machine-readable code where a protocol defines one (OAuth's `unsupported_grant_type`). */
@@ -67,5 +70,29 @@ export class ServiceUnavailableError extends AppError {
   constructor(options?: { cause?: unknown }) {
     // The code is what the token endpoint answers (RFC 6749 `temporarily_unavailable`), not `invalid_request`.
     super('unavailable', 'Service temporarily unavailable, please retry', { ...options, code: 'temporarily_unavailable' });
+  }
+}
+
+/** 409 on every surface: a request with the same Idempotency-Key is still running. */
+export class ConflictError extends AppError {
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+/** 422 on every surface (SPEC section 3, "Retries"), also where validation errors are 400. */
+export class KeyReusedError extends AppError {
+  constructor(message: string) {
+    super('key_reused', message);
+  }
+}
+
+/** 429 with `Retry-After`; the token endpoint's code is `slow_down`. */
+export class RateLimitedError extends AppError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super('rate_limited', message, { code: 'slow_down' });
   }
 }

@@ -7,7 +7,7 @@
  */
 import { createBenchTenant, type BenchTenant } from '../env';
 import { findTenantByCredential } from '../../lib/auth/credentials';
-import { currencyOf } from '../../lib/inventory/common';
+import { currencyOf } from '../../lib/inventory/currency';
 import { BENCH_COURSE } from '../bulk-codes';
 import { generateCodes } from '../../lib/enrollment/code-generator';
 import { listedItems, metaItem } from '../../lib/enrollment/keys';

@@ -1,17 +1,27 @@
 import * as z from 'zod';
 import { issueAccessToken } from '../../lib/auth/oauth';
+import { AuthError, ValidationError } from '../../lib/errors';
 import { handler as httpHandler } from '../../lib/http/handler';
 
 const text = z.string().max(512).optional();
 
-/** Client credentials may also come as HTTP Basic (RFC 6749 section 2.3.1). */
+/**
+ * Client credentials may also come as HTTP Basic (RFC 6749 section 2.3.1). Any other
+ * Authorization header (another scheme, bad base64, no colon, bad %-escapes) is a failed
+ * client authentication, never silently ignored.
+ */
 function basicCredentials(header: string | undefined): { clientId?: string; clientSecret?: string } {
-  const match = header && /^\s*Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!match) return {};
+  if (header === undefined) return {};
+  const match = /^\s*Basic ([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
+  if (!match) throw new AuthError('invalid');
   const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) return {};
-  return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+  if (colon < 0) throw new AuthError('invalid');
+  try {
+    return { clientId: decodeURIComponent(decoded.slice(0, colon)), clientSecret: decodeURIComponent(decoded.slice(colon + 1)) };
+  } catch {
+    throw new AuthError('invalid');
+  }
 }
 
 export const handler = httpHandler(
@@ -24,6 +34,10 @@ export const handler = httpHandler(
   },
   async ({ body, headers }) => {
     const basic = basicCredentials(headers.authorization);
+    // One authentication method per request (RFC 6749 section 2.3).
+    if (basic.clientId !== undefined && (body.client_id !== undefined || body.client_secret !== undefined)) {
+      throw new ValidationError('client credentials must be sent either in the Authorization header or in the body, not both', { code: 'invalid_request' });
+    }
     const token = await issueAccessToken({
       grantType: body.grant_type,
       clientId: body.client_id ?? basic.clientId,

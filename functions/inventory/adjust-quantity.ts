@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { inventoryRecord, quantityChange, unitPath } from '../../lib/inventory/schemas';
-import { adjustQuantity } from '../../lib/inventory/units';
+import { adjustQuantity } from '../../lib/inventory/adjust';
 
 export const handler = httpHandler(
   {

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
-import { createUnit } from '../../lib/inventory/new-units';
+import { createUnit } from '../../lib/inventory/create';
 import {
   bodyId,
   editableFields,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { unitPath } from '../../lib/inventory/schemas';
-import { unitRecords } from '../../lib/inventory/units';
+import { unitRecords } from '../../lib/inventory/records';
 
 export const handler = httpHandler(
   { surface: 'inventory', input: z.object({ path: unitPath }) },

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { paginationHeaders } from '../../lib/inventory/pagination';
 import { pageQuery, partPath } from '../../lib/inventory/schemas';
-import { listPartUnits } from '../../lib/inventory/search';
+import { listPartUnits } from '../../lib/inventory/list-by-part';
 
 export const handler = httpHandler(
   { surface: 'inventory', input: z.object({ path: partPath, query: pageQuery }) },

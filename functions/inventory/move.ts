@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { bodyId, inventoryRecord, optionalText, unitPath } from '../../lib/inventory/schemas';
-import { moveUnit } from '../../lib/inventory/units';
+import { moveUnit } from '../../lib/inventory/move';
 
 const body = z.object({
   inventory_sublocation_id: bodyId,

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
-import { splitUnit } from '../../lib/inventory/new-units';
+import { splitUnit } from '../../lib/inventory/split';
 import { bodyId, flag, inventoryRecord, lenientDecimal, optionalText, unitPath } from '../../lib/inventory/schemas';
 
 const body = z.object({

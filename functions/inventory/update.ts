@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { editableFields, unitPath } from '../../lib/inventory/schemas';
-import { updateUnit } from '../../lib/inventory/units';
+import { updateUnit } from '../../lib/inventory/update';
 
 export const handler = httpHandler(
   { surface: 'inventory', bodyRoot: 'inventory_unit', input: z.object({ path: unitPath, body: editableFields }) },

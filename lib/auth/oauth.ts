@@ -1,5 +1,6 @@
 /** OAuth 2.0 client-credentials grant (RFC 6749 section 4.4) issuing expiring bearer tokens. */
-import { AuthError, ValidationError } from '../errors';
+import { AuthError, RateLimitedError, ValidationError } from '../errors';
+import { returnClientAttempt, takeClientAttempt } from '../tenants/repository';
 import { findClient, putCredential } from './credentials';
 import { hashSecret, matchesHash, newSecret } from './secrets';
 
@@ -18,6 +19,16 @@ export interface AccessToken {
   scope: string;
 }
 
+/**
+ * Failed client-secret checks allowed per client id and window (known or unknown ids alike):
+ * 10 per 5 minutes, then 429 `slow_down` until the window ends. Settable for tests.
+ */
+function attemptLimit(): { limit: number; windowMs: number } {
+  const limit = Number(process.env.OAUTH_MAX_FAILED_ATTEMPTS ?? 10);
+  const seconds = Number(process.env.OAUTH_ATTEMPT_WINDOW_SECONDS ?? 300);
+  return { limit: limit > 0 ? limit : 10, windowMs: (seconds > 0 ? seconds : 300) * 1000 };
+}
+
 // Compared against when the client id is unknown, so both failures take the same time.
 const decoyHash = hashSecret(newSecret());
 
@@ -30,12 +41,22 @@ export async function issueAccessToken(request: TokenRequest): Promise<AccessTok
   if (!clientId || !clientSecret) {
     throw new ValidationError('client_id and client_secret are required', { code: 'invalid_request' });
   }
-  const client = await findClient(clientId);
+  const { limit, windowMs } = attemptLimit();
+  const now = Date.now();
+  const windowStart = now - (now % windowMs);
+  const [client, allowed] = await Promise.all([findClient(clientId), takeClientAttempt(clientId, windowStart, windowStart + windowMs, limit)]);
+  if (!allowed) {
+    const wait = Math.ceil((windowStart + windowMs - now) / 1000);
+    throw new RateLimitedError(`Too many failed client authentications; retry in ${wait} seconds`, wait);
+  }
   const ok = matchesHash(clientSecret, client?.secretHash ?? decoyHash);
   if (!client || !ok) throw new AuthError('invalid');
 
   const seconds = Number(process.env.ACCESS_TOKEN_SECONDS ?? defaultTokenSeconds);
   const token = newSecret();
-  await putCredential('bearer', token, client.tenantId, Date.now() + seconds * 1000);
+  await Promise.all([
+    putCredential('bearer', token, client.tenantId, Date.now() + seconds * 1000),
+    returnClientAttempt(clientId, windowStart),
+  ]);
   return { access_token: token, token_type: 'Bearer', expires_in: seconds, scope: 'read write' };
 }

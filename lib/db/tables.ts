@@ -2,13 +2,14 @@
  * Table names come from the environment (serverless.yml sets them per stage). Read through
  * a function that fails fast, so a misconfigured deployment says which variable is missing.
  */
-export type TableKey = 'tenants' | 'units' | 'inventory' | 'enrollment';
+export type TableKey = 'tenants' | 'units' | 'inventory' | 'enrollment' | 'idempotency';
 
 const envNames: Record<TableKey, string> = {
   tenants: 'TENANTS_TABLE',
   units: 'UNITS_TABLE',
   inventory: 'INVENTORY_TABLE',
   enrollment: 'ENROLLMENT_TABLE',
+  idempotency: 'IDEMPOTENCY_TABLE',
 };
 
 export function tableName(key: TableKey): string {

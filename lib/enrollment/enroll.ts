@@ -22,10 +22,17 @@ export function isRedeemable(code: CodeRecord, now: string): boolean {
   return code.status === 'active' && (!code.expiresAt || now <= code.expiresAt);
 }
 
-/** `email` must already be validated and lower-cased. */
+/** A code this email already redeemed: a client's retry of its own enroll (SPEC 5.3). */
+const redeemedBy = (code: CodeRecord | undefined, email: string) => code?.status === 'redeemed' && code.email === email;
+
+/**
+ * `email` must already be validated and lower-cased. Sent again by the email that redeemed the
+ * code, it succeeds again and writes nothing.
+ */
 export async function enrollWithCode(tenantId: string, email: string, enrollmentCode: string, now = new Date()): Promise<void> {
   const at = now.toISOString();
   const stored = await getStoredCode(tenantId, enrollmentCode);
+  if (redeemedBy(stored?.record, email)) return;
   if (!stored || !isRedeemable(stored.record, at)) throw new ValidationError(reasons.code);
   const code = stored.record;
   const [course, seen] = await Promise.all([getCourse(tenantId, code.courseId), visibility(tenantId, stored)]);
@@ -41,5 +48,7 @@ export async function enrollWithCode(tenantId: string, email: string, enrollment
     ...(course.maxEnrollments === undefined ? {} : { maxEnrollments: course.maxEnrollments }),
     ...(seen.seq === undefined ? {} : { seq: seen.seq }),
   });
+  // The same request sent twice at once: the other copy redeemed the code for this email.
+  if (failure === 'code' && redeemedBy((await getStoredCode(tenantId, code.code))?.record, email)) return;
   if (failure) throw new ValidationError(reasons[failure]);
 }

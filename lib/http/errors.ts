@@ -36,7 +36,13 @@ export function errorReply(surfaceName: SurfaceName, error: unknown, requestId: 
         messages: [err.message],
       };
     }
-    return { statusCode: surface.status[err.kind], body: surface.errorBody(err.message, err.code), messages: [err.message] };
+    const retryAfter = (err as { retryAfterSeconds?: number }).retryAfterSeconds;
+    return {
+      statusCode: surface.status[err.kind],
+      ...(retryAfter === undefined ? {} : { headers: { 'Retry-After': String(retryAfter) } }),
+      body: surface.errorBody(err.message, err.code),
+      messages: [err.message],
+    };
   }
   // Errors raised by middy's own middlewares (createError) carry a status and `expose`.
   const httpError = err as HttpLikeError;

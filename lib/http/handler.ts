@@ -17,7 +17,9 @@ import { finishBody, parseBody } from './body';
 import { mapErrors } from './errors';
 import { pathParams, rawQuery, type HttpEvent, type ParsedEvent } from './event';
 import { parseForm } from './form';
+import { refusePaddedFormQuantity } from './form-quantity';
 import { contentTypes, negotiateFormat, responseFormat } from './format';
+import { claimKey, keyedRequest, skipWhenReplayed } from './idempotency';
 import { logRequests } from './log-requests';
 import { surfaces, type SurfaceName } from './surfaces';
 import { validate } from './validate';
@@ -109,14 +111,17 @@ export function handler<S extends z.ZodType>(
     return serialize(surface, reply, event, context);
   };
 
-  const stack = middy<ParsedEvent, HttpResult, Error, TenantContext>(core)
+  const stack = middy<ParsedEvent, HttpResult, Error, TenantContext>(skipWhenReplayed(core))
     .use(logRequests(surface)) // first: its after/onError run last and see the final status
     .use(normalizeEvent)
     .use(httpHeaderNormalizer())
+    .use(keyedRequest(surface)) // before the body parser: fingerprints the request as sent
     .use(negotiateFormat())
     .use(mapErrors(surface)) // on error it runs first and writes the body itself
     .use(parseBody())
     .use(finishBody())
-    .use(authenticate(surface));
+    .use(authenticate(surface))
+    .use(refusePaddedFormQuantity())
+    .use(claimKey(surface)); // after auth: keys are the tenant's
   return Object.assign(stack, { definition: { surface, input, bodyRoot } });
 }

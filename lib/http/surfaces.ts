@@ -22,7 +22,7 @@ export interface Surface {
   xml: { root?: string; dasherize: boolean; railsTypes: boolean };
 }
 
-const shared = { malformed: 400, too_large: 413, unsupported_media: 415 } as const;
+const shared = { malformed: 400, too_large: 413, unsupported_media: 415, conflict: 409, key_reused: 422, rate_limited: 429 } as const;
 
 export const surfaces: Record<SurfaceName, Surface> = {
   units: {

@@ -1,8 +1,9 @@
 /**
  * Demo inventory (SPEC section 6), written only where absent so a second load keeps what
- * changed since. A unit comes with its log, asset claim and search index items; those are
- * written only together with a unit that is absent, because re-adding the index items of a
- * unit whose values changed since would leave stale search entries.
+ * changed since. A unit comes with its log, asset claim, search index items and search
+ * record; those are written only together with a unit that is absent, because re-adding the
+ * index items of a unit whose values changed since would leave stale search entries. The
+ * tenant's and parts' unit lists are written where absent.
  */
 import { putAllIfAbsent } from '../db/seed';
 import {
@@ -12,15 +13,17 @@ import {
   partNumberItem,
   refCountersItem,
   sublocationItem,
+  unitListItems,
   unitWithDependents,
   uomItem,
+  type CounterName,
   type Item,
   type Location,
 } from './keys';
-import type { InventoryUnit } from './model';
+import { logEntry, type InventoryUnit } from './model';
 import { getUnit } from './repository';
 
-/** The fields of a unit that start empty (the bench builds its units from it too). */
+/** A unit's optional fields, all empty (demo and bench units start from it). */
 export const blankUnit = {
   cost_per_unit: null,
   sublocation_bin: null,
@@ -89,17 +92,8 @@ const otherUnit52: InventoryUnit = {
 };
 
 /** The "create" log entry a seeded unit starts with. */
-const created = (unit: InventoryUnit, recordId: number) => ({
-  id: recordId,
-  unit_id: unit.id,
-  unit_version: unit.version,
-  record_type: 'create' as const,
-  quantity_change: unit.quantity,
-  quantity_after: unit.quantity,
-  comment: null,
-  inventory_location: unit.inventory_location,
-  created_at: unit.created_at,
-});
+const created = (unit: InventoryUnit, recordId: number) =>
+  logEntry(recordId, unit, 'create', unit.quantity, null, unit.created_at);
 
 async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Promise<void> {
   await Promise.all(
@@ -108,10 +102,15 @@ async function seedUnits(tenantId: string, units: [InventoryUnit, number][]): Pr
       await putAllIfAbsent('inventory', unitWithDependents(tenantId, unit, [created(unit, recordId)]));
     }),
   );
+  // The lists hold exactly the seeded units until a unit is created; once there, left alone.
+  await putAllIfAbsent('inventory', unitListItems(tenantId, units.map(([unit]) => unit)));
 }
 
-/** Tenant demo's reference data (also used to give test tenants the same shape). */
-export function demoReferenceData(t = 'demo'): Item[] {
+/**
+ * Tenant demo's reference data (also used to give test and bench tenants the same shape).
+ * New ids continue above the seeded ones; A0000000 is taken, so the next asset id is A0000001.
+ */
+export function demoReferenceData(t = 'demo', counters: Partial<Record<CounterName, number>> = { unit: 104, record: 2, asset: 1 }): Item[] {
   return [
     // The second argument is the list position (docs/REFERENCE-DATA.md).
     uomItem(t, { id: 1, name: 'box' }, 1),
@@ -125,8 +124,7 @@ export function demoReferenceData(t = 'demo'): Item[] {
     partItem(t, { id: 730, part_number: 'CAP-100N-0603', description: 'Capacitor 100n 0603' }, 2),
     partNumberItem(t, 'RES-10K-0603', 728),
     partNumberItem(t, 'CAP-100N-0603', 730),
-    // New ids continue above the seeded ones; A0000000 is taken, so the next asset id is A0000001.
-    countersItem(t, { unit: 104, record: 2, asset: 1 }),
+    countersItem(t, counters),
     refCountersItem(t, { part: 730, parts: 2, uom: 2, uoms: 2, location: 2, locations: 2, sublocation: 3, sublocations: 3 }),
   ];
 }

@@ -14,11 +14,24 @@
  *   T#<t>#ASSET#<asset_id>          ASSET            claims an asset id (written with attribute_not_exists)
  *   T#<t>#COUNTERS                  COUNTERS         unit / record / asset: last value handed out (ADD)
  *   T#<t>#IDX#<field>               <lower value>#<unit id, 0-padded>   search index item: v, u
+ *   T#<t>#S#<shard 0-f>             <unit id>        search record: every searchable value of the unit
+ *   T#<t>#LIST                      COUNT            the tenant's unit list: n (units), last (highest id)
+ *   T#<t>#LIST                      B#<block, 0-padded>  ids: unit ids at positions block*100 .. +99
+ *   T#<t>#LIST#PART#<id>            COUNT / B#<block>    the same list for one part
  *
  * Search index items (one per unit and non-empty searchable field) are tiny on purpose:
- * queries read them instead of units. `v` holds the whole lower-cased value for filters
- * (key attributes cannot be filtered on); the sort key holds at most a prefix of it, so
- * long multi-byte values stay under DynamoDB's 1 KiB sort key limit.
+ * equals / starts_with read them instead of units. `v` holds the whole lower-cased value for
+ * filters (key attributes cannot be filtered on); the sort key holds at most a prefix of it,
+ * so long multi-byte values stay under DynamoDB's 1 KiB sort key limit.
+ *
+ * Search records (one per unit) hold all its lower-cased searchable values under one-letter
+ * names, so `contains` reads one small item per unit whatever the fields; they are spread over
+ * SHARDS partitions by unit id, read in parallel, so no partition serves more than 1/16 of it.
+ *
+ * Unit lists number a tenant's (and each part's) units 0, 1, 2... in id order, 100 to a block
+ * item, so page N is one or two blocks whatever N, and the count is one item. The count, the
+ * highest id and the block are changed in the transaction that creates a unit, conditioned on
+ * the count read: positions are dense and in id order (repository-writes.ts).
  */
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { padSeq } from '../db/sequenced';
@@ -66,6 +79,14 @@ export type SearchField = (typeof SEARCH_FIELDS)[number];
 export type CounterName = 'unit' | 'record' | 'asset';
 export type RefList = 'PARTS' | 'UOMS' | 'LOCATIONS';
 
+/** The tenant's whole unit list, or one part's. */
+export type ListScope = 'all' | { part: number };
+
+/** Search record partitions per tenant (hex digit in the key). */
+export const SHARDS = 16;
+/** Unit ids per list block: a page (at most 100) spans at most two blocks. */
+export const LIST_BLOCK = 100;
+
 const pad = (id: number) => String(id).padStart(12, '0');
 const t = (tenantId: string) => `T#${tenantId}`;
 
@@ -88,6 +109,17 @@ export const keys = {
   partNumber: (tenantId: string, partNumber: string): Key => ({ pk: `${t(tenantId)}#PARTNO#${partNumber}`, sk: 'PARTNO' }),
   refList: (tenantId: string, kind: RefList) => `${t(tenantId)}#REFLIST#${kind}`,
   indexPartition: (tenantId: string, field: SearchField) => `${t(tenantId)}#IDX#${field}`,
+  searchShard: (tenantId: string, shard: number) => `${t(tenantId)}#S#${shard.toString(16)}`,
+  searchRecord: (tenantId: string, unitId: number): Key => ({
+    pk: keys.searchShard(tenantId, unitId % SHARDS),
+    sk: String(unitId),
+  }),
+  list: (tenantId: string, scope: ListScope) => `${t(tenantId)}#LIST${scope === 'all' ? '' : `#PART#${scope.part}`}`,
+  listCount: (tenantId: string, scope: ListScope): Key => ({ pk: keys.list(tenantId, scope), sk: 'COUNT' }),
+  listBlock: (tenantId: string, scope: ListScope, block: number): Key => ({
+    pk: keys.list(tenantId, scope),
+    sk: `B#${pad(block)}`,
+  }),
 };
 
 // ------------------------------------------------------------------ search index items
@@ -124,6 +156,54 @@ export function indexKey(tenantId: string, field: SearchField, value: string, un
 
 export function indexItem(tenantId: string, field: SearchField, value: string, unitId: number): Item {
   return { ...indexKey(tenantId, field, value, unitId), v: value, u: unitId };
+}
+
+/** One-letter attribute names of the search record (item size is what a contains search pays for). */
+export const RECORD_NAMES: Record<SearchField, string> = {
+  asset_id: 'a',
+  serial_number: 's',
+  lot_code: 'l',
+  datecode: 'd',
+  sublocation_bin: 'b',
+  details: 'x',
+  purchase_order_number: 'o',
+  inventory_location: 'i',
+  part_id: 'p',
+};
+
+export function searchRecordItem(tenantId: string, unit: InventoryUnit): Item {
+  const values = Object.entries(indexValues(unit)).map(([field, v]) => [RECORD_NAMES[field as SearchField], v]);
+  return { ...keys.searchRecord(tenantId, unit.id), ...Object.fromEntries(values) };
+}
+
+export const unitIdOfRecord = (item: Item): number => Number(item.sk);
+
+// ------------------------------------------------------------------ unit lists
+
+export interface ListCount {
+  /** Units in the list. */
+  n: number;
+  /** Highest unit id in it (0 when empty). */
+  last: number;
+}
+
+export const listCountFrom = (item: Item | undefined): ListCount => ({
+  n: num(item?.n ?? 0),
+  last: num(item?.last ?? 0),
+});
+
+/** Block and index within it of list position `position` (from 0). */
+export const listSlot = (position: number) => ({ block: Math.floor(position / LIST_BLOCK), index: position % LIST_BLOCK });
+
+export const blockIds = (item: Item | undefined): number[] => ((item?.ids ?? []) as unknown[]).map(num);
+
+/** A whole list written at once (seed data, bench): `ids` ascending. */
+export function listItems(tenantId: string, scope: ListScope, ids: number[]): Item[] {
+  const items: Item[] = [{ ...keys.listCount(tenantId, scope), n: ids.length, last: ids.at(-1) ?? 0 }];
+  for (let from = 0; from < ids.length; from += LIST_BLOCK) {
+    items.push({ ...keys.listBlock(tenantId, scope, from / LIST_BLOCK), ids: ids.slice(from, from + LIST_BLOCK) });
+  }
+  return items;
 }
 
 // ------------------------------------------------------------------ reference data
@@ -282,7 +362,7 @@ export const countersItem = (tenantId: string, last: Partial<Record<CounterName,
   ...last,
 });
 
-/** Every item a unit needs beside itself when it is first written (seed data, imports). */
+/** Every item a unit needs beside itself and its lists when it is first written (seed data, bench). */
 export function unitWithDependents(tenantId: string, unit: InventoryUnit, records: InventoryRecord[]): Item[] {
   const values = indexValues(unit);
   return [
@@ -290,5 +370,24 @@ export function unitWithDependents(tenantId: string, unit: InventoryUnit, record
     ...records.map((r) => recordItem(tenantId, r)),
     ...(unit.asset_id ? [assetItem(tenantId, unit.asset_id, unit.id)] : []),
     ...Object.entries(values).map(([field, v]) => indexItem(tenantId, field as SearchField, v, unit.id)),
+    searchRecordItem(tenantId, unit),
+  ];
+}
+
+/** The lists of a tenant whose units are exactly `units` (seed data, bench). */
+export function unitListItems(tenantId: string, units: Pick<InventoryUnit, 'id' | 'part_id'>[]): Item[] {
+  const sorted = [...units].sort((a, b) => a.id - b.id);
+  const parts = [...new Set(sorted.map((u) => u.part_id))];
+  return [
+    ...listItems(tenantId, 'all', sorted.map((u) => u.id)),
+    ...parts.flatMap((part) => listItems(tenantId, { part }, sorted.filter((u) => u.part_id === part).map((u) => u.id))),
+  ];
+}
+
+/** A tenant's units with everything they need: seed data, bench and test tenants. */
+export function tenantUnitItems(tenantId: string, units: { unit: InventoryUnit; records: InventoryRecord[] }[]): Item[] {
+  return [
+    ...units.flatMap(({ unit, records }) => unitWithDependents(tenantId, unit, records)),
+    ...unitListItems(tenantId, units.map(({ unit }) => unit)),
   ];
 }

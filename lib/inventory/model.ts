@@ -55,9 +55,32 @@ export interface InventoryRecord {
   created_at: string;
 }
 
-/** The text fields clients may set on create and update. */
-export const TEXT_FIELDS = ['serial_number', 'lot_code', 'datecode', 'details', 'purchase_order_number'] as const;
-export type TextField = (typeof TEXT_FIELDS)[number];
+/** What a unit created through the API (create, split) starts with beside its own values. */
+export function freshUnitFields(now: string): Pick<InventoryUnit, 'purchase_quantity' | 'purchase_price' | 'vendor' | 'created_at' | 'updated_at' | 'version'> {
+  return { purchase_quantity: null, purchase_price: null, vendor: null, created_at: now, updated_at: now, version: 1 };
+}
+
+/** The log entry of the change that produced `unit` (its current version). */
+export function logEntry(
+  id: number,
+  unit: InventoryUnit,
+  record_type: RecordType,
+  quantity_change: string,
+  comment: string | null,
+  now: string,
+): InventoryRecord {
+  return {
+    id,
+    unit_id: unit.id,
+    unit_version: unit.version,
+    record_type,
+    quantity_change,
+    quantity_after: unit.quantity,
+    comment,
+    inventory_location: unit.inventory_location,
+    created_at: now,
+  };
+}
 
 /** ISO 8601 with an explicit offset and whole seconds, as Rails writes times: `2013-11-14T10:34:00+00:00`. */
 export function timestamp(date = new Date()): string {

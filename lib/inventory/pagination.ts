@@ -1,10 +1,14 @@
 /**
- * will_paginate-style pages over a sorted list of ids, and the `X-Pagination` header Aligni
- * clients read: `{total_entries, total_pages, per_page, current_page, first_page, last_page,
+ * will_paginate-style pages and the `X-Pagination` header Aligni clients read:
+ * `{total_entries, total_pages, per_page, current_page, first_page, last_page,
  * previous_page, next_page, out_of_range}`. As in will_paginate, an empty result still has one
  * (empty) page; first_page / last_page / out_of_range are booleans, previous_page / next_page
- * page numbers or null.
+ * page numbers or null. Pages are in ascending unit id order.
  */
+import { currencyOf } from './currency';
+import type { ListScope } from './keys';
+import { renderUnit } from './model';
+import { getUnits, readListSlice } from './repository';
 import type { PageQuery } from './schemas';
 
 export interface Pagination {
@@ -40,4 +44,33 @@ export function paginationOf(total: number, { page, per_page }: PageQuery): Pagi
   };
 }
 
-export const paginationHeaders = (pagination: Pagination) => ({ 'X-Pagination': JSON.stringify(pagination) });
+export const paginationHeaders = (p: Pagination) => ({ 'X-Pagination': JSON.stringify(p) });
+
+export interface UnitPage {
+  units: Record<string, unknown>[];
+  pagination: Pagination;
+}
+
+/** The page's units (<= 100, one BatchGet), rendered with the tenant's currency. */
+async function render(tenantId: string, ids: number[], p: Pagination): Promise<UnitPage> {
+  const [units, currency] = await Promise.all([getUnits(tenantId, ids), currencyOf(tenantId)]);
+  return { units: units.map((u) => renderUnit(u, currency)), pagination: p };
+}
+
+/** A page of matches found by search: `ids` is every match, so the total is exact. */
+export function pageOfIds(tenantId: string, ids: number[], query: PageQuery): Promise<UnitPage> {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const from = (query.page - 1) * query.per_page;
+  return render(tenantId, sorted.slice(from, from + query.per_page), paginationOf(sorted.length, query));
+}
+
+/**
+ * A page of a unit list (keys.ts): its positions are a key range, so only the page's ids,
+ * the count and the page's units are read, whatever the page. Undefined for an unknown part.
+ */
+export async function pageOfList(tenantId: string, scope: ListScope, query: PageQuery): Promise<UnitPage | undefined> {
+  const from = (query.page - 1) * query.per_page;
+  const slice = await readListSlice(tenantId, scope, from, from + query.per_page);
+  if (slice.partExists === false) return undefined;
+  return render(tenantId, slice.ids, paginationOf(slice.total, query));
+}

@@ -1,23 +1,21 @@
 /**
- * Search (SPEC 5.2) and a part's units, both paginated with X-Pagination.
+ * Search (SPEC 5.2), paginated with X-Pagination.
  *
- * What is queried, filtered and paged (no Scan anywhere):
- * 1. Queried: per criterion, the search index partition of each field it names
- *    (`T#<t>#IDX#<field>`, tiny items: lower-cased value + unit id). equals / starts_with
- *    use `begins_with` on the sort key, so they read about as many index items as match;
- *    contains reads that one field's index items for the tenant (never units, never other
- *    fields or tenants). A term without a field reads each text field's partition.
- * 2. Filtered: DynamoDB applies the comparison to the lower-cased value (`v`), so only the
- *    unit ids of real matches come back; criteria are ORed by taking the union of ids.
+ * What is queried, filtered and paged (no Scan anywhere; repository-search.ts):
+ * 1. Queried: equals / starts_with criteria read the index partition of each field they name
+ *    (`T#<t>#IDX#<field>`), about as many tiny items as match. All contains criteria together
+ *    read the tenant's search records once (one small item per unit with every searchable
+ *    value), from 16 partitions in parallel. A term without a field means every text field.
+ * 2. Filtered: DynamoDB applies the comparisons to the lower-cased values, so only the unit
+ *    ids of real matches come back; criteria are ORed by taking the union of ids.
  * 3. Paged: the ids are sorted (ascending id, a stable order), counted (total_entries is
  *    exact) and sliced; only the page's units (<= 100) are read, with one BatchGet.
+ * No criteria: the tenant's unit list, read like a part's (pagination.ts pageOfList).
  */
-import { NotFoundError, ValidationError } from '../errors';
-import { currencyOf } from './common';
+import { ValidationError } from '../errors';
 import { SEARCH_FIELDS, type SearchField } from './keys';
-import { renderUnit } from './model';
-import { paginate, type Pagination } from './pagination';
-import { allUnitIds, getPart, getUnits, matchingUnitIds, type Comparison } from './repository';
+import { pageOfIds, pageOfList, type UnitPage } from './pagination';
+import { containingUnitIds, matchingUnitIds, type Comparison } from './repository-search';
 import type { PageQuery } from './schemas';
 
 export interface Criterion {
@@ -74,36 +72,20 @@ function termOf(term: string | undefined, i: number): string {
   return term.toLowerCase();
 }
 
+/** The union (OR) of every criterion's matches: contains criteria in one pass over the search records. */
 async function matchingIds(tenantId: string, criteria: Criterion[]): Promise<number[]> {
-  if (criteria.length === 0) return allUnitIds(tenantId);
-  const lists = await Promise.all(
-    criteria.flatMap((c) => c.fields.map((field) => matchingUnitIds(tenantId, field, c.comparison, c.term))),
-  );
-  return [...new Set(lists.flat())];
-}
-
-async function page(tenantId: string, ids: number[], pageQuery: PageQuery) {
-  const { items, pagination } = paginate(ids.sort((a, b) => a - b), pageQuery);
-  const [units, currency] = await Promise.all([getUnits(tenantId, items), currencyOf(tenantId)]);
-  return { units: units.map((u) => renderUnit(u, currency)), pagination };
-}
-
-export interface UnitPage {
-  units: Record<string, unknown>[];
-  pagination: Pagination;
-}
-
-/** No criteria at all lists every unit of the tenant. */
-export async function searchUnits(tenantId: string, query: Record<string, unknown>, pageQuery: PageQuery): Promise<UnitPage> {
-  return page(tenantId, await matchingIds(tenantId, parseCriteria(query)), pageQuery);
-}
-
-/** A part's units: its `part_id` index items, read with one begins_with Query. */
-export async function listPartUnits(tenantId: string, partId: number, pageQuery: PageQuery): Promise<UnitPage> {
-  const [part, ids] = await Promise.all([
-    getPart(tenantId, partId),
-    matchingUnitIds(tenantId, 'part_id', 'equals', String(partId)),
+  const contains = criteria.filter((c) => c.comparison === 'contains');
+  const indexed = criteria.filter((c) => c.comparison !== 'contains');
+  const lists = await Promise.all([
+    containingUnitIds(tenantId, contains),
+    ...indexed.flatMap((c) => c.fields.map((field) => matchingUnitIds(tenantId, field, c.comparison, c.term))),
   ]);
-  if (!part) throw new NotFoundError();
-  return page(tenantId, ids, pageQuery);
+  return lists.flat();
+}
+
+/** No criteria at all lists every unit of the tenant (its unit list: O(page) whatever the page). */
+export async function searchUnits(tenantId: string, query: Record<string, unknown>, pageQuery: PageQuery): Promise<UnitPage> {
+  const criteria = parseCriteria(query);
+  if (criteria.length === 0) return (await pageOfList(tenantId, 'all', pageQuery))!;
+  return pageOfIds(tenantId, await matchingIds(tenantId, criteria), pageQuery);
 }

@@ -7,6 +7,7 @@
  *   CRED#<kind>#<sha256>   / CRED        kind, tenantId, ttl? (epoch seconds; DynamoDB TTL removes it later)
  *   CLIENT#<client_id>     / CLIENT      tenantId, secretHash
  *   JOB#<id>               / CHECKPOINT  phase, after?, passStartedAt, runs, ttl
+ *   ATTEMPTS#<client_id>   / WINDOW#<ms> attempts (client-secret checks in the window from <ms>), ttl
  *
  * Credentials are keyed by the hash of the secret, so no secret is stored or compared as text.
  */
@@ -31,3 +32,5 @@ export const clientKey = (clientId: string): Key => ({ pk: `${clientPrefix}${cli
 export const clientIdOf = (key: { pk: unknown }): string => String(key.pk).slice(clientPrefix.length);
 
 export const checkpointKey = (jobId: string): Key => ({ pk: `JOB#${jobId}`, sk: sortKeys.checkpoint });
+
+export const attemptsKey = (clientId: string, windowStartMs: number): Key => ({ pk: `ATTEMPTS#${clientId}`, sk: `WINDOW#${windowStartMs}` });

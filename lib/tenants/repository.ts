@@ -3,12 +3,12 @@
  * of keys.ts. Callers (lib/auth/credentials.ts, lib/admin/tenants.ts, lib/jobs/checkpoint.ts)
  * hold the rules (hashing, caching, rotation, resuming); this module only stores and reads.
  */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
 import { scanAll, type Item } from '../db/paging';
 import { tableName } from '../db/tables';
-import { checkpointKey, clientKey, credentialKey, sortKeys, tenantKey, type CredentialKind, type Key } from './keys';
+import { attemptsKey, checkpointKey, clientKey, credentialKey, sortKeys, tenantKey, type CredentialKind, type Key } from './keys';
 
 export type { CredentialKind } from './keys';
 
@@ -116,4 +116,47 @@ export async function putCheckpoint(jobId: string, fields: Item, keepSeconds: nu
 
 export async function deleteCheckpoint(jobId: string): Promise<void> {
   await deleteItem(checkpointKey(jobId));
+}
+
+// ------------------------------------------------------------------ client-secret attempts
+
+/**
+ * Takes one of the `limit` client-secret checks a client id may make in the window starting at
+ * `windowStartMs` (lib/auth/oauth.ts): false when all are taken. One conditional update, so
+ * requests in parallel cannot get past the limit.
+ */
+export async function takeClientAttempt(clientId: string, windowStartMs: number, windowEndMs: number, limit: number): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: attemptsKey(clientId, windowStartMs),
+        UpdateExpression: 'ADD attempts :one SET #ttl = :ttl',
+        ConditionExpression: 'attribute_not_exists(attempts) OR attempts < :limit',
+        ExpressionAttributeNames: { '#ttl': 'ttl' },
+        ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':ttl': Math.ceil(windowEndMs / 1000) + 60 },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Gives back the attempt of a check that succeeded: only failures count against the limit. */
+export async function returnClientAttempt(clientId: string, windowStartMs: number): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: attemptsKey(clientId, windowStartMs),
+        UpdateExpression: 'ADD attempts :minusOne',
+        ConditionExpression: 'attempts > :zero',
+        ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+  }
 }

@@ -12,7 +12,7 @@ import { putAllIfAbsent } from '../../lib/db/seed';
 import { demoCourseId } from '../../lib/enrollment/demo';
 import { insertCodes, putCourse } from '../../lib/enrollment/repository';
 import { demoReferenceData } from '../../lib/inventory/demo';
-import { unitWithDependents } from '../../lib/inventory/keys';
+import { tenantUnitItems } from '../../lib/inventory/keys';
 import { demoUnits, demoUnitsItems } from '../../lib/units/demo';
 import { addLogins } from '../../lib/units/repository';
 import type { FunctionDefinition } from '../../scripts/functions';
@@ -68,10 +68,15 @@ export async function demoLikeTenant(): Promise<TestTenant> {
     ),
     putAllIfAbsent('inventory', [
       ...demoReferenceData(t),
-      ...unitWithDependents(t, unit104, [
+      ...tenantUnitItems(t, [
         {
-          id: 2, unit_id: 104, unit_version: 1, record_type: 'create', quantity_change: '1275', quantity_after: '1275',
-          comment: null, inventory_location: unit104.inventory_location, created_at: unit104.created_at,
+          unit: unit104,
+          records: [
+            {
+              id: 2, unit_id: 104, unit_version: 1, record_type: 'create', quantity_change: '1275', quantity_after: '1275',
+              comment: null, inventory_location: unit104.inventory_location, created_at: unit104.created_at,
+            },
+          ],
         },
       ]),
     ]),
@@ -138,6 +143,7 @@ const tableLogicalIds: Record<string, string> = {
   UNITS_TABLE: 'UnitsTable',
   INVENTORY_TABLE: 'InventoryTable',
   ENROLLMENT_TABLE: 'EnrollmentTable',
+  IDEMPOTENCY_TABLE: 'IdempotencyTable',
 };
 
 /** `TenantsTable` for the Arn of a table, `EnrollmentTable/index/gsi1` for an index; else the raw resource. */

@@ -134,6 +134,18 @@ describe.each(functions.map((f) => [f.name] as const))('function %s', (name) => 
 });
 
 describe('roles of the HTTP functions', () => {
+  // Every POST/PUT but the token endpoint takes an Idempotency-Key (lib/http/idempotency.ts).
+  const keyed = httpFunctions.filter((f) => f.name !== 'accessToken' && f.routes.some((r) => r.method === 'POST' || r.method === 'PUT'));
+  it.each(keyed.map((f) => [f.name]))('%s may keep Idempotency-Key records, and only that on their table', (name) => {
+    const onTable = grants(roleOf(name).statements).filter((g) => g.endsWith(' IdempotencyTable')).sort();
+    expect(onTable).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].map((a) => `${a} IdempotencyTable`));
+  });
+  it('no read-only function may touch the Idempotency-Key records', () => {
+    for (const f of httpFunctions.filter((h) => !keyed.includes(h))) {
+      expect(grants(roleOf(f.name).statements).filter((g) => g.includes('IdempotencyTable'))).toEqual([]);
+    }
+  });
+
   // All but the API's static description, which authenticates nobody and touches no table.
   const authenticating = httpFunctions.filter((f) => f.iamRoleStatements.length > 0);
   it.each(authenticating.map((f) => [f.name]))('%s may read the tenants table (authentication)', (name) => {
@@ -175,7 +187,7 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 5 });
   });
 
-  it.each(['TenantsTable', 'UnitsTable', 'InventoryTable', 'EnrollmentTable'])('watch the throttled requests of %s', (table) => {
+  it.each(['TenantsTable', 'UnitsTable', 'InventoryTable', 'EnrollmentTable', 'IdempotencyTable'])('watch the throttled requests of %s', (table) => {
     const found = alarms().filter(([, a]) => mathMetrics(a).some((m) => m.Namespace === 'AWS/DynamoDB' && JSON.stringify(m.Dimensions) === JSON.stringify([{ Name: 'TableName', Value: { Ref: table } }])));
     expect(found).toHaveLength(1);
     expect(mathMetrics(found[0]![1]).map((m) => m.MetricName)).toEqual(['ReadThrottleEvents', 'WriteThrottleEvents']);
@@ -204,8 +216,8 @@ describe('tables', () => {
 
   const tables = () => ofType('AWS::DynamoDB::Table');
 
-  it('are the four of the design, on demand, with point-in-time recovery and deletion protection (prod)', () => {
-    expect(tables().map(([id]) => id).sort()).toEqual(['EnrollmentTable', 'InventoryTable', 'TenantsTable', 'UnitsTable']);
+  it('are the five of the design, on demand, with point-in-time recovery and deletion protection (prod)', () => {
+    expect(tables().map(([id]) => id).sort()).toEqual(['EnrollmentTable', 'IdempotencyTable', 'InventoryTable', 'TenantsTable', 'UnitsTable']);
     for (const [, table] of tables()) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
@@ -221,6 +233,10 @@ describe('tables', () => {
 
   it('expire bearer tokens from the tenants table by TTL', () => {
     expect(resources.TenantsTable?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
+  });
+
+  it('expire Idempotency-Key records by TTL', () => {
+    expect(resources.IdempotencyTable?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: 'ttl', Enabled: true });
   });
 });
 

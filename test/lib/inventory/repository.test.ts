@@ -6,21 +6,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db/client';
 import { ValidationError } from '../../../lib/errors';
-import { createUnit, type CreateInput } from '../../../lib/inventory/new-units';
+import { createUnit, type CreateInput } from '../../../lib/inventory/create';
 import {
   allocateIds,
-  commitUnitWrites,
   getUnit,
   listRecords,
-  matchingUnitIds,
   putLocation,
   putPart,
   putSublocation,
   putUnitOfMeasure,
-  WriteConflict,
 } from '../../../lib/inventory/repository';
+import { matchingUnitIds } from '../../../lib/inventory/repository-search';
+import { commitUnitWrites, WriteConflict } from '../../../lib/inventory/repository-writes';
 import { searchUnits } from '../../../lib/inventory/search';
-import { updateUnit } from '../../../lib/inventory/units';
+import { updateUnit } from '../../../lib/inventory/update';
 import { createTenant } from '../../helpers/tenants';
 
 let tenantId: string;

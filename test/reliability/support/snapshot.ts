@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { rawDb } from '../../../lib/db/client';
 import { tableName, type TableKey } from '../../../lib/db/tables';
-import { SEARCH_FIELDS } from '../../../lib/inventory/keys';
+import { keys, SEARCH_FIELDS, SHARDS } from '../../../lib/inventory/keys';
 
 type Raw = Record<string, AttributeValue>;
 
@@ -114,6 +114,8 @@ async function inventoryItems(s: Scope, extra: Extra): Promise<{ items: Raw[]; c
   const [counterItems, ...indexes] = await Promise.all([
     partition('inventory', `T#${t}#COUNTERS`),
     ...SEARCH_FIELDS.map((f) => partition('inventory', `T#${t}#IDX#${f}`)),
+    ...Array.from({ length: SHARDS }, (_, shard) => partition('inventory', keys.searchShard(t, shard))),
+    partition('inventory', keys.list(t, 'all')),
   ]);
   const c = counterItems[0];
   const counters = { unit: num(c?.unit), record: num(c?.record), asset: num(c?.asset) };
@@ -126,8 +128,9 @@ async function inventoryItems(s: Scope, extra: Extra): Promise<{ items: Raw[]; c
   const found = await batchGet('inventory', [...ids.map((id) => ({ pk: `T#${t}#UNIT#${id}`, sk: 'UNIT' })), ...known.map(claimKey)]);
   const units = found.filter((i) => i.sk!.S === 'UNIT');
   const more = unique(units.flatMap((u) => (u.asset_id?.S ? [u.asset_id.S] : []))).filter((a) => !known.includes(a));
+  const parts = unique(units.map((u) => Number(u.part_id?.N)));
   const [partitions, claims] = await Promise.all([
-    Promise.all(units.map((u) => partition('inventory', u.pk!.S!))),
+    Promise.all([...units.map((u) => u.pk!.S!), ...parts.map((part) => keys.list(t, { part }))].map((pk) => partition('inventory', pk))),
     batchGet('inventory', more.map(claimKey)),
   ]);
   const reference = await inventoryReferenceItems(t, known);

@@ -5,7 +5,7 @@
  */
 import { putCourse } from '../../../lib/enrollment/repository';
 import { generateCourseCodes } from '../../../lib/enrollment/generate';
-import { createUnit } from '../../../lib/inventory/new-units';
+import { createUnit } from '../../../lib/inventory/create';
 import { upsertLocation, upsertSublocation, upsertUnitOfMeasure } from '../../../lib/inventory/locations';
 import { upsertPart } from '../../../lib/inventory/parts';
 import { putUnitsData } from '../../../lib/units/repository';

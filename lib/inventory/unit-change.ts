@@ -1,9 +1,15 @@
-/** Pieces every inventory operation uses: the owned unit, the tenant's currency, optimistic retries. */
-import { getTenant } from '../auth/credentials';
+/**
+ * What every change to inventory units shares: the owned unit and sublocation lookups (404 /
+ * 422), optimistic retries, the per-unit queue, and the plain "change one unit and log it"
+ * write that adjust and move make.
+ */
+import { withRetry } from '../db/retry';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
+import { subtractDecimals } from './decimal';
 import type { Sublocation } from './keys';
-import type { InventoryUnit } from './model';
-import { getSublocation, getUnit, WriteConflict } from './repository';
+import { logEntry, timestamp, type InventoryUnit, type RecordType } from './model';
+import { getSublocation, getUnit, readUnitWithPartListCount } from './repository';
+import { commitUnitWrites, WriteConflict } from './repository-writes';
 
 /** A unit of another part, or of another tenant, is answered exactly like a missing one. */
 export async function ownedUnit(tenantId: string, partId: number, id: number): Promise<InventoryUnit> {
@@ -12,23 +18,17 @@ export async function ownedUnit(tenantId: string, partId: number, id: number): P
   return unit;
 }
 
+/** ownedUnit, and the list count of its part a new unit is appended under (split). */
+export async function ownedUnitWithPartListCount(tenantId: string, partId: number, id: number) {
+  const { unit, partList } = await readUnitWithPartListCount(tenantId, id, partId);
+  if (!unit || unit.part_id !== partId) throw new NotFoundError();
+  return { unit, partList };
+}
+
 export async function existingSublocation(tenantId: string, id: number): Promise<Sublocation> {
   const sublocation = await getSublocation(tenantId, id);
   if (!sublocation) throw new ValidationError('inventory_sublocation_id must be an existing inventory sublocation');
   return sublocation;
-}
-
-// The currency is on every response but almost never changes: remember it briefly per warm Lambda.
-const currencyCache = new Map<string, { currency: string; at: number }>();
-const CURRENCY_TTL_MS = 60_000;
-
-export async function currencyOf(tenantId: string): Promise<string> {
-  const hit = currencyCache.get(tenantId);
-  if (hit && Date.now() - hit.at < CURRENCY_TTL_MS) return hit.currency;
-  const currency = (await getTenant(tenantId))?.currency ?? 'USD';
-  if (currencyCache.size > 1000) currencyCache.clear();
-  currencyCache.set(tenantId, { currency, at: Date.now() });
-  return currency;
 }
 
 /**
@@ -58,21 +58,17 @@ export async function allInOrder<T extends readonly unknown[] | []>(
  * Runs read-compute-write `attempt`s until one commits. Each attempt reads the unit and
  * writes conditioned on the version it read, so a concurrent change makes it start over
  * instead of overwriting: this is what keeps stock exact across Lambda containers.
- * Jittered, growing pauses spread out a crowd of writers; after MAX_ATTEMPTS the client is
- * told to retry (503), with nothing written.
+ * Jittered, growing pauses (lib/db/retry) spread out a crowd of writers; after 40 attempts
+ * the client is told to retry (503), with nothing written.
  */
-const MAX_ATTEMPTS = 40;
-
-export async function retrying<T>(attempt: () => Promise<T>): Promise<T> {
-  for (let i = 1; ; i++) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof WriteConflict)) throw err;
-      if (i >= MAX_ATTEMPTS) throw new ServiceUnavailableError({ cause: err });
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(400, 10 * 2 ** Math.min(i, 6))));
-    }
-  }
+export function retrying<T>(attempt: () => Promise<T>): Promise<T> {
+  return withRetry(attempt, {
+    attempts: 40,
+    baseMs: 10,
+    capMs: 400,
+    retryIf: (err) => err instanceof WriteConflict,
+    onExhausted: (err) => new ServiceUnavailableError({ cause: err }),
+  });
 }
 
 /**
@@ -93,4 +89,19 @@ export function changingUnit<T>(tenantId: string, unitId: number, attempt: () =>
     if (queues.get(key) === tail) queues.delete(key);
   });
   return run;
+}
+
+/** Writes the unit with what `change` sets, and its log entry, conditioned on the version read. */
+export async function changeUnit(
+  tenantId: string,
+  before: InventoryUnit,
+  recordId: number,
+  change: { record_type: RecordType; comment: string | null; quantity?: string } & Partial<InventoryUnit>,
+): Promise<InventoryUnit> {
+  const { record_type, comment, ...fields } = change;
+  const now = timestamp();
+  const after: InventoryUnit = { ...before, ...fields, updated_at: now, version: before.version + 1 };
+  const quantityChange = subtractDecimals(after.quantity, before.quantity);
+  await commitUnitWrites(tenantId, [{ before, after, records: [logEntry(recordId, after, record_type, quantityChange, comment, now)] }]);
+  return after;
 }

@@ -1,0 +1,34 @@
+/** Adjust a unit's quantity (absolute, or relative with a sign) or consume from it, logged. */
+import { ValidationError } from '../errors';
+import { currencyOf } from './currency';
+import { addDecimals, compareDecimals, withinLimits } from './decimal';
+import { renderUnit } from './model';
+import { allocateIds } from './repository';
+import { allInOrder, changeUnit, changingUnit, ownedUnit } from './unit-change';
+
+export interface AdjustInput {
+  quantity: { relative: boolean; value: string };
+  adjustment_type: 'adjust' | 'consume';
+  comment: string | null;
+}
+
+/** `quantity` is the new quantity, or a change when relative; a consume may only lower it. */
+export async function adjustQuantity(
+  tenantId: string,
+  partId: number,
+  id: number,
+  input: AdjustInput,
+): Promise<Record<string, unknown>> {
+  const unit = await changingUnit(tenantId, id, async () => {
+    // The unit and a log entry id in one round trip (an attempt that fails leaves an unused id, which is harmless).
+    const [before, ids] = await allInOrder([ownedUnit(tenantId, partId, id), allocateIds(tenantId, { record: 1 })]);
+    const quantity = input.quantity.relative ? addDecimals(before.quantity, input.quantity.value) : input.quantity.value;
+    if (compareDecimals(quantity, '0') < 0) throw new ValidationError('quantity must be greater than or equal to 0');
+    if (!withinLimits(quantity)) throw new ValidationError('quantity is too large');
+    if (input.adjustment_type === 'consume' && compareDecimals(quantity, before.quantity) >= 0) {
+      throw new ValidationError('quantity must be lower than the current quantity when consuming');
+    }
+    return changeUnit(tenantId, before, ids.record[0]!, { record_type: input.adjustment_type, comment: input.comment, quantity });
+  });
+  return renderUnit(unit, await currencyOf(tenantId));
+}

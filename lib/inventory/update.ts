@@ -1,0 +1,26 @@
+/** Update a unit's editable fields: read, then one transaction conditioned on the version read. */
+import { currencyOf } from './currency';
+import { renderUnit, timestamp } from './model';
+import { commitUnitWrites } from './repository-writes';
+import type { EditableFields } from './schemas';
+import { changingUnit, ownedUnit } from './unit-change';
+
+/** Sets the given editable fields; a request that changes nothing writes nothing. */
+export async function updateUnit(
+  tenantId: string,
+  partId: number,
+  id: number,
+  fields: EditableFields,
+): Promise<Record<string, unknown>> {
+  const unit = await changingUnit(tenantId, id, async () => {
+    const before = await ownedUnit(tenantId, partId, id);
+    const changes = Object.entries(fields).filter(
+      ([key, value]) => value !== undefined && before[key as keyof EditableFields] !== value,
+    );
+    if (changes.length === 0) return before;
+    const after = { ...before, ...Object.fromEntries(changes), updated_at: timestamp(), version: before.version + 1 };
+    await commitUnitWrites(tenantId, [{ before, after }]);
+    return after;
+  });
+  return renderUnit(unit, await currencyOf(tenantId));
+}
