@@ -66,7 +66,7 @@ export async function bulkAssign(
       ...bulkFigures(samples),
       target: 1.5,
       unit: 'ms',
-      on: 'ratio',
+      on: 'info',
       note: `assign_units ${courses} courses x ${logins} logins (${pairs} new pairs) vs BatchWriteItem of the same pairs' bucket items, ${writerConcurrency} in flight, median of ${rounds} rounds`,
     }),
   };

@@ -59,7 +59,7 @@ export async function bulkCodes(
       ...bulkFigures(samples),
       target: 1.3,
       unit: 'ms',
-      on: 'ratio',
+      on: 'info',
       note: `generate-codes ${sizes.count} codes vs BatchWriteItem of ${sizes.count} code items, ${generateConcurrency} in flight, median of ${sizes.rounds} rounds`,
     }),
   };

@@ -20,8 +20,8 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => resetDb());
 
-it('every small capacity scenario has a budget', () => {
-  const missing = scenarios().filter((s) => s.small).map((s) => s.name).filter((name) => !budgets[name]);
+it('every capacity scenario has a budget', () => {
+  const missing = scenarios().map((s) => s.name).filter((name) => !budgets[name]);
   expect(missing).toEqual([]);
 });
 
