@@ -32,6 +32,7 @@ import { formatTable, writeResults, type Results } from '../bench/results';
 import { searchScenario } from '../bench/search';
 import { resetDb } from '../lib/db/client';
 import { setLogSink } from '../lib/log';
+import { setMetricsSink } from '../lib/metrics';
 import { repoRoot } from './serverless-yml';
 
 const scenarioNames = ['overhead', 'hot', 'codes', 'assign', 'search', 'cold'] as const;
@@ -160,9 +161,10 @@ async function main(): Promise<number> {
   const sizes = values.smoke ? smoke : full;
   const out = resolve(values.out ?? resolve(repoRoot, 'bench', 'results.json'));
 
-  // One JSON line per request is part of every request's work: serialise it as production does,
-  // but do not print it (it would drown the table).
+  // One JSON log line and one EMF metrics line per request are part of every request's work:
+  // serialise them as production does, but do not print them (they would drown the table).
   setLogSink((line) => void JSON.stringify(line));
+  setMetricsSink((emf) => void JSON.stringify(emf));
   const started = Date.now();
   const before = machine();
   log(`${values.smoke ? 'smoke' : 'full'} run on ${before.nproc} x ${before.cpu}, load ${before.load}, node ${before.node}`);
@@ -177,6 +179,7 @@ async function main(): Promise<number> {
 
 async function explore(sizes: typeof full, out: string | undefined): Promise<number> {
   setLogSink(() => {});
+  setMetricsSink(() => {});
   log(`exploring write strategies, ${sizes.explore.count} items, ${sizes.explore.rounds} rounds; load ${machine().load}`);
   const dynamo = await startBenchDatabase();
   let results: Results;

@@ -1,4 +1,5 @@
 import { handler as httpHandler } from '../../lib/http/handler';
+import { countMetric } from '../../lib/metrics';
 import { generateCourseCodes } from '../../lib/enrollment/generate';
 import { generateRequest } from '../../lib/enrollment/schemas';
 
@@ -6,5 +7,6 @@ export const handler = httpHandler({ surface: 'enrollment', input: generateReque
   const codes = await generateCourseCodes(tenantId, body.course_id, body.total_registration_codes, body.expiration_date, {
     remainingMs: remainingTimeMs,
   });
+  countMetric('codesGenerated', codes.length);
   return { body: { course_id: body.course_id, codes, course_url: `/courses/${body.course_id}/about` } };
 });

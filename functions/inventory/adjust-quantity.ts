@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
+import { countMetric } from '../../lib/metrics';
 import { inventoryRecord, quantityChange, unitPath } from '../../lib/inventory/schemas';
 import { adjustQuantity } from '../../lib/inventory/adjust';
 
@@ -9,12 +10,9 @@ export const handler = httpHandler(
     bodyRoot: 'inventory_unit',
     input: z.object({ path: unitPath, body: z.object({ quantity: quantityChange, inventory_record: inventoryRecord }) }),
   },
-  async ({ path, body }, { tenantId }) => ({
-    body: {
-      inventory_unit: await adjustQuantity(tenantId, path.part_id, path.id, {
-        quantity: body.quantity,
-        ...body.inventory_record,
-      }),
-    },
-  }),
+  async ({ path, body }, { tenantId }) => {
+    const unit = await adjustQuantity(tenantId, path.part_id, path.id, { quantity: body.quantity, ...body.inventory_record });
+    countMetric('stockAdjustments', 1);
+    return { body: { inventory_unit: unit } };
+  },
 );

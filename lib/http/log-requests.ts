@@ -1,9 +1,13 @@
 import type middy from '@middy/core';
 import type { TenantContext } from './auth';
 import { requestMethod, type ParsedEvent } from './event';
-import { log } from '../log';
+import { log, logInvocation } from '../log';
+import { publishRequestMetrics } from '../metrics';
 
-/** Logs one line per request; a 5xx also logs the error with its stack (never sent to the client). */
+/**
+ * Logs one line per request; a 5xx also logs the error with its stack (never sent to the client).
+ * Then publishes the request's metrics (lib/metrics) with the handler's business counts.
+ */
 export const logRequests = (surface: string): middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext> => {
   // Keyed by request: one warm process can serve overlapping invocations (offline, tests).
   const startedAt = new WeakMap<object, number>();
@@ -25,10 +29,12 @@ export const logRequests = (surface: string): middy.MiddlewareObj<ParsedEvent, u
       line.error = { name: request.error.name, message: request.error.message, stack: request.error.stack };
     }
     log(line);
+    publishRequestMetrics(context.functionName, status, line.durationMs as number);
   };
   return {
     before: (request) => {
       startedAt.set(request, performance.now());
+      logInvocation(request.context, request.event.requestContext?.requestId);
     },
     after: done,
     onError: done,

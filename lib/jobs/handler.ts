@@ -6,7 +6,7 @@
  * (CloudWatch errors metric, EventBridge's retries).
  */
 import type { Context } from 'aws-lambda';
-import { log } from '../log';
+import { log, logInvocation } from '../log';
 import { budgetFrom, remainingTimeOf, type Budget } from '../deadline';
 import type { JobSummary } from './summary';
 
@@ -16,6 +16,7 @@ export function jobHandler<S extends JobSummary>(
 ): (event: unknown, context: Context) => Promise<S> {
   return async (_event, context) => {
     const requestId = context.awsRequestId;
+    logInvocation(context);
     try {
       const summary = await run(budgetFrom(remainingTimeOf(context)));
       log({ level: 'info', msg: `${name} summary`, requestId, function: context.functionName, ...(summary as object) });

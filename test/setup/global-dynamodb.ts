@@ -40,6 +40,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED,
     // Request log lines would drown the test report; tests that check logs use setLogSink.
     ALLOT_LOG: 'off',
+    // The same for the EMF metric lines (test/ops/metrics.test.ts turns them back on).
+    POWERTOOLS_METRICS_DISABLED: 'true',
     ...tableEnv(TEST_STAGE),
   };
   Object.assign(process.env, env); // for code running in the main process
