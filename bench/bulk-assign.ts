@@ -1,13 +1,15 @@
 /**
  * Scenario 4, bulk assign: `POST /api/v2/inventories/assign_units` with `courses` x `logins`
  * new pairs through the whole handler, against raw BatchWriteItem of the same number of
- * assignment items (the module's own assignmentItem builder) with the same number of requests
+ * assignment bucket items (the module's own key design: one item per course and 128 login ids)
+ * with the same number of requests
  * in flight as the domain's writer. Each round uses courses nobody assigned before.
  */
 import { handler as assign } from '../functions/units/assign-units';
 import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
-import { assignmentItem } from '../lib/units/model';
+import { assignmentBucketKey } from '../lib/units/keys';
+import { groupByBucket } from '../lib/units/repository-buckets';
 import { putUnitsData } from '../lib/units/repository';
 import { lambdaContext } from '../scripts/lambda-context';
 import { buildEvent } from '../test/helpers/http';
@@ -49,9 +51,9 @@ export async function bulkAssign(
     }
   };
   const baseline = async (round: number) => {
-    const at = new Date().toISOString();
+    const buckets = [...groupByBucket(loginIds)];
     const items = courseCodes('B', round, coursesIn(round)).flatMap((code) =>
-      loginIds.map((loginId) => assignmentItem(tenant.tenantId, { code, loginId }, `bench-${round}`, at)),
+      buckets.map(([bucket, ids]) => ({ ...assignmentBucketKey(tenant.tenantId, code, bucket), ids: new Set(ids) })),
     );
     await batchPutAll(tableName('units'), items, { concurrency: writerConcurrency });
   };
@@ -65,7 +67,7 @@ export async function bulkAssign(
       target: 1.5,
       unit: 'ms',
       on: 'info',
-      note: `assign_units ${courses} courses x ${logins} logins (${pairs} new pairs) vs BatchWriteItem of ${pairs} assignment items, ${writerConcurrency} in flight, median of ${rounds} rounds`,
+      note: `assign_units ${courses} courses x ${logins} logins (${pairs} new pairs) vs BatchWriteItem of the same pairs' bucket items, ${writerConcurrency} in flight, median of ${rounds} rounds`,
     }),
   };
 }

@@ -17,13 +17,17 @@ import { tableName } from '../lib/db/tables';
 import { generateCodes } from '../lib/enrollment/code-generator';
 import { codeItem } from '../lib/enrollment/keys';
 import { putCourse } from '../lib/enrollment/repository';
-import { assignmentItem } from '../lib/units/model';
 import { BENCH_COURSE } from './bulk-codes';
 import type { BenchTenant } from './env';
 import { result, type Results } from './results';
 import { median, round, timeMs } from './stats';
 
 type Item = Record<string, unknown>;
+
+/** One item per assignment (course, login): the course-units layout these strategies were measured for. */
+const pairItem = (t: string, code: string, loginId: number, at: string): Item => ({
+  pk: `T#${t}#ASSIGN#${code}`, sk: `LOGIN#${loginId}`, course_code: code, login_id: loginId, op_id: 'explore', assigned_at: at,
+});
 type Strategy = (table: string, items: Item[]) => Promise<void>;
 
 const condition = 'attribute_not_exists(pk)';
@@ -105,7 +109,7 @@ export async function exploreWrites(tenant: BenchTenant, sizes: { count: number;
   const assignments = await explore(sizes.count, sizes.rounds, tableName('units'), (n) => {
     const prefix = `X${course++}-`;
     return Array.from({ length: n }, (_, i) =>
-      assignmentItem(tenant.tenantId, { code: `${prefix}${i % 10}`, loginId: Math.floor(i / 10) + 1 }, 'explore', createdAt),
+      pairItem(tenant.tenantId, `${prefix}${i % 10}`, Math.floor(i / 10) + 1, createdAt),
     );
   });
   const best = (table: Record<string, { ratio: number }>) =>

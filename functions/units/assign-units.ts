@@ -6,8 +6,9 @@ import { assignBody } from '../../lib/units/schemas';
 
 export const handler = httpHandler(
   { surface: 'units', bodyRoot: 'content', input: z.object({ body: assignBody }) },
-  async ({ body }, { tenantId, requestId }) => {
-    const result = await assignUnits(tenantId, { courseCodes: body.course_codes, loginIds: body.login_ids }, { requestId });
+  async ({ body }, { tenantId, requestId, remainingTimeMs }) => {
+    const request = { courseCodes: body.course_codes, loginIds: body.login_ids };
+    const result = await assignUnits(tenantId, request, { requestId, remainingMs: remainingTimeMs });
     countMetric('unitsAssigned', result.unitsCharged);
     countMetric('unitsOwed', result.unitsOwed);
     return { body: result.unitsOwed > 0 ? { extra_payment: String(result.unitsOwed) } : {} };

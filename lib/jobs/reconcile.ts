@@ -25,7 +25,7 @@ type Key = Record<string, unknown>;
 
 export interface Repair {
   tenantId: string;
-  /** `units_used`, `assigned:<code>`, `orphans` (assignments removed), `recovered` or `enrolled` */
+  /** `units_used`, `assigned:<code>`, `recovered` or `enrolled` */
   what: string;
   courseId?: string;
   /** The operation undone (`recovered`). */
@@ -84,8 +84,7 @@ async function checkAccount(tenantId: string, summary: ReconcileSummary, recover
   summary.accounts++;
   const check = await reconcileAccount(tenantId, recoverAfterMs);
   for (const opId of check.recovered) note(summary, { tenantId, what: 'recovered', opId, recorded: 1, counted: 0 });
-  summary.changed += check.recovered.length + check.orphansRemoved;
-  if (check.orphansRemoved > 0) note(summary, { tenantId, what: 'orphans', recorded: check.orphansRemoved, counted: 0 });
+  summary.changed += check.recovered.length;
   for (const d of check.drift) note(summary, { tenantId, what: d.what, recorded: d.recorded, counted: d.counted });
   if (check.status === 'repaired') summary.changed++;
   if (check.status === 'busy') summary.skipped++;

@@ -2,19 +2,25 @@
  * Assigning courses to logins, paid in units (SPEC 5.1). The steps, and why they are safe at
  * any size and under concurrency, are in docs/UNITS.md:
  *   1. every code and login must exist (422 otherwise, nothing written);
- *   2. take the tenant's lock with a pending operation record;
- *   3. find the new pairs, price them, refuse (422) if the balance cannot pay;
- *   4. write the new pairs, tagged with the operation id;
- *   5. commit: debit, counts, ledger entry and lock release in one transaction.
+ *   2. take the tenant's lock (a short lease, renewed while working) with a pending operation;
+ *   3. plan: read the buckets of the candidate pairs, price the new ones, refuse (422) if the
+ *      balance cannot pay;
+ *   4. a large operation journals its new pairs, then adds them to their buckets (set union,
+ *      fenced against a late arrival after an undo);
+ *   5. commit: debit, counts, ledger entry and lock release in one transaction, which also
+ *      carries the bucket adds of a small operation.
  * Any failure after 2 removes what 4 wrote and releases the lock, then rethrows.
  */
+import { chunk, forEachLimit, mapLimit } from '../db/concurrency';
+import { remainingTimeOf } from '../deadline';
 import { ServiceUnavailableError, ValidationError } from '../errors';
 import { notEnoughUnits, planCharge } from './balance';
-import { abortOperation, beginOperation, cartesian, type BeginOptions } from './operation';
-import type { Account, Course, Operation, Pair } from './model';
-import { findAssignments, findLogins, getAccount, getCourses, getOperation, pairId } from './repository';
-import { commitOperation } from './repository-operations';
-import { writePairs, type WriteOptions } from './writer';
+import { assignmentsPk } from './keys';
+import type { Account, Course, Operation } from './model';
+import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type Lease } from './operation';
+import { findLogins, getAccount, getCourses, getOperation } from './repository';
+import { commitOperation, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
+import { groupByBucket, readBuckets } from './repository-buckets';
 
 export interface AssignRequest {
   courseCodes: string[];
@@ -30,24 +36,38 @@ export interface AssignResult {
   unitsOwed: number;
 }
 
+/** Where a test may inject a fault: `fail` throws (and is undone), `kill` stops the process dead. */
+export type Step = 'locked' | 'planned' | 'journaled' | `write:${number}` | 'commit';
+export type Fault = 'fail' | 'kill' | undefined;
+
+/** Thrown for an injected `kill`: nothing after it runs, as if the process had died. */
+export class Killed extends Error {}
+
 export interface AssignOptions extends BeginOptions {
   /** Recorded in the ledger entry as part of "who". */
   requestId?: string;
   /**
-   * No write starts later than this after the call began. In Lambda the default is 24 s: API
-   * Gateway gives up at 30 s and the function is stopped at 29 s, and stopping between writes
-   * leaves a clean undo instead of a crash for the lease to clear. Elsewhere (tests, scripts)
-   * nothing stops the process, so only the lease limits it.
+   * Time left in the invocation: the Lambda context's (the handler's ctx.remainingTimeMs).
+   * No write starts unless the time left covers undoing every write so far, plus the commit.
    */
-  budgetMs?: number;
-  /** Test-only fault injection, see WriteOptions. */
-  beforeChunk?: WriteOptions['beforeChunk'];
+  remainingMs?: () => number;
+  /** Test-only fault injection, called at each step. */
+  faults?: (step: Step) => Fault | Promise<Fault>;
+  /** Buckets per write transaction (default 100); tests cut an operation into more of them. */
+  bucketsPerTransaction?: number;
 }
 
-const defaultBudgetMs = process.env.AWS_LAMBDA_FUNCTION_NAME ? 24_000 : Infinity;
-
-/** Ledger entries list the pairs themselves up to this many; larger ones keep per-course counts. */
+/** Ledger entries list the pairs themselves up to this many; larger ones keep per-course counts and journals. */
 const pairListLimit = 1000;
+/** A transaction holds 100 items: the account and the operation, and up to this many buckets. */
+const maxBucketsInCommit = 98;
+/** Time kept for the commit (or the last undo step) after the last write. */
+const commitReserveMs = 2_000;
+/** Time kept for the operation's own work when waiting for the lock. */
+const workReserveMs = 12_000;
+
+/** Plan reads (one Query per course) in flight at once. */
+const readConcurrency = 32;
 
 const unique = <T>(values: T[]): T[] => [...new Set(values)];
 
@@ -61,23 +81,23 @@ async function checkReferences(tenantId: string, codes: string[], ids: number[])
   return courses;
 }
 
-export async function assignUnits(
-  tenantId: string,
-  request: AssignRequest,
-  options: AssignOptions = {},
-): Promise<AssignResult> {
-  const started = Date.now();
+export async function assignUnits(tenantId: string, request: AssignRequest, options: AssignOptions = {}): Promise<AssignResult> {
+  const remaining = options.remainingMs ?? remainingTimeOf();
   const codes = unique(request.courseCodes);
   const ids = unique(request.loginIds);
   const courses = await checkReferences(tenantId, codes, ids);
   const who = { tenant: tenantId, credential: 'units', ...(options.requestId ? { request: options.requestId } : {}) };
-  const { op, deadline: leaseDeadline } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, options);
-  const deadline = Math.min(leaseDeadline, started + (options.budgetMs ?? defaultBudgetMs));
-  const attempted: Pair[] = [];
+  const maxWaitMs = options.maxWaitMs ?? Math.max(0, remaining() - workReserveMs);
+  const { op, lease } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, { ...options, maxWaitMs, remainingMs: remaining });
+  const work: Work = {
+    tenantId, op, courses, lease, remaining, sent: [], fault: faultHook(options.faults),
+    perTransaction: options.bucketsPerTransaction ?? bucketsPerTransaction,
+  };
   try {
-    return await run(tenantId, op, courses, { deadline, attempted, beforeChunk: options.beforeChunk });
+    return await run(work);
   } catch (err) {
-    if ((await abortOperation(tenantId, op, attempted, err)) === 'committed') {
+    if (err instanceof Killed) throw err;
+    if ((await abortOperation(tenantId, op, work.sent, err)) === 'committed') {
       // The commit was applied and only its answer was lost: report what it recorded.
       const done = await getOperation(tenantId, op.sk);
       if (done) return { opId: op.opId, pairs: done.pairs ?? 0, unitsCharged: done.units ?? 0, unitsOwed: done.owed ?? 0 };
@@ -86,54 +106,110 @@ export async function assignUnits(
   }
 }
 
+interface Work {
+  tenantId: string;
+  op: Operation;
+  courses: Map<string, Course>;
+  lease: Lease;
+  remaining: () => number;
+  /** Every bucket add that may have reached the table: what an undo must remove. */
+  sent: BucketAdd[];
+  fault: (step: Step) => Promise<void>;
+  perTransaction: number;
+}
+
+function faultHook(faults: AssignOptions['faults']): Work['fault'] {
+  return async (step) => {
+    const fault = await faults?.(step);
+    if (fault === 'kill') throw new Killed(`killed at ${step}`);
+    if (fault === 'fail') throw new Error(`injected: failed at ${step}`);
+  };
+}
+
+interface Plan {
+  /** The new pairs, bucket by bucket; consecutive ones belong to different courses. */
+  adds: BucketAdd[];
+  pairs: number;
+  cost: number;
+  perCourse: Record<string, number>;
+}
+
 /** Steps 3 to 5, holding the lock. */
-async function run(tenantId: string, op: Operation, courses: Map<string, Course>, write: WriteOptions): Promise<AssignResult> {
-  const candidates = cartesian(op.courseCodes, op.loginIds);
-  const account = await getAccount(tenantId);
+async function run(w: Work): Promise<AssignResult> {
+  await w.fault('locked');
+  const [account, plan] = await Promise.all([getAccount(w.tenantId), planPairs(w)]);
   if (!account) throw new Error('units account missing while locked'); // the lock creates it
-  const costOf = (pairs: Pair[]) => pairs.reduce((sum, p) => sum + courses.get(p.code)!.unitCost, 0);
-  // The new pairs must be known before writing only to refuse a request the balance cannot
-  // pay. When it could pay for every candidate (or extra payment is on), skip that read: the
-  // conditional puts find the pairs assigned already (skipped, not charged) just as well.
-  const fresh = planCharge(account, costOf(candidates))
-    ? candidates
-    : await newPairs(tenantId, candidates);
+  await w.fault('planned');
+  await w.lease.keep();
   // Refuse before writing anything. Nobody else spends while we hold the lock; a concurrent
   // grant can only add, and the commit re-checks the balance anyway.
-  if (!planCharge(account, costOf(fresh))) throw new ValidationError(notEnoughUnits);
-  // `taken` pairs were assigned already (or, found by the read, assigned outside the lock
-  // meanwhile): they are simply not charged to this operation.
-  const { written } = await writePairs(tenantId, op.opId, fresh, write);
-  return commit(tenantId, op, account, written, costOf(written));
+  if (!planCharge(account, plan.cost)) throw new ValidationError(notEnoughUnits);
+  const small = plan.adds.length <= maxBucketsInCommit && plan.pairs <= pairListLimit;
+  if (!small) await writeLarge(w, plan);
+  await w.fault('commit');
+  await w.lease.keep();
+  if (w.remaining() < commitReserveMs || !w.lease.holds(0)) throw new ServiceUnavailableError();
+  return commit(w, account, plan, small ? plan.adds : []);
 }
 
-/** The candidates not assigned yet (a consistent read of every candidate pair). */
-async function newPairs(tenantId: string, candidates: Pair[]): Promise<Pair[]> {
-  const existing = await findAssignments(tenantId, candidates);
-  return candidates.filter((p) => !existing.has(pairId(p)));
-}
-
-async function commit(tenantId: string, op: Operation, read: Account, written: Pair[], cost: number): Promise<AssignResult> {
+/** The candidate pairs not assigned yet: a consistent read of their buckets, course by course. */
+async function planPairs(w: Work): Promise<Plan> {
+  const groups = [...groupByBucket(w.op.loginIds)];
+  const perCode = await mapLimit(w.op.courseCodes, readConcurrency, async (code) => {
+    const stored = await readBuckets(assignmentsPk(w.tenantId, code), groups.map(([b]) => b), true);
+    return groups.map(([bucket, ids]) => ({ code, bucket, ids: ids.filter((id) => !stored.get(bucket)?.has(id)) }));
+  });
+  const adds: BucketAdd[] = [];
+  // Bucket-major order, so a transaction's items (and those in flight) are in different courses' partitions.
+  for (let i = 0; i < groups.length; i++) for (const course of perCode) if (course[i]!.ids.length > 0) adds.push(course[i]!);
   const perCourse: Record<string, number> = {};
-  for (const p of written) perCourse[p.code] = (perCourse[p.code] ?? 0) + 1;
-  const pairList = written.length <= pairListLimit ? written.map((p) => `${p.code}:${p.loginId}`) : undefined;
+  let cost = 0;
+  for (const add of adds) {
+    perCourse[add.code] = (perCourse[add.code] ?? 0) + add.ids.length;
+    cost += add.ids.length * w.courses.get(add.code)!.unitCost;
+  }
+  return { adds, pairs: adds.reduce((n, a) => n + a.ids.length, 0), cost, perCourse };
+}
+
+/** Step 4 for an operation too large for one transaction: journal, then fenced bucket adds, 100 per transaction. */
+async function writeLarge(w: Work, plan: Plan): Promise<void> {
+  w.sent = plan.adds; // from the journal on, an undo covers all of them
+  const journal = new Map<string, number[]>();
+  for (const add of plan.adds) journal.set(add.code, [...(journal.get(add.code) ?? []), ...add.ids]);
+  await putJournal(w.tenantId, w.op.opId, journal);
+  await w.fault('journaled');
+  const started = Date.now();
+  await forEachLimit(chunk(plan.adds, w.perTransaction), writeConcurrency, async (adds, i) => {
+    await w.fault(`write:${i}`);
+    await w.lease.keep();
+    // The undo of what was written takes about as long as writing it did: start nothing the
+    // time left could not undo, nor anything the lease might not cover.
+    if (!w.lease.holds() || w.remaining() - (Date.now() - started) < commitReserveMs) throw new ServiceUnavailableError();
+    // Fenced: our lease lapsed and the operation was undone by someone else.
+    if (!(await writeBuckets(w.tenantId, w.op, adds))) throw new ServiceUnavailableError();
+  });
+}
+
+async function commit(w: Work, read: Account, plan: Plan, adds: BucketAdd[]): Promise<AssignResult> {
+  const pairList = plan.pairs <= pairListLimit ? plan.adds.flatMap((a) => a.ids.map((id) => `${a.code}:${id}`)) : undefined;
   let account = read;
   for (let attempt = 0; attempt < 5; attempt++) {
-    const charge = planCharge(account, cost);
+    const charge = planCharge(account, plan.cost);
     if (!charge) throw new ValidationError(notEnoughUnits); // the balance was lowered meanwhile
-    const outcome = await commitOperation(tenantId, op, {
+    const outcome = await commitOperation(w.tenantId, w.op, {
       expectedAvailable: account.unitsAvailable,
       ...charge,
-      cost,
-      perCourse,
-      pairs: written.length,
+      cost: plan.cost,
+      perCourse: plan.perCourse,
+      pairs: plan.pairs,
       pairList,
       at: new Date().toISOString(),
+      adds,
     });
-    if (outcome === 'committed') return { opId: op.opId, pairs: written.length, unitsCharged: cost, unitsOwed: charge.owe };
+    if (outcome === 'committed') return { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
     // Our lease ran out and the operation was undone by someone else: the client may retry.
     if (outcome === 'lost') throw new ServiceUnavailableError();
-    account = (await getAccount(tenantId)) ?? account; // a grant changed the balance: plan again
+    account = (await getAccount(w.tenantId)) ?? account; // a grant changed the balance: plan again
   }
   throw new ServiceUnavailableError();
 }

@@ -1,9 +1,11 @@
 /**
- * Demo data for this surface (SPEC section 6), built with the repository's item functions.
- * Written only where absent: a second load keeps balances and assignments as they are.
+ * Demo data for this surface (SPEC section 6), built with the model's item functions.
+ * Written only where absent: a second load keeps balances and assignments as they are
+ * (logins are a set: adding them again changes nothing).
  */
 import { putAllIfAbsent } from '../db/seed';
-import { unitsItems, type UnitsData } from './model';
+import { accountItem, type UnitsData } from './model';
+import { addLogins } from './repository';
 import { seededReferenceItems } from './repository-reference';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -24,12 +26,14 @@ export const demoUnits: Record<'demo' | 'other', UnitsData> = {
   },
 };
 
-/** A tenant's units items shaped like `data`, with its reference data's profiles, list positions and counters. */
+/** A tenant's units items shaped like `data` (its logins are sets: addLogins), with its reference data's profiles, list positions and counters. */
 export function demoUnitsItems(t: string, data: UnitsData): Record<string, unknown>[] {
-  const withoutCourses = unitsItems(t, { ...data, courses: [] });
-  return [...withoutCourses, ...seededReferenceItems(t, data.logins ?? [], data.courses ?? [])];
+  return [...(data.account ? [accountItem(t, data.account)] : []), ...seededReferenceItems(t, data.logins ?? [], data.courses ?? [])];
 }
 
 export async function seedDemoUnits(): Promise<void> {
-  await putAllIfAbsent('units', [...demoUnitsItems('demo', demoUnits.demo), ...demoUnitsItems('other', demoUnits.other)]);
+  for (const [tenantId, data] of Object.entries(demoUnits)) {
+    await putAllIfAbsent('units', demoUnitsItems(tenantId, data));
+    await addLogins(tenantId, data.logins ?? []);
+  }
 }

@@ -1,19 +1,33 @@
 /**
  * The units table's keys: one function per entity, the only place they are built
- * (docs/UNITS.md has the table). Every key starts with the tenant.
+ * (docs/UNITS.md has the table and the reasons). Every key starts with the tenant.
  *
  *   T#<t>#ACCOUNT        / ACCOUNT             the account (balance, per-course counts, lock)
  *   T#<t>#COURSES        / COURSE#<code>       a course
- *   T#<t>#LOGINS         / LOGIN#<id>          a login
- *   T#<t>#ASSIGN#<code>  / LOGIN#<id>          an assignment
+ *   T#<t>#LOGINS         / B#<bucket>          the tenant's login ids in one bucket (a number set)
+ *   T#<t>#ASSIGN#<code>  / B#<bucket>          the login ids assigned the course, in one bucket
+ *   T#<t>#ASSIGN#<code>  / J#<op id>           an operation's journal: the ids it adds to the course
  *   T#<t>#LEDGER         / OP#<iso>#<op id>    an operation (the ledger entry)
  */
-import type { Pair } from './model';
+
+/**
+ * Login ids per bucket: 256 consecutive ids share an item, so an item holds at most 256 ids
+ * (~1 KB for ids below 10^6): a write costs 1-2 WRU however large the set grows, and 1,000
+ * consecutive ids are 4 or 5 items.
+ */
+export const bucketSize = 256;
+export const bucketOf = (loginId: number): number => Math.floor(loginId / bucketSize);
+/** Zero-padded so that key order is bucket order (a Query over a range of buckets). Ids < 2^53: 14 digits. */
+export const bucketSk = (bucket: number): string => `B#${String(bucket).padStart(14, '0')}`;
+export const bucketPrefix = 'B#';
 
 export const accountKey = (t: string) => ({ pk: `T#${t}#ACCOUNT`, sk: 'ACCOUNT' });
 export const courseKey = (t: string, code: string) => ({ pk: `T#${t}#COURSES`, sk: `COURSE#${code}` });
-export const loginKey = (t: string, id: number) => ({ pk: `T#${t}#LOGINS`, sk: `LOGIN#${id}` });
-export const assignmentKey = (t: string, p: Pair) => ({ pk: `T#${t}#ASSIGN#${p.code}`, sk: `LOGIN#${p.loginId}` });
+export const loginsPk = (t: string) => `T#${t}#LOGINS`;
+export const loginBucketKey = (t: string, bucket: number) => ({ pk: loginsPk(t), sk: bucketSk(bucket) });
+export const assignmentsPk = (t: string, code: string) => `T#${t}#ASSIGN#${code}`;
+export const assignmentBucketKey = (t: string, code: string, bucket: number) => ({ pk: assignmentsPk(t, code), sk: bucketSk(bucket) });
+export const journalKey = (t: string, code: string, opId: string) => ({ pk: assignmentsPk(t, code), sk: `J#${opId}` });
 export const operationKey = (t: string, sk: string) => ({ pk: `T#${t}#LEDGER`, sk });
 export const operationSk = (createdAt: string, opId: string) => `OP#${createdAt}#${opId}`;
 

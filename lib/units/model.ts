@@ -1,9 +1,10 @@
 /**
  * The course-units entities, and how each is stored as an item (attribute names live here;
  * keys in keys.ts). Per-course counters live on the account item so that a commit, whatever
- * the number of courses, is one two-item transaction (account + operation).
+ * the number of courses, is one transaction of two items (account + operation) besides the
+ * assignments a small operation writes in it.
  */
-import { accountKey, assignmentKey, courseKey, loginKey, operationKey } from './keys';
+import { accountKey, courseKey, operationKey } from './keys';
 
 export interface Course {
   code: string;
@@ -49,6 +50,8 @@ export interface Operation {
   units?: number;
   owed?: number;
   pairs?: number;
+  /** `CODE:login` of each pair added, for operations of at most 1,000 pairs (larger ones: their journal). */
+  pairList?: string[];
   reason?: string;
 }
 
@@ -78,24 +81,6 @@ export const courseItem = (t: string, c: NonNullable<UnitsData['courses']>[numbe
   name: c.name,
   unit_cost: c.unitCost ?? 1,
 });
-
-export const loginItem = (t: string, id: number) => ({ ...loginKey(t, id), login_id: id });
-
-export const assignmentItem = (t: string, p: Pair, opId: string, at: string) => ({
-  ...assignmentKey(t, p),
-  course_code: p.code,
-  login_id: p.loginId,
-  op_id: opId,
-  assigned_at: at,
-});
-
-export function unitsItems(t: string, data: UnitsData): Record<string, unknown>[] {
-  return [
-    ...(data.account ? [accountItem(t, data.account)] : []),
-    ...(data.courses ?? []).map((c) => courseItem(t, c)),
-    ...(data.logins ?? []).map((id) => loginItem(t, id)),
-  ];
-}
 
 export const operationItem = (t: string, op: Operation) => ({
   ...operationKey(t, op.sk),
@@ -145,6 +130,7 @@ export function toOperation(item: Record<string, unknown>): Operation {
     loginIds: (item.login_ids as unknown[]).map(int),
     who: item.who as Record<string, string>,
     ...(item.units === undefined ? {} : { units: int(item.units), owed: int(item.owed), pairs: int(item.pairs) }),
+    ...(item.pair_list === undefined ? {} : { pairList: (item.pair_list as unknown[]).map(String) }),
     ...(item.reason === undefined ? {} : { reason: String(item.reason) }),
   };
 }

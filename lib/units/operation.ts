@@ -1,56 +1,91 @@
 /**
- * An operation's life: begin (take the tenant's lock, record the operation as pending), then
- * commit (repository-operations.ts) or undo. A holder that died leaves its lock and a pending
- * operation; once the lease has run out, the next assign for the tenant (or the daily
- * reconcile job, through recoverPendingOperations) undoes it. docs/UNITS.md has the argument.
+ * An operation's life: begin (take the tenant's lock under a short lease, record the operation
+ * as pending), keep the lease alive while working, then commit (assign.ts) or undo. A holder
+ * that died stops renewing; a few seconds later its lease has lapsed and the next assign of
+ * the tenant (or the daily reconcile job, through recoverPendingOperations) undoes it from its
+ * journal. docs/UNITS.md has the argument.
  */
 import { randomUUID } from 'node:crypto';
+import { backoffMs, sleep } from '../db/retry';
 import { ServiceUnavailableError } from '../errors';
 import { log } from '../log';
-import { backoffMs, sleep } from '../db/retry';
 import { operationSk } from './keys';
-import type { Lock, Operation, Pair } from './model';
-import { findAssignments, getAccount, getOperation, pairId } from './repository';
-import { acquireLock, clearLock, markAborting, releaseOperation } from './repository-operations';
-import { removePairs } from './writer';
+import type { Lock, Operation } from './model';
+import { getAccount, getOperation } from './repository';
+import { chunk, forEachLimit } from '../db/concurrency';
+import { acquireLock, clearLock, markAborting, readJournal, releaseOperation, renewLock, undoBuckets, type BucketAdd } from './repository-assign';
+import { groupByBucket } from './repository-buckets';
 
-/** How long a holder may keep the lock. Longer than a Lambda can run (29 s here). */
-export const defaultLeaseMs = 60_000;
-/** The holder starts no new write this close to the end of its lease. */
-export const leaseMarginMs = 15_000;
-/**
- * How long a request waits for another operation of its tenant before answering 503. In
- * Lambda short enough to leave most of the request's time budget (lib/units/assign.ts) for
- * its own work; elsewhere nothing stops the process, so waiting longer is harmless.
- */
-export const defaultMaxWaitMs = process.env.AWS_LAMBDA_FUNCTION_NAME ? 10_000 : 60_000;
+/** How long a lease lasts unless renewed. */
+export const defaultLeaseMs = 5_000;
+/** No write starts with less than this left of the lease (less for a shorter lease), so none lands after it lapsed. */
+export const leaseMarginMs = 1_500;
+/** Bucket transactions (writes and their undo) in flight at once, and buckets per transaction. */
+export const writeConcurrency = 8;
+export const bucketsPerTransaction = 100;
 
 export interface BeginOptions {
   leaseMs?: number;
+  /** Time left in the invocation: the lease is not renewed past it. */
+  remainingMs?: () => number;
+  /** How long to wait for another operation of the tenant before answering 503. */
   maxWaitMs?: number;
 }
 
-export interface Begun {
-  op: Operation;
-  /** The holder's own deadline for starting writes (epoch ms). */
-  deadline: number;
-}
+/**
+ * The holder's lease, renewed as the operation works: every step calls `keep`, which renews it
+ * once a third of it is used up (never on a timer, so a holder that hangs or dies stops
+ * renewing, and a quick operation makes no renewal at all). A holder past its invocation's
+ * deadline renews no more. Lost when a renewal finds the lock taken over (the lease had
+ * lapsed): nothing more may be written then.
+ */
+export class Lease {
+  private until: number;
+  private lost = false;
+  private renewing?: Promise<void>;
 
-export function cartesian(codes: string[], ids: number[]): Pair[] {
-  return codes.flatMap((code) => ids.map((loginId) => ({ code, loginId })));
+  constructor(
+    private readonly tenantId: string,
+    private readonly opId: string,
+    until: number,
+    private readonly leaseMs: number,
+    private readonly remainingMs: () => number,
+  ) {
+    this.until = until;
+  }
+
+  /** Renews the lease if a third of it is used up; concurrent callers share one renewal. */
+  async keep(): Promise<void> {
+    if (this.lost || this.until - Date.now() > (this.leaseMs * 2) / 3 || this.remainingMs() <= 0) return;
+    this.renewing ??= this.renew().finally(() => {
+      this.renewing = undefined;
+    });
+    await this.renewing;
+  }
+
+  private async renew(): Promise<void> {
+    const until = Date.now() + this.leaseMs;
+    if (await renewLock(this.tenantId, this.opId, until)) this.until = until;
+    else this.lost = true;
+  }
+
+  /** A write may start: the lock is ours and the lease has more than `marginMs` left. */
+  holds(marginMs = Math.min(leaseMarginMs, this.leaseMs * 0.3)): boolean {
+    return !this.lost && this.until - Date.now() > marginMs;
+  }
 }
 
 /**
- * Waits for the tenant's lock (recovering a holder whose lease ran out) and records a pending
+ * Waits for the tenant's lock (recovering a holder whose lease lapsed) and records a pending
  * operation for `what`. 503 if the tenant stays busy for `maxWaitMs`.
  */
 export async function beginOperation(
   tenantId: string,
   what: Pick<Operation, 'courseCodes' | 'loginIds' | 'who'>,
   options: BeginOptions = {},
-): Promise<Begun> {
+): Promise<{ op: Operation; lease: Lease }> {
   const leaseMs = options.leaseMs ?? defaultLeaseMs;
-  const maxWaitMs = options.maxWaitMs ?? defaultMaxWaitMs;
+  const maxWaitMs = options.maxWaitMs ?? 10_000;
   const opId = randomUUID();
   const started = Date.now();
   for (let attempt = 0; ; attempt++) {
@@ -67,55 +102,54 @@ export async function beginOperation(
     const createdAt = new Date(now).toISOString();
     const op: Operation = { ...what, opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt };
     const { acquired, holder } = await acquireLock(tenantId, op, now + leaseMs);
-    if (acquired) return { op, deadline: now + leaseMs - leaseMarginMs };
+    if (acquired) return { op, lease: new Lease(tenantId, opId, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
     if (holder && holder.until <= now) await recoverHolder(tenantId, holder);
   }
 }
 
+/** The journal as bucket writes. */
+function addsOf(journal: Map<string, number[]>): BucketAdd[] {
+  return [...journal].flatMap(([code, ids]) => [...groupByBucket(ids)].map(([bucket, group]) => ({ code, bucket, ids: group })));
+}
+
 /**
- * Undo after a failure in this process: `attempted` holds every pair a write was sent for.
- * First pending -> aborting, as a recovery does: a commit whose answer was lost (the
- * connection dropped after DynamoDB applied it) shows up here as `committed`, and is then
- * kept, never undone; otherwise no late commit can happen any more. Returns the outcome.
+ * Undoes `op`: pending -> aborting first (so no late commit can happen any more; an operation
+ * found committed, whose commit answer was lost, is kept), then every bucket write it may have
+ * sent is removed and fenced, then lock and status are released. `sent` is known to the
+ * holder itself; a recovery reads the journal. Idempotent: recoverers and the holder may run
+ * it at once.
  */
-export async function abortOperation(
-  tenantId: string,
-  op: Operation,
-  attempted: Pair[],
-  cause: unknown,
-): Promise<'committed' | 'aborted'> {
-  const reason = cause instanceof Error ? cause.message : String(cause);
-  try {
-    if ((await markAborting(tenantId, op)) === 'committed') return 'committed';
-    await removePairs(tenantId, op.opId, attempted);
-    await releaseOperation(tenantId, op, reason, new Date().toISOString());
-  } catch (err) {
-    // The operation stays pending (or aborting) and locked; the next request after the lease undoes it.
-    log({ level: 'error', msg: 'units undo failed', tenantId, opId: op.opId, error: (err as Error).message });
-  }
+export async function undoOperation(tenantId: string, op: Operation, reason: string, sent?: BucketAdd[]): Promise<'committed' | 'aborted'> {
+  const status = await markAborting(tenantId, op);
+  if (status === 'committed') return 'committed';
+  if (status === 'aborted') return 'aborted';
+  const adds = sent ?? addsOf(await readJournal(tenantId, op.opId, op.courseCodes));
+  await forEachLimit(chunk(adds, bucketsPerTransaction), writeConcurrency, async (group) => {
+    await undoBuckets(tenantId, op, group);
+  });
+  await releaseOperation(tenantId, op, reason, new Date().toISOString());
   return 'aborted';
 }
 
 /**
- * Undoes an operation nobody is running any more: first pending -> aborting (so a late
- * commit by the holder fails), then its assignments, then lock and status. Idempotent.
+ * Undo after a failure in this process. If the undo itself fails the operation stays pending
+ * (or aborting) and locked; the next request after the lease undoes it from the journal.
  */
-async function undoAbandoned(tenantId: string, op: Operation): Promise<void> {
-  const status = await markAborting(tenantId, op);
-  if (status === 'committed' || status === 'aborted') return;
-  // The crashed holder may have written any of the candidate pairs: look, then remove its own.
-  const candidates = cartesian(op.courseCodes, op.loginIds);
-  const owners = await findAssignments(tenantId, candidates);
-  const ours = candidates.filter((p) => owners.get(pairId(p)) === op.opId);
-  await removePairs(tenantId, op.opId, ours);
-  await releaseOperation(tenantId, op, 'recovered: the operation did not finish', new Date().toISOString());
-  log({ level: 'warn', msg: 'units operation recovered', tenantId, opId: op.opId, removed: ours.length });
+export async function abortOperation(tenantId: string, op: Operation, sent: BucketAdd[], cause: unknown): Promise<'committed' | 'aborted'> {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  try {
+    return await undoOperation(tenantId, op, reason, sent);
+  } catch (err) {
+    log({ level: 'error', msg: 'units undo failed', tenantId, opId: op.opId, error: (err as Error).message });
+    return 'aborted';
+  }
 }
 
 async function recoverHolder(tenantId: string, lock: Lock, op?: Operation): Promise<void> {
   const current = op ?? (await getOperation(tenantId, lock.sk));
-  if (current) await undoAbandoned(tenantId, current);
-  else await clearLock(tenantId, lock.opId); // one transaction creates both: should not happen
+  if (!current) return clearLock(tenantId, lock.opId); // one transaction creates both: should not happen
+  await undoOperation(tenantId, current, 'recovered: the operation did not finish');
+  log({ level: 'warn', msg: 'units operation recovered', tenantId, opId: current.opId });
 }
 
 /**

@@ -1,17 +1,16 @@
 /**
  * The daily check of one account (docs/UNITS.md, "What a crash leaves"):
- *   1. an operation abandoned long ago (lease run out, created more than `recoverAfterMs` ago)
- *      is undone with recoverPendingOperations; a younger or live one makes the account busy;
+ *   1. an abandoned operation (lease lapsed, created more than `recoverAfterMs` ago) is undone
+ *      with recoverPendingOperations; a younger or live one makes the account busy;
  *   2. the ledger is read: units_used must be the sum of the committed operations' units;
- *   3. each course's assignment items are read: `assigned:<code>` must count the items written
- *      by committed operations. Items of an aborted operation are orphans (a write that landed
- *      after its undo) and are removed; items of a running or unknown operation are ignored;
+ *   3. each course's assignment buckets are read: `assigned:<code>` must be the number of ids
+ *      they hold. With the account unlocked they hold exactly the committed pairs: an undone
+ *      operation's writes are removed and its buckets fenced before its lock is freed;
  *   4. drifted values are repaired with one conditional update (repository-reconcile.ts).
  */
 import { recoverPendingOperations } from './operation';
-import { getAccount, listCourses } from './repository';
-import { assignmentOwners, readLedger, repairAccountCounts } from './repository-reconcile';
-import { removePairs } from './writer';
+import { countAssignments, getAccount, listCourses } from './repository';
+import { readLedger, repairAccountCounts } from './repository-reconcile';
 
 export interface Drift {
   /** `units_used` or `assigned:<code>` */
@@ -24,16 +23,14 @@ export interface AccountCheck {
   status: 'ok' | 'repaired' | 'busy' | 'none';
   /** Operations undone by recovery. */
   recovered: string[];
-  /** Orphan assignment items removed. */
-  orphansRemoved: number;
   drift: Drift[];
 }
 
-/** Long enough that no request can still be working on an operation (Lambda stops at 29 s). */
-export const defaultRecoverAfterMs = 15 * 60_000;
+/** Longer than any invocation lives (Lambda stops at 29 s); the lease rules decide before. */
+export const defaultRecoverAfterMs = 60_000;
 
 export async function reconcileAccount(tenantId: string, recoverAfterMs = defaultRecoverAfterMs): Promise<AccountCheck> {
-  const check: AccountCheck = { status: 'ok', recovered: [], orphansRemoved: 0, drift: [] };
+  const check: AccountCheck = { status: 'ok', recovered: [], drift: [] };
   let account = await getAccount(tenantId);
   if (account?.lock) {
     check.recovered = await recoverPendingOperations(tenantId, recoverAfterMs);
@@ -46,9 +43,7 @@ export async function reconcileAccount(tenantId: string, recoverAfterMs = defaul
   const codes = new Set([...(await listCourses(tenantId)).map((c) => c.code), ...Object.keys(account.assigned)]);
   const assigned: Record<string, number> = {};
   for (const code of codes) {
-    const owners = await assignmentOwners(tenantId, code);
-    const counted = owners.filter((o) => ledger.statusOf.get(o.opId) === 'committed').length;
-    check.orphansRemoved += await removeOrphans(tenantId, code, owners, ledger.statusOf);
+    const counted = await countAssignments(tenantId, code);
     if (counted !== (account.assigned[code] ?? 0)) {
       assigned[code] = counted;
       check.drift.push({ what: `assigned:${code}`, recorded: account.assigned[code] ?? 0, counted });
@@ -60,23 +55,4 @@ export async function reconcileAccount(tenantId: string, recoverAfterMs = defaul
   if (check.drift.length === 0) return check;
   const repaired = await repairAccountCounts(tenantId, account, { unitsUsed, assigned });
   return { ...check, status: repaired ? 'repaired' : 'busy' };
-}
-
-/** Items of aborted operations: deleted on condition that they still carry that operation. */
-async function removeOrphans(
-  tenantId: string,
-  code: string,
-  owners: { loginId: number; opId: string }[],
-  statusOf: Map<string, string>,
-): Promise<number> {
-  const byOp = new Map<string, number[]>();
-  for (const { loginId, opId } of owners) {
-    if (statusOf.get(opId) === 'aborted') byOp.set(opId, [...(byOp.get(opId) ?? []), loginId]);
-  }
-  let removed = 0;
-  for (const [opId, logins] of byOp) {
-    await removePairs(tenantId, opId, logins.map((loginId) => ({ code, loginId })));
-    removed += logins.length;
-  }
-  return removed;
 }

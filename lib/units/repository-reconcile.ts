@@ -1,14 +1,14 @@
 /**
  * The units table's reads and the one repair of the daily reconcile job (reconcile.ts).
  * Keys come from keys.ts. Reads project only what the recount needs: a ledger entry
- * can hold a thousand pairs, an assignment half a kilobyte.
+ * can hold a thousand pairs.
  */
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
 import { queryAll } from '../db/paging';
 import { tableName } from '../db/tables';
-import { accountKey, assignmentKey, operationKey, tenantOfAccountPk } from './keys';
+import { accountKey, operationKey, tenantOfAccountPk } from './keys';
 import { assignedPrefix, int, type Account, type OperationStatus } from './model';
 
 export type Key = Record<string, unknown>;
@@ -69,12 +69,6 @@ export async function readLedger(t: string): Promise<Ledger> {
     if (status === 'committed') committedUnits += int(item.units);
   }
   return { statusOf, committedUnits };
-}
-
-/** Every assignment of one course: login and the operation that wrote it. */
-export async function assignmentOwners(t: string, code: string): Promise<{ loginId: number; opId: string }[]> {
-  const items = await queryProjected(assignmentKey(t, { code, loginId: 0 }).pk, 'login_id, op_id');
-  return items.map((item) => ({ loginId: int(item.login_id), opId: String(item.op_id ?? '') }));
 }
 
 /**

@@ -16,7 +16,8 @@ import { db } from '../db/client';
 import { createSequenced, CreateRefused, padSeq, pageRange, readCounter, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
 import { tableName } from '../db/tables';
 import { courseKey } from './keys';
-import { courseItem, loginItem } from './model';
+import { courseItem } from './model';
+import { loginClaim } from './repository';
 
 const table = () => tableName('units');
 const t = (tenantId: string) => `T#${tenantId}`;
@@ -130,7 +131,7 @@ const put = (Item: Record<string, unknown>, ConditionExpression?: string): Trans
 const notExists = 'attribute_not_exists(pk)';
 
 /** The item that makes `id` a login assign_units knows, refused when it already is one. */
-const loginExists = (tenantId: string, id: number): TransactItem => put(loginItem(tenantId, id), notExists);
+const loginExists = (tenantId: string, id: number): TransactItem => loginClaim(tenantId, id);
 
 /**
  * A new login: the next id (or `id`), its profile, its list entry, its email claim and its

@@ -1,15 +1,18 @@
 /**
- * The units table's reads, reference data and grants (keys: keys.ts, items: model.ts; the
- * assign commands: repository-operations.ts, the reconcile job's: repository-reconcile.ts).
+ * The units table's reads, reference data and grants (keys: keys.ts, items: model.ts, bucket
+ * sets: repository-buckets.ts; the assign commands: repository-assign.ts, the reconcile
+ * job's: repository-reconcile.ts).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
 import { db } from '../db/client';
+import { forEachLimit } from '../db/concurrency';
 import { isConditionFailed } from '../db/conditions';
-import { countAll, queryAll } from '../db/paging';
+import { queryAll } from '../db/paging';
 import { tableName } from '../db/tables';
-import { accountKey, assignmentKey, courseKey, loginKey, operationKey } from './keys';
-import { int, toAccount, toCourse, toOperation, unitsItems, type Account, type Course, type Operation, type Pair, type UnitsData } from './model';
+import { accountKey, assignmentsPk, bucketOf, courseKey, loginBucketKey, loginsPk, operationKey } from './keys';
+import { accountItem, courseItem, toAccount, toCourse, toOperation, type Account, type Course, type Operation, type UnitsData } from './model';
+import { addToBucket, groupByBucket, readAllIds, readBuckets } from './repository-buckets';
 
 const table = () => tableName('units');
 
@@ -34,49 +37,66 @@ export async function listOperations(t: string): Promise<Operation[]> {
 }
 
 export async function getOperation(t: string, sk: string): Promise<Operation | undefined> {
-  const { Item } = await db().send(
-    new GetCommand({ TableName: table(), Key: operationKey(t, sk), ConsistentRead: true }),
-  );
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: operationKey(t, sk), ConsistentRead: true }));
   return Item ? toOperation(Item) : undefined;
 }
 
-/** A consistent BatchGet of any number of keys, projected. */
-const batchGet = (keys: { pk: string; sk: string }[], projection: string) =>
-  batchGetAll(table(), keys, { consistentRead: true, projection });
-
-/** The tenant's courses among `codes`, by code. */
+/**
+ * The tenant's courses among `codes`, by code. Reference data, read eventually consistent
+ * (half the price): a course imported less than a second ago may not be seen yet.
+ */
 export async function getCourses(t: string, codes: string[]): Promise<Map<string, Course>> {
   // `name` is a reserved word and not needed to assign: left out of the projection.
-  const items = await batchGet(codes.map((c) => courseKey(t, c)), 'code, unit_cost');
+  const items = await batchGetAll(table(), codes.map((c) => courseKey(t, c)), { projection: 'code, unit_cost' });
   return new Map(items.map((i) => [String(i.code), toCourse({ ...i, name: '' })]));
 }
 
-/** The tenant's login ids among `ids`. */
+/** The tenant's login ids among `ids` (reference data, eventually consistent like courses). */
 export async function findLogins(t: string, ids: number[]): Promise<Set<number>> {
-  const items = await batchGet(ids.map((id) => loginKey(t, id)), 'login_id');
-  return new Set(items.map((i) => int(i.login_id)));
+  const stored = await readBuckets(loginsPk(t), [...groupByBucket(ids).keys()], false);
+  return new Set(ids.filter((id) => stored.get(bucketOf(id))?.has(id)));
 }
 
-export const pairId = (p: Pair): string => `${p.code}\u0000${p.loginId}`;
-
-/** Which of `pairs` are assigned, and by which operation: pairId -> op id ('' if unknown). */
-export async function findAssignments(t: string, pairs: Pair[]): Promise<Map<string, string>> {
-  const items = await batchGet(pairs.map((p) => assignmentKey(t, p)), 'course_code, login_id, op_id');
-  return new Map(
-    items.map((i) => [pairId({ code: String(i.course_code), loginId: int(i.login_id) }), String(i.op_id ?? '')]),
-  );
+/** The login ids assigned course `code` (reconcile and tests). */
+export function listAssignments(t: string, code: string): Promise<number[]> {
+  return readAllIds(assignmentsPk(t, code));
 }
 
-/** Assignment items of one course (reconcile and tests). */
-export function countAssignments(t: string, code: string): Promise<number> {
-  return countAll(partition(assignmentKey(t, { code, loginId: 0 }).pk));
+/** How many logins are assigned course `code` (reconcile and tests). */
+export async function countAssignments(t: string, code: string): Promise<number> {
+  return (await listAssignments(t, code)).length;
 }
 
 // ---- writing reference data and grants -------------------------------------------------
 
-/** Writes (overwrites) an account, courses and logins for a tenant. */
+/** Adds login ids to the tenant's logins (set union per bucket: importing again changes nothing). */
+export async function addLogins(t: string, ids: number[]): Promise<void> {
+  await forEachLimit([...groupByBucket(ids)], 8, async ([bucket, group]) => {
+    await addToBucket(loginBucketKey(t, bucket), group);
+  });
+}
+
+/**
+ * The transaction item that makes `id` a login of the tenant (what assign_units checks): the id
+ * joins its bucket's set; refused (ConditionalCheckFailed) when it is one already.
+ */
+export const loginClaim = (t: string, id: number) => ({
+  Update: {
+    TableName: table(),
+    Key: loginBucketKey(t, bucketOf(id)),
+    UpdateExpression: 'ADD ids :ids',
+    ConditionExpression: 'NOT contains(ids, :id)',
+    ExpressionAttributeValues: { ':ids': new Set([id]), ':id': id },
+  },
+});
+
+/** Writes (overwrites) an account and courses, and adds logins, for a tenant. */
 export async function putUnitsData(t: string, data: UnitsData): Promise<void> {
-  await batchPutAll(table(), unitsItems(t, data));
+  await batchPutAll(table(), [
+    ...(data.account ? [accountItem(t, data.account)] : []),
+    ...(data.courses ?? []).map((c) => courseItem(t, c)),
+  ]);
+  await addLogins(t, data.logins ?? []);
 }
 
 /**

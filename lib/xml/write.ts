@@ -3,8 +3,9 @@
  * then the root pretty-printed with 2-space indentation, ending in a newline.
  *
  * Written by hand (not XMLBuilder) to control the empty forms exactly:
- * null/undefined -> `<a/>`, '' -> `<a></a>`, {} -> `<a/>`, [] -> `<a/>` (or
- * `<a type="array"/>` with arrayType). This runs for every XML response, so it avoids
+ * null/undefined -> `<a/>`, '' -> `<a></a>`, {} -> `<a/>` (with railsTypes `<a>\n</a>`, as
+ * Rails writes an empty hash), [] -> `<a/>` (or `<a type="array"/>` with railsTypes).
+ * This runs for every XML response, so it avoids
  * per-character work: escaping is one regex test, names are sanitised once and cached.
  */
 
@@ -47,7 +48,11 @@ function element(rawName: string, value: unknown, indent: string, opts: ToXmlOpt
       body += element(key, (value as Record<string, unknown>)[key], inner, opts);
     }
   }
-  return body === '' ? `${indent}${open}/>\n` : `${indent}${open}>\n${body}${indent}</${name}>\n`;
+  if (body !== '') return `${indent}${open}>\n${body}${indent}</${name}>\n`;
+  // Rails writes an empty hash open and closed on two lines; `Hash.from_xml` reads that back
+  // as a (blank) value, where `<a/>` would be nil.
+  if (opts.railsTypes === true && !Array.isArray(value)) return `${indent}${open}>\n${indent}</${name}>\n`;
+  return `${indent}${open}/>\n`;
 }
 
 /** The type attribute Rails writes for a leaf; strings carry none. */

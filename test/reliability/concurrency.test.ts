@@ -23,6 +23,7 @@ import { containers } from './support/containers';
 import { invariant, reportCounts } from './support/counts';
 import { credentialFor, loadEndpoints, requestFor, send, type Endpoint, type Handler, type Input } from './support/endpoints';
 import { snapshot } from './support/snapshot';
+import { assignments } from './support/state';
 import { range, world, type World } from './support/world';
 
 reportCounts('concurrency');
@@ -249,17 +250,8 @@ describe('course units: assigns from separate containers racing grants', () => {
 
     // The items themselves: each carries a committed operation's id, and the committed
     // operations' pair lists are exactly the items, each pair once.
-    const items: { pair: string; op: string }[] = [];
-    for (const code of [ra, rb]) {
-      const { Items = [] } = await db().send(new QueryCommand({
-        TableName: tableName('units'),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `T#${w.tenantId}#ASSIGN#${code}` },
-        ConsistentRead: true,
-      }));
-      for (const item of Items) items.push({ pair: `${code}:${String(item.login_id)}`, op: String(item.op_id) });
-      expect(account.assigned[code] ?? 0).toBe(Items.length);
-    }
+    const items = await assignments(w);
+    for (const code of [ra, rb]) expect(account.assigned[code] ?? 0).toBe(items.filter((i) => i.pair.startsWith(`${code}:`)).length);
     const committedIds = new Set(committed.map((o) => o.opId));
     for (const item of items) expect(committedIds.has(item.op)).toBe(true);
     const { Items: ledger = [] } = await db().send(new QueryCommand({

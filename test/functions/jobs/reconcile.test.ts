@@ -4,7 +4,7 @@
  * look only at their own tenants' items; each uses its own checkpoint item.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/jobs/reconcile';
 import { db } from '../../../lib/db/client';
@@ -18,15 +18,13 @@ import { loadCheckpoint } from '../../../lib/jobs/checkpoint';
 import { reconcile } from '../../../lib/jobs/reconcile';
 import { assignUnits } from '../../../lib/units/assign';
 import { accountKey, operationSk } from '../../../lib/units/keys';
-import { assignedPrefix, assignmentItem, operationItem, type Operation } from '../../../lib/units/model';
+import { assignedPrefix, type Operation } from '../../../lib/units/model';
 import { countAssignments, getAccount, listOperations, putUnitsData } from '../../../lib/units/repository';
-import { acquireLock } from '../../../lib/units/repository-operations';
-import { writePairs } from '../../../lib/units/writer';
+import { acquireLock, putJournal, writeBuckets } from '../../../lib/units/repository-assign';
 import { lambdaContext } from '../../../scripts/lambda-context';
 import { createTenant } from '../../helpers/tenants';
 
 const hourAgo = () => new Date(Date.now() - 3_600_000).toISOString();
-const put = (table: 'units' | 'enrollment', Item: Record<string, unknown>) => db().send(new PutCommand({ TableName: tableName(table), Item }));
 
 async function unitsTenant(units = 20) {
   const { tenantId } = await createTenant('recon');
@@ -55,12 +53,13 @@ async function driftedAccount(): Promise<string> {
   return t;
 }
 
-/** Takes the tenant's lock for an operation created at `createdAt` whose lease has run out, and writes one of its pairs. */
+/** Takes the tenant's lock for an operation created at `createdAt` whose lease has run out, journals its pairs and writes one. */
 async function abandonedOperation(t: string, createdAt: string): Promise<Operation> {
   const opId = randomUUID();
   const op: Operation = { opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt, courseCodes: ['A'], loginIds: [1, 2], who: { tenant: t } };
   expect((await acquireLock(t, op, Date.now() - 1000)).acquired).toBe(true);
-  await writePairs(t, opId, [{ code: 'A', loginId: 1 }], { deadline: Infinity, attempted: [] });
+  await putJournal(t, opId, new Map([['A', [1, 2]]]));
+  expect(await writeBuckets(t, op, [{ code: 'A', bucket: 0, ids: [1] }])).toBe(true);
   return op;
 }
 
@@ -94,12 +93,6 @@ describe('a full pass', () => {
       unitsTenant(5),
       enrollmentTenant({ 'course-v1:R+C1+1': 2, 'course-v1:R+C2+1': 1, 'course-v1:R+C3+1': 0 }),
     ]);
-    // drifted: an orphan (its operation was aborted) and an item of an operation nobody knows
-    const orphanOp: Operation = { opId: randomUUID(), sk: '', status: 'aborted', createdAt: hourAgo(), courseCodes: ['A'], loginIds: [3], who: {} };
-    orphanOp.sk = operationSk(orphanOp.createdAt, orphanOp.opId);
-    await put('units', { ...operationItem(drifted, orphanOp), status: 'aborted' });
-    await put('units', assignmentItem(drifted, { code: 'A', loginId: 3 }, orphanOp.opId, hourAgo()));
-    await put('units', assignmentItem(drifted, { code: 'B', loginId: 4 }, 'op-in-flight', hourAgo()));
     abandoned = await abandonedOperation(recovered, hourAgo());
     live = await abandonedOperation(young, new Date().toISOString());
     await setCounter(enrollment, 'course-v1:R+C1+1', 7);
@@ -114,9 +107,9 @@ describe('a full pass', () => {
     expect(await getAccount(drifted)).toMatchObject({ unitsUsed: 4, unitsAvailable: 16, assigned: { A: 2, B: 1 } });
   });
 
-  it('removes assignments left by an aborted operation, and leaves those of an unknown one', async () => {
+  it('leaves the assignments themselves as they are', async () => {
     expect(await countAssignments(drifted, 'A')).toBe(2);
-    expect(await countAssignments(drifted, 'B')).toBe(2); // login 1, and login 4 of 'op-in-flight' (not counted)
+    expect(await countAssignments(drifted, 'B')).toBe(1);
   });
 
   it('undoes an operation abandoned long ago: its pairs removed, lock released, ledger entry aborted', async () => {

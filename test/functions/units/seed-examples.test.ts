@@ -61,11 +61,11 @@ describe('tenant demo (10 units, no extra payment)', () => {
     expect(((await inventories(demo)).json as { units_available: number }).units_available).toBe(demoStart - 2 * jhscCost);
   });
 
-  it('XML sample request (the same pairs again): 200 <content/> and nothing charged twice', async () => {
+  it('XML sample request (the same pairs again): 200, an empty <content> (Rails\' {}), and nothing charged twice', async () => {
     const res = await assign(demo, seedXml, { path: xmlPath, headers: xml });
     expect(res.statusCode).toBe(200);
     expect(res.headers['Content-Type']).toBe('application/xml; charset=utf-8');
-    expect(res.body).toBe(`${declaration}<content/>\n`);
+    expect(res.body).toBe(`${declaration}<content>\n</content>\n`);
     expect(((await inventories(demo)).json as { units_available: number }).units_available).toBe(demoStart - 2 * jhscCost);
   });
 

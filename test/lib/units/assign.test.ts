@@ -1,75 +1,90 @@
 /**
- * assignUnits at the domain level: all or nothing when a write fails half-way, recovery of an
- * operation whose process died, the lock, and a grant landing in the middle of an operation.
+ * assignUnits at the domain level: all or nothing when a step fails, a process killed at each
+ * step and recovered by the next request once its lease lapsed, late writes of an undone
+ * operation fenced off, and grants landing in the middle of an operation. Faults are injected
+ * through the `faults` option (a `kill` stops the operation dead: no undo, no lease renewal).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { db } from '../../../lib/db/client';
 import { tableName } from '../../../lib/db/tables';
 import { ServiceUnavailableError, ValidationError } from '../../../lib/errors';
+import { assignUnits, Killed, type Step } from '../../../lib/units/assign';
 import { grantUnits } from '../../../lib/units/grant';
-import { assignUnits } from '../../../lib/units/assign';
-import { beginOperation, cartesian, recoverPendingOperations } from '../../../lib/units/operation';
 import { accountKey } from '../../../lib/units/keys';
-import { findAssignments, getAccount, listOperations, pairId } from '../../../lib/units/repository';
-import { markAborting } from '../../../lib/units/repository-operations';
-import { writePairs } from '../../../lib/units/writer';
-import { ledgerTotals, range, snapshot, unitsTenant } from './fixtures';
+import { recoverPendingOperations } from '../../../lib/units/operation';
+import { getAccount, listAssignments, listOperations } from '../../../lib/units/repository';
+import { markAborting, writeBuckets } from '../../../lib/units/repository-assign';
+import { assign, ledgerTotals, range, snapshot, unitsTenant } from './fixtures';
+
+const codes = ['A', 'B'];
+const logins = range(1, 600); // 2 x 600 = 1,200 pairs: more than a commit carries, so journal + bucket writes (6 buckets)
+const cost = 1200;
+
+async function bigTenant(unitsAvailable = 5000) {
+  return unitsTenant({ account: { unitsAvailable, extraPayment: false }, courses: codes.map((code) => ({ code, name: code })), logins: range(1, 1000) });
+}
+
+/** Runs the 2 x 600 assign and kills it at `step`; returns the operation it left behind. */
+async function killedAt(tenantId: string, step: Step, leaseMs?: number) {
+  // One bucket per transaction, so that the writes can be cut between transactions.
+  const attempt = assignUnits(tenantId, { courseCodes: codes, loginIds: logins }, { leaseMs, bucketsPerTransaction: 1, faults: (s) => (s === step ? 'kill' : undefined) });
+  await expect(attempt).rejects.toBeInstanceOf(Killed);
+  const ops = await listOperations(tenantId);
+  expect(ops.at(-1)!.status).toBe('pending');
+  return ops.at(-1)!;
+}
+
+/** Waits (polling, no timing asserted) until the tenant's lease has lapsed. */
+async function lapsed(tenantId: string) {
+  while (((await getAccount(tenantId))?.lock?.until ?? 0) >= Date.now()) await new Promise((r) => setTimeout(r, 50));
+}
 
 describe('a failure half-way', () => {
   it('leaves balance, counts and assignments exactly as before, and the operation aborted', async () => {
-    const codes = range(1, 10).map((i) => `C${i}`);
-    const t = await unitsTenant({
-      account: { unitsAvailable: 10_000, extraPayment: false },
-      courses: codes.map((code) => ({ code, name: code })),
-      logins: range(1, 1000),
-    });
+    const t = await bigTenant();
     // Some pairs assigned earlier must survive the undo untouched.
-    const earlier = await assignUnits(t.tenantId, { courseCodes: ['C1', 'C10'], loginIds: [1, 500, 1000] });
+    await assignUnits(t.tenantId, { courseCodes: ['A', 'B'], loginIds: [1, 500, 1000] });
     const before = await snapshot(t.tenantId);
+    const fail = (s: Step) => (s === 'write:5' ? 'fail' : undefined);
+    const attempt = assignUnits(t.tenantId, { courseCodes: codes, loginIds: range(1, 1000) }, { bucketsPerTransaction: 1, faults: fail });
+    await expect(attempt).rejects.toThrow('injected: failed at write:5');
 
-    // 10,000 new-or-old pairs are 100 chunks; the 51st fails after 50 were written.
-    const failure = new Error('injected: chunk 50 failed');
-    const attempt = assignUnits(
-      t.tenantId,
-      { courseCodes: codes, loginIds: range(1, 1000) },
-      { beforeChunk: (i) => { if (i === 50) throw failure; } },
-    );
-    await expect(attempt).rejects.toBe(failure);
-
-    // Same balance and the same number of items per course, and the earlier items are still
-    // the earlier operation's: so exactly the same items.
     expect(await snapshot(t.tenantId)).toEqual(before);
-    expect(before.counts).toEqual({ ...Object.fromEntries(codes.map((c) => [c, 0])), C1: 3, C10: 3 });
-    const earlierPairs = cartesian(['C1', 'C10'], [1, 500, 1000]);
-    expect([...(await findAssignments(t.tenantId, earlierPairs)).values()]).toEqual(Array(6).fill(earlier.opId));
+    expect(before.counts).toEqual({ A: 3, B: 3 });
+    expect(await listAssignments(t.tenantId, 'A')).toEqual([1, 500, 1000]);
     const ops = await listOperations(t.tenantId);
     expect(ops.map((op) => op.status)).toEqual(['committed', 'aborted']);
-    expect(ops[1]!.reason).toBe('injected: chunk 50 failed');
+    expect(ops[1]!.reason).toBe('injected: failed at write:5');
     expect((await getAccount(t.tenantId))!.lock).toBeUndefined();
   });
 
-  it('running out of time before a write answers 503 (retry) and changes nothing', async () => {
+  it('no time left for the commit answers 503 (retry) and changes nothing', async () => {
     const t = await unitsTenant({ account: { unitsAvailable: 5, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: [1, 2] });
     const before = await snapshot(t.tenantId);
-    await expect(assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [1, 2] }, { budgetMs: 0 })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    await expect(assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [1, 2] }, { remainingMs: () => 0 })).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect(await snapshot(t.tenantId)).toEqual(before);
     expect((await listOperations(t.tenantId)).map((o) => o.status)).toEqual(['aborted']);
   });
 
-  it('a balance lowered during the writes turns into 422 and a full undo', async () => {
+  it('no time left to undo what would be written: no bucket write starts, 503, nothing changed', async () => {
+    const t = await bigTenant();
+    const before = await snapshot(t.tenantId);
+    await expect(assignUnits(t.tenantId, { courseCodes: codes, loginIds: logins }, { remainingMs: () => 1_000 })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect(await snapshot(t.tenantId)).toEqual(before);
+  });
+
+  it('a balance lowered before the commit turns into 422 and a full undo', async () => {
     const t = await unitsTenant({ account: { unitsAvailable: 3, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: range(1, 3) });
     const before = await snapshot(t.tenantId);
     // Nothing in the API lowers a balance outside the lock; an operator editing the table
     // could, so simulate that from inside the fault hook.
-    const lower = () =>
-      db().send(new UpdateCommand({
-        TableName: tableName('units'),
-        Key: accountKey(t.tenantId),
-        UpdateExpression: 'SET units_available = :two',
-        ExpressionAttributeValues: { ':two': 2 },
-      })).then(() => {});
-    const attempt = assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [1, 2, 3] }, { beforeChunk: lower });
+    const lower = async (step: Step) => {
+      if (step !== 'commit') return undefined;
+      await db().send(new UpdateCommand({ TableName: tableName('units'), Key: accountKey(t.tenantId), UpdateExpression: 'SET units_available = :two', ExpressionAttributeValues: { ':two': 2 } }));
+      return undefined;
+    };
+    const attempt = assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [1, 2, 3] }, { faults: lower });
     await expect(attempt).rejects.toThrow(new ValidationError('You do not have enough units to complete this operation'));
     const after = await snapshot(t.tenantId);
     expect(after.counts).toEqual(before.counts);
@@ -77,21 +92,51 @@ describe('a failure half-way', () => {
   });
 });
 
-describe('recovery of an operation whose process died', () => {
-  /** Takes the lock and writes some pairs, then "crashes": no commit, no undo. */
-  async function crashHalfWay(tenantId: string, codes: string[], ids: number[], leaseMs: number) {
-    const { op } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who: { tenant: tenantId } }, { leaseMs });
-    const pairs = cartesian(codes, ids);
-    await writePairs(tenantId, op.opId, pairs.slice(0, Math.ceil(pairs.length / 2)), { deadline: Infinity, attempted: [] });
-    return op;
-  }
+describe('a process killed at any step', () => {
+  const steps: Step[] = ['locked', 'planned', 'journaled', 'write:0', 'write:4', 'commit'];
 
+  it.each(steps)('killed at %s: the next request recovers it once the lease lapses and completes exactly once', async (step) => {
+    const t = await bigTenant();
+    const killed = await killedAt(t.tenantId, step, 1_000);
+    expect((await getAccount(t.tenantId))!.lock?.opId).toBe(killed.opId);
+
+    const result = await assignUnits(t.tenantId, { courseCodes: codes, loginIds: logins });
+    expect(result).toMatchObject({ pairs: cost, unitsCharged: cost, unitsOwed: 0 });
+    const { inventory, counts } = await snapshot(t.tenantId);
+    expect(inventory).toMatchObject({ units_available: 5000 - cost, units_used: cost });
+    expect(counts).toEqual({ A: 600, B: 600 });
+    expect(await listAssignments(t.tenantId, 'B')).toEqual(logins);
+    expect((await listOperations(t.tenantId)).map((o) => [o.opId === killed.opId, o.status])).toEqual([[true, 'aborted'], [false, 'committed']]);
+    expect(await ledgerTotals(t.tenantId)).toEqual({ entries: 1, units: cost, owed: 0, pairs: cost });
+  });
+
+  it('with the default lease, the next request through the handler waits it out (seconds) and succeeds', async () => {
+    const t = await bigTenant();
+    await killedAt(t.tenantId, 'write:4');
+    const res = await assign(t.unitsToken, { course_codes: codes, login_ids: logins });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await snapshot(t.tenantId)).counts).toEqual({ A: 600, B: 600 });
+    expect(await ledgerTotals(t.tenantId)).toEqual({ entries: 1, units: cost, owed: 0, pairs: cost });
+  });
+
+  it('a write of the killed operation that arrives after its recovery changes nothing (fenced)', async () => {
+    const t = await bigTenant();
+    const killed = await killedAt(t.tenantId, 'journaled', 1_000);
+    await lapsed(t.tenantId);
+    expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([killed.opId]);
+    expect(await writeBuckets(t.tenantId, killed, [{ code: 'A', bucket: 0, ids: [1, 2, 3] }])).toBe(false);
+    expect(await listAssignments(t.tenantId, 'A')).toEqual([]);
+  });
+});
+
+describe('recovery by the reconcile job', () => {
   it('recoverPendingOperations undoes it once it is old enough and its lease has run out', async () => {
-    const t = await unitsTenant({ account: { unitsAvailable: 50, extraPayment: false }, courses: [{ code: 'A', name: 'A' }, { code: 'B', name: 'B' }], logins: range(1, 150) });
+    const t = await bigTenant();
     await assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [1, 2] });
     const before = await snapshot(t.tenantId);
-    const op = await crashHalfWay(t.tenantId, ['A', 'B'], range(1, 150), 0);
-    expect((await snapshot(t.tenantId)).counts).not.toEqual(before.counts); // the crash left writes behind
+    const op = await killedAt(t.tenantId, 'write:4', 1_000);
+    await lapsed(t.tenantId);
+    expect((await snapshot(t.tenantId)).counts).not.toEqual(before.counts); // the kill left writes behind
 
     expect(await recoverPendingOperations(t.tenantId, 60 * 60_000)).toEqual([]); // not old enough
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([op.opId]);
@@ -102,9 +147,10 @@ describe('recovery of an operation whose process died', () => {
   });
 
   it('finishes the undo of a recovery that itself died after marking the operation aborting', async () => {
-    const t = await unitsTenant({ account: { unitsAvailable: 5, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: range(1, 4) });
+    const t = await bigTenant();
     const before = await snapshot(t.tenantId);
-    const op = await crashHalfWay(t.tenantId, ['A'], range(1, 4), 0);
+    const op = await killedAt(t.tenantId, 'write:4', 1_000);
+    await lapsed(t.tenantId);
     expect(await markAborting(t.tenantId, op)).toBe('aborting'); // the first recovery's only step
     expect(await markAborting(t.tenantId, op)).toBe('aborting'); // reports the status it found
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([op.opId]);
@@ -113,30 +159,13 @@ describe('recovery of an operation whose process died', () => {
   });
 
   it('leaves an operation alone while its lease runs', async () => {
-    const t = await unitsTenant({ account: { unitsAvailable: 5, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: [1, 2] });
-    const op = await crashHalfWay(t.tenantId, ['A'], [1, 2], 60_000);
+    const t = await bigTenant();
+    const op = await killedAt(t.tenantId, 'write:4', 60_000);
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([]);
     expect((await getAccount(t.tenantId))!.lock?.opId).toBe(op.opId);
     // Another request waits for the lock, then answers 503 (retry later); nothing changes.
-    await expect(assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [2] }, { maxWaitMs: 0 })).rejects.toBeInstanceOf(
-      ServiceUnavailableError,
-    );
-    expect((await getAccount(t.tenantId))!.unitsAvailable).toBe(5);
-  });
-
-  it('the next assign for the tenant recovers an expired operation first, then charges only its own pairs', async () => {
-    const t = await unitsTenant({ account: { unitsAvailable: 10, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: range(1, 10) });
-    const crashed = await crashHalfWay(t.tenantId, ['A'], range(1, 10), 0);
-    const result = await assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [1, 2, 3] });
-    expect(result).toMatchObject({ pairs: 3, unitsCharged: 3, unitsOwed: 0 });
-    const { inventory, counts } = await snapshot(t.tenantId);
-    expect(inventory.units_available).toBe(10 - 3);
-    expect(counts).toEqual({ A: 3 });
-    const owners = await findAssignments(t.tenantId, cartesian(['A'], range(1, 10)));
-    expect([...owners.values()]).toEqual([result.opId, result.opId, result.opId]);
-    expect(owners.get(pairId({ code: 'A', loginId: 4 }))).toBeUndefined();
-    const ops = await listOperations(t.tenantId);
-    expect(ops.find((o) => o.opId === crashed.opId)?.status).toBe('aborted');
+    await expect(assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [2] }, { maxWaitMs: 0 })).rejects.toBeInstanceOf(ServiceUnavailableError);
+    expect((await getAccount(t.tenantId))!.unitsAvailable).toBe(5000);
   });
 });
 
@@ -156,7 +185,8 @@ describe('extra payment and grants', () => {
 
   it('a grant landing during an operation is kept: the commit plans again on the new balance', async () => {
     const t = await unitsTenant({ account: { unitsAvailable: 4, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: range(1, 4) });
-    await assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: range(1, 4) }, { beforeChunk: () => grantUnits(t.tenantId, 5).then(() => {}) });
+    const grant = async (step: Step) => (step === 'planned' ? void (await grantUnits(t.tenantId, 5)) : undefined);
+    await assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: range(1, 4) }, { faults: grant });
     const account = await getAccount(t.tenantId);
     expect(account).toMatchObject({ unitsAvailable: 4 + 5 - 4, unitsUsed: 4 });
     expect(account!.lock).toBeUndefined();

@@ -2,15 +2,32 @@
 import { describe, expect, it } from 'vitest';
 import { chunk, forEachLimit } from '../../../lib/db/concurrency';
 import { demoUnits } from '../../../lib/units/demo';
-import { assignmentKey, courseKey, loginKey } from '../../../lib/units/keys';
-import { unitsItems } from '../../../lib/units/model';
+import { assignmentBucketKey, bucketOf, bucketSk, courseKey, journalKey, loginBucketKey } from '../../../lib/units/keys';
+import { accountItem, courseItem } from '../../../lib/units/model';
+import { decodeRanges, encodeRanges } from '../../../lib/units/repository-buckets';
 
 describe('keys', () => {
   it('start with the tenant', () => {
-    for (const key of [courseKey('t1', 'A'), loginKey('t1', 3), assignmentKey('t1', { code: 'A', loginId: 3 })]) {
+    for (const key of [courseKey('t1', 'A'), loginBucketKey('t1', 0), assignmentBucketKey('t1', 'A', 0), journalKey('t1', 'A', 'op')]) {
       expect(key.pk.startsWith('T#t1#')).toBe(true);
     }
-    for (const item of unitsItems('t1', demoUnits.demo)) expect(String(item.pk).startsWith('T#t1#')).toBe(true);
+    const items = [accountItem('t1', demoUnits.demo.account!), ...demoUnits.demo.courses!.map((c) => courseItem('t1', c))];
+    for (const item of items) expect(String(item.pk).startsWith('T#t1#')).toBe(true);
+  });
+
+  it('bucket login ids by 256 consecutive ids, in key order up to the largest safe integer', () => {
+    expect([0, 255, 256, 1000].map(bucketOf)).toEqual([0, 0, 1, 3]);
+    const sks = [0, 1, 9, 10, bucketOf(Number.MAX_SAFE_INTEGER)].map(bucketSk);
+    expect([...sks].sort()).toEqual(sks);
+    expect(new Set(sks.map((sk) => sk.length)).size).toBe(1);
+  });
+});
+
+describe('journal ranges', () => {
+  it('write consecutive ids as ranges and read back the same ids', () => {
+    expect(encodeRanges([5, 1, 2, 3, 9, 10, 12])).toBe('1-3,5,9-10,12');
+    expect(decodeRanges('1-3,5,9-10,12')).toEqual([1, 2, 3, 5, 9, 10, 12]);
+    expect(decodeRanges(encodeRanges([]))).toEqual([]);
   });
 });
 

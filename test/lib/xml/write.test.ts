@@ -121,6 +121,11 @@ describe('toXml', () => {
       expect(toXml('errors', ['x'])).not.toContain('type=');
     });
 
+    it('with railsTypes write an empty hash open and closed, as Rails does (Hash.from_xml reads nil from <content/>)', () => {
+      expect(toXml('content', {}, { dasherize: true, railsTypes: true })).toBe(`${DECL}<content>\n</content>\n`);
+      expect(toXml('content', { a: {} }, { railsTypes: true })).toBe(`${DECL}<content>\n  <a>\n  </a>\n</content>\n`);
+    });
+
     it('write null items as empty elements', () => {
       expect(toXml('courses', ['a', null])).toBe(`${DECL}<courses>\n  <course>a</course>\n  <course/>\n</courses>\n`);
     });

@@ -1,29 +1,25 @@
 /** What the fault tests compare: each surface's stored state for a tenant, read consistently. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db } from '../../../lib/db/client';
-import { tableName } from '../../../lib/db/tables';
 import { countEnrollments, getCode, getEnrolledCount, queryCourseCodes } from '../../../lib/enrollment/repository';
 import { getUnits, listRecords } from '../../../lib/inventory/repository';
-import { getAccount, listOperations } from '../../../lib/units/repository';
+import { getAccount, listAssignments, listOperations } from '../../../lib/units/repository';
+import { readJournal } from '../../../lib/units/repository-assign';
 import { snapshot } from './snapshot';
 import { range, type World } from './world';
 
-/** Every assignment item of the tenant's courses: `CODE:login` and the operation that wrote it. */
+/**
+ * Every assigned pair of the tenant's courses (`CODE:login`, read from the assignment sets) and
+ * the committed operation that added it (from its pair list, or its journal when larger), '' if none.
+ */
 export async function assignments(w: World): Promise<{ pair: string; op: string }[]> {
+  const owner = new Map<string, string>();
+  for (const op of (await listOperations(w.tenantId)).filter((o) => o.status === 'committed')) {
+    const journal = op.pairList ? [] : [...(await readJournal(w.tenantId, op.opId, op.courseCodes))];
+    const pairs = op.pairList ?? journal.flatMap(([code, ids]) => ids.map((id) => `${code}:${id}`));
+    for (const pair of pairs) owner.set(pair, op.opId);
+  }
   const out: { pair: string; op: string }[] = [];
   for (const code of w.units.codes) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db().send(new QueryCommand({
-        TableName: tableName('units'),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `T#${w.tenantId}#ASSIGN#${code}` },
-        ConsistentRead: true,
-        ExclusiveStartKey: start,
-      }));
-      for (const item of page.Items ?? []) out.push({ pair: `${code}:${String(item.login_id)}`, op: String(item.op_id) });
-      start = page.LastEvaluatedKey;
-    } while (start);
+    for (const id of await listAssignments(w.tenantId, code)) out.push({ pair: `${code}:${id}`, op: owner.get(`${code}:${id}`) ?? '' });
   }
   return out;
 }

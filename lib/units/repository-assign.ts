@@ -1,0 +1,337 @@
+/**
+ * The units table's assign commands: the tenant's lock (take, renew, free), the journal, the
+ * fenced bucket writes and their undo, commit and release. Every invariant is a condition
+ * here; docs/UNITS.md says why each is what it is.
+ */
+import { TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { batchGetAll, batchPutAll } from '../db/batch';
+import { db } from '../db/client';
+import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
+import { withRetry } from '../db/retry';
+import { tableName } from '../db/tables';
+import { decodeRanges, encodeRanges } from './repository-buckets';
+import { accountKey, assignmentBucketKey, journalKey, operationKey } from './keys';
+import { assignedPrefix, operationItem, toAccount, type Lock, type Operation, type OperationStatus } from './model';
+
+const table = () => tableName('units');
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** The per-item reasons of a cancelled transaction (lib/db/conditions.ts); rethrows anything else. */
+function reasonsOf(err: unknown): CancellationReason[] {
+  const cancelled = cancellation(err);
+  if (!cancelled) throw err;
+  return cancelled.reasons;
+}
+
+const old = (r: CancellationReason | undefined) => (r?.Item ? unmarshall(r.Item) : undefined);
+
+const transact = (items: TransactItem[]) => db().send(new TransactWriteCommand({ TransactItems: items }));
+
+/** One update of the tenant's account item inside a transaction. */
+function accountUpdate(
+  t: string,
+  u: { expression: string; condition: string; values: Record<string, unknown>; names?: Record<string, string>; returnOld?: boolean },
+): TransactItem {
+  return {
+    Update: {
+      TableName: table(),
+      Key: accountKey(t),
+      UpdateExpression: u.expression,
+      ConditionExpression: u.condition,
+      ...(u.names ? { ExpressionAttributeNames: u.names } : {}),
+      ExpressionAttributeValues: u.values,
+      ...(u.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+    },
+  };
+}
+
+// ---- the lock -------------------------------------------------------------------------
+
+/**
+ * Takes the tenant's lock for `op` until `until` and records the operation as pending, in one
+ * transaction, so a lock always names an operation that exists. Creates a zero account if
+ * there is none. Not acquired: `holder` is the current lock when the lock was the reason.
+ */
+export async function acquireLock(t: string, op: Operation, until: number): Promise<{ acquired: boolean; holder?: Lock }> {
+  try {
+    await transact([
+      accountUpdate(t, {
+        expression:
+          'SET lock_op = :op, lock_sk = :sk, lock_until = :until, ' +
+          'units_available = if_not_exists(units_available, :zero), units_used = if_not_exists(units_used, :zero), ' +
+          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false)',
+        condition: 'attribute_not_exists(lock_op)',
+        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false },
+        returnOld: true,
+      }),
+      { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ]);
+    return { acquired: true };
+  } catch (err) {
+    const [account, opItem] = reasonsOf(err);
+    if (opItem?.Code === 'ConditionalCheckFailed') throw new Error(`operation ${op.sk} exists already`, { cause: err });
+    const holder = account?.Code === 'ConditionalCheckFailed' ? old(account) : undefined;
+    return { acquired: false, ...(holder ? { holder: toAccount(holder).lock } : {}) };
+  }
+}
+
+/** Moves the lease of `opId` on to `until`; false when the lock is no longer its own. */
+export async function renewLock(t: string, opId: string, until: number): Promise<boolean> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: accountKey(t),
+        UpdateExpression: 'SET lock_until = :until',
+        ConditionExpression: 'lock_op = :op',
+        ExpressionAttributeValues: { ':op': opId, ':until': until },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+/** Frees a lock that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
+export async function clearLock(t: string, opId: string): Promise<void> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: accountKey(t),
+        UpdateExpression: 'REMOVE lock_op, lock_sk, lock_until',
+        ConditionExpression: 'lock_op = :op',
+        ExpressionAttributeValues: { ':op': opId },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+  }
+}
+
+// ---- writing the pairs ----------------------------------------------------------------
+
+/** New login ids of one course in one bucket. */
+export interface BucketAdd {
+  code: string;
+  bucket: number;
+  ids: number[];
+}
+
+/**
+ * The journal: for each course, the ids the operation adds (written before any of them), as
+ * ranges: consecutive ids take a few bytes, so a journal item is ~1 WRU.
+ */
+export async function putJournal(t: string, opId: string, perCourse: Map<string, number[]>): Promise<void> {
+  const items = [...perCourse].map(([code, ids]) => ({ ...journalKey(t, code, opId), ids: encodeRanges(ids) }));
+  await batchPutAll(table(), items, { concurrency: 8 });
+}
+
+/** The journal of `opId` over `codes`: course -> the ids it may have added. */
+export async function readJournal(t: string, opId: string, codes: string[]): Promise<Map<string, number[]>> {
+  const items = await batchGetAll(table(), codes.map((code) => journalKey(t, code, opId)), { consistentRead: true, projection: 'pk, ids' });
+  const byPk = new Map(items.map((i) => [String(i.pk), decodeRanges(String(i.ids))]));
+  return new Map(codes.flatMap((code) => {
+    const ids = byPk.get(journalKey(t, code, opId).pk);
+    return ids ? [[code, ids] as const] : [];
+  }));
+}
+
+/**
+ * Adds the ids to their buckets (one transaction, <= 100 buckets) unless a bucket is fenced
+ * against this operation (an undo or recovery of it ran there): a write that arrives after its
+ * operation was undone changes nothing. False when fenced. Contention is retried.
+ */
+export async function writeBuckets(t: string, op: Operation, adds: BucketAdd[]): Promise<boolean> {
+  try {
+    await withRetry(
+      () =>
+        transact(
+          adds.map((add) => ({
+            Update: {
+              TableName: table(),
+              Key: assignmentBucketKey(t, add.code, add.bucket),
+              UpdateExpression: 'ADD ids :ids',
+              ConditionExpression: 'attribute_not_exists(fence) OR fence < :op',
+              ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
+            },
+          })),
+        ),
+      { attempts: 4, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
+    );
+    return true;
+  } catch (err) {
+    if (conditionFailedAt(err).length) return false;
+    throw err;
+  }
+}
+
+/**
+ * Removes the ids from their buckets and fences them against the operation (one transaction).
+ * Safe without a condition: the ids were not assigned when the operation (holding the lock)
+ * planned them, and no other operation can write until this one is released, so only its own
+ * writes are removed.
+ */
+export function undoBuckets(t: string, op: Operation, adds: BucketAdd[]) {
+  return withRetry(
+    () =>
+      transact(
+        adds.map((add) => ({
+          Update: {
+            TableName: table(),
+            Key: assignmentBucketKey(t, add.code, add.bucket),
+            UpdateExpression: 'DELETE ids :ids SET fence = :op',
+            ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
+          },
+        })),
+      ),
+    { attempts: 4, retryIf: isContended },
+  );
+}
+
+/** The add of one bucket inside the commit transaction (small operations write nothing before). */
+const bucketInCommit = (t: string, add: BucketAdd): TransactItem => ({
+  Update: {
+    TableName: table(),
+    Key: assignmentBucketKey(t, add.code, add.bucket),
+    UpdateExpression: 'ADD ids :ids',
+    ExpressionAttributeValues: { ':ids': new Set(add.ids) },
+  },
+});
+
+// ---- commit, abort, release -----------------------------------------------------------
+
+export interface Commit {
+  /** The balance the charge was planned on; the commit fails if it changed since. */
+  expectedAvailable: number;
+  take: number;
+  owe: number;
+  cost: number;
+  perCourse: Record<string, number>;
+  pairs: number;
+  /** `CODE:login` for small operations; larger ones keep the per-course summary (and their journal). */
+  pairList?: string[];
+  at: string;
+  /** Buckets written inside this transaction (a small operation): at most 98. */
+  adds: BucketAdd[];
+}
+
+/**
+ * Debits the account, adds the per-course counts, frees the lock and marks the operation
+ * committed (with the bucket adds of a small operation), atomically. `lost`: the lock or the
+ * operation is no longer ours (recovered after the lease ran out): nothing was changed.
+ * `balance_changed`: re-read the account and retry.
+ */
+export async function commitOperation(t: string, op: Operation, c: Commit): Promise<'committed' | 'lost' | 'balance_changed'> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':op': op.opId, ':expected': c.expectedAvailable, ':take': c.take, ':owe': c.owe, ':cost': c.cost };
+  const counts = Object.entries(c.perCourse).map(([code, n], i) => {
+    names[`#a${i}`] = assignedPrefix + code;
+    values[`:a${i}`] = n;
+    return `#a${i} :a${i}`;
+  });
+  try {
+    await transact([
+      accountUpdate(t, {
+        expression:
+          'SET units_available = units_available - :take, units_owed = units_owed + :owe, ' +
+          'units_used = units_used + :cost REMOVE lock_op, lock_sk, lock_until' +
+          (counts.length ? ` ADD ${counts.join(', ')}` : ''),
+        condition: 'lock_op = :op AND units_available = :expected',
+        ...(counts.length ? { names } : {}),
+        values,
+        returnOld: true,
+      }),
+      {
+        Update: {
+          TableName: table(),
+          Key: operationKey(t, op.sk),
+          UpdateExpression:
+            'SET #status = :committed, #units = :units, #owed = :owed, #pairs = :pairs, #assigned = :assigned, ' +
+            '#balance = :balance, #at = :at' + (c.pairList ? ', #list = :list' : ''),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: {
+            '#status': 'status', '#units': 'units', '#owed': 'owed', '#pairs': 'pairs', '#assigned': 'assigned',
+            '#balance': 'balance_after', '#at': 'committed_at', ...(c.pairList ? { '#list': 'pair_list' } : {}),
+          },
+          ExpressionAttributeValues: {
+            ':committed': 'committed', ':pending': 'pending', ':units': c.cost, ':owed': c.owe, ':pairs': c.pairs,
+            ':assigned': c.perCourse, ':balance': c.expectedAvailable - c.take, ':at': c.at,
+            ...(c.pairList ? { ':list': c.pairList } : {}),
+          },
+        },
+      },
+      ...c.adds.map((add) => bucketInCommit(t, add)),
+    ]);
+    return 'committed';
+  } catch (err) {
+    const reasons = reasonsOf(err);
+    const [account, opItem] = reasons;
+    if (opItem?.Code === 'ConditionalCheckFailed') return 'lost';
+    if (account?.Code === 'ConditionalCheckFailed') {
+      const current = old(account);
+      return current && current.lock_op === op.opId ? 'balance_changed' : 'lost';
+    }
+    if (reasons.every((r) => ['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded'].includes(r.Code ?? 'None'))) {
+      return 'balance_changed';
+    }
+    throw err;
+  }
+}
+
+/**
+ * The first step of every undo: pending -> aborting, so the holder (if it is still alive
+ * somehow) can no longer commit. Returns the status the operation has afterwards ('missing' if none).
+ */
+export async function markAborting(t: string, op: Operation): Promise<OperationStatus | 'missing'> {
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: operationKey(t, op.sk),
+        UpdateExpression: 'SET #status = :aborting',
+        ConditionExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':aborting': 'aborting', ':pending': 'pending' },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return 'aborting';
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    const item = err.Item as Record<string, AttributeValue> | undefined;
+    return item ? (unmarshall(item).status as OperationStatus) : 'missing';
+  }
+}
+
+/**
+ * Frees the lock and marks the operation aborted with `reason`, atomically, once its
+ * assignments are gone. False when someone else released it already (idempotent).
+ */
+export async function releaseOperation(t: string, op: Operation, reason: string, at: string): Promise<boolean> {
+  try {
+    await transact([
+      accountUpdate(t, { expression: 'REMOVE lock_op, lock_sk, lock_until', condition: 'lock_op = :op', values: { ':op': op.opId } }),
+      {
+        Update: {
+          TableName: table(),
+          Key: operationKey(t, op.sk),
+          UpdateExpression: 'SET #status = :aborted, #reason = :reason, #at = :at',
+          ConditionExpression: '#status IN (:pending, :aborting)',
+          ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason', '#at': 'aborted_at' },
+          ExpressionAttributeValues: { ':aborted': 'aborted', ':pending': 'pending', ':aborting': 'aborting', ':reason': reason, ':at': at },
+        },
+      },
+    ]);
+    return true;
+  } catch (err) {
+    if (reasonsOf(err).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
+    throw err;
+  }
+}
+
