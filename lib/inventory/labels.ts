@@ -11,7 +11,8 @@
  * seen yet) are the names read again: one BatchGet of the page's sublocations and locations.
  * Which location a sublocation belongs to never changes, so that part is never re-read.
  */
-import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
 import { keys, type Item, type Key } from './keys';
@@ -43,21 +44,7 @@ async function readVersion(tenantId: string): Promise<number> {
 }
 
 async function batchGet(list: Key[]): Promise<Item[]> {
-  const found: Item[] = [];
-  let pending = list;
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(500, 20 * 2 ** attempt)));
-    const out = await db().send(
-      new BatchGetCommand({
-        RequestItems: {
-          [table()]: { Keys: pending, ConsistentRead: true, ProjectionExpression: 'id, #n, location_id, sk', ExpressionAttributeNames: { '#n': 'name' } },
-        },
-      }),
-    );
-    found.push(...(out.Responses?.[table()] ?? []));
-    pending = (out.UnprocessedKeys?.[table()]?.Keys ?? []) as Key[];
-  }
-  return found;
+  return batchGetAll(table(), list, { consistentRead: true, projection: 'id, #n, location_id, sk', names: { '#n': 'name' } });
 }
 
 function remember(names: Names, items: Item[]) {
