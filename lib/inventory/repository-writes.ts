@@ -7,7 +7,7 @@
  * yet, a list on still holding the count that was read (so positions are dense). Why a
  * transaction failed is read with lib/db/conditions.
  */
-import { TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { cancellation, isConditionFailed, isContended, TransactionConflictException } from '../db/conditions';
 import { backoffMs, sleep } from '../db/retry';
@@ -105,8 +105,27 @@ export async function holdList(tenantId: string, token: string): Promise<ListCou
   }
 }
 
-/** Gives the hold back after a create or split that did not commit (a committed one released it). */
+/**
+ * Gives the hold back after a create or split that did not commit (a committed one released it).
+ * A tenant with no list yet got its count item from the hold itself: that item is deleted again,
+ * so a refused create or split leaves nothing behind.
+ */
 export async function releaseList(tenantId: string, token: string): Promise<void> {
+  const names = { '#hold': 'hold', '#heldAt': 'heldAt' };
+  try {
+    await db().send(
+      new DeleteCommand({
+        TableName: table(),
+        Key: keys.listCount(tenantId, 'all'),
+        ConditionExpression: '#hold = :token AND attribute_not_exists(#n)',
+        ExpressionAttributeNames: { '#hold': 'hold', '#n': 'n' },
+        ExpressionAttributeValues: { ':token': token },
+      }),
+    );
+    return;
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+  }
   try {
     await db().send(
       new UpdateCommand({
@@ -114,7 +133,7 @@ export async function releaseList(tenantId: string, token: string): Promise<void
         Key: keys.listCount(tenantId, 'all'),
         UpdateExpression: 'REMOVE #hold, #heldAt',
         ConditionExpression: '#hold = :token',
-        ExpressionAttributeNames: { '#hold': 'hold', '#heldAt': 'heldAt' },
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: { ':token': token },
       }),
     );
