@@ -19,6 +19,7 @@ import { writeResults } from '../results';
 import { startBenchDatabase } from '../env';
 import { resetDb } from '../../lib/db/client';
 import { setLogSink } from '../../lib/log';
+import { setMetricsSink } from '../../lib/metrics';
 import { repoRoot } from '../../scripts/serverless-yml';
 import { formatMarkdown, formatTable } from './report';
 import { readBudgets, runScenarios } from './run';
@@ -38,6 +39,7 @@ export async function capacityMain(argv = process.argv.slice(2)): Promise<number
   });
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   setLogSink(() => {});
+  setMetricsSink(() => {}); // the EMF lines would drown the table
   const log = (line: string) => process.stderr.write(`[capacity] ${line}\n`);
   const started = Date.now();
   log(`${values.small ? 'small' : 'full'} run on ${availableParallelism()} cores, load ${loadavg().map((v) => v.toFixed(2)).join(' ')}`);
