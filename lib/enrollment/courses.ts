@@ -8,7 +8,7 @@ import { withRetry } from '../db/retry';
 import { ValidationError } from '../errors';
 import { getEnrolledCount } from './repository';
 import { BelowEnrolled, countCodes, CourseExists, findCourse, insertCourse, listCourses, Missing, replaceCourse } from './repository-reference';
-import type { Course } from './model';
+import type { Course, DrfPage } from './model';
 
 export const COURSE_NOT_FOUND = 'Course not found.';
 
@@ -37,16 +37,6 @@ function toCourse(fields: CourseFields): Course {
     throw new ValidationError('enrollment_end must not be before enrollment_start');
   }
   return course;
-}
-
-export interface DrfPage<T> {
-  count: number;
-  num_pages: number;
-  current_page: number;
-  start: number;
-  next: string | null;
-  previous: string | null;
-  results: T[];
 }
 
 /** Open edX (edx-drf-extensions) page fields, as the codes list answers them. */

@@ -30,16 +30,19 @@ export interface CodeView {
   expires_at: string | null;
 }
 
-/** GET codes, shaped like edx-drf-extensions' DefaultPagination. */
-export interface CodePage {
+/** A page of any enrollment list, shaped like edx-drf-extensions' DefaultPagination. */
+export interface DrfPage<T> {
   count: number;
   num_pages: number;
   current_page: number;
   start: number;
   next: string | null;
   previous: string | null;
-  results: CodeView[];
+  results: T[];
 }
+
+/** GET codes. */
+export type CodePage = DrfPage<CodeView>;
 
 export const maxCodesPerRequest = 10_000;
 export const defaultPerPage = 25;
