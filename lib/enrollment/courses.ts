@@ -8,7 +8,8 @@ import { withRetry } from '../db/retry';
 import { ValidationError } from '../errors';
 import { codeCounts } from './counts';
 import { getCourseListing, getEnrolledCount, pastExpiryActive } from './repository';
-import { BelowEnrolled, CourseExists, findCourse, insertCourse, listCourses, Missing, replaceCourse } from './repository-reference';
+import { courseItem } from './keys';
+import { BelowEnrolled, courseFrom, CourseExists, findCourse, insertCourse, listCourses, Missing, replaceCourse } from './repository-reference';
 import type { Course, DrfPage } from './model';
 
 export const COURSE_NOT_FOUND = 'Course not found.';
@@ -108,7 +109,7 @@ export async function updateCourse(tenantId: string, courseId: string, changes: 
     }
     throw err;
   }
-  return renderCourse((await findCourse(tenantId, courseId)) ?? course);
+  return renderCourse(courseFrom(courseItem(tenantId, course))); // as stored (instants normalised), without reading it back
 }
 
 /** Import: the course has this configuration afterwards, created if absent (idempotent). */

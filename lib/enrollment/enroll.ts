@@ -40,6 +40,7 @@ export async function enrollWithCode(tenantId: string, email: string, enrollment
   if (redeemedBy(stored?.record, email)) return;
   if (!stored || !isRedeemable(stored.record, at)) throw new ValidationError(reasons.code);
   const code = stored.record;
+  // Strongly consistent: a seat freed a moment ago must not read as a full course.
   const [listing, seen] = await Promise.all([getCourseListing(tenantId, code.courseId), visibility(tenantId, stored)]);
   const { course, counter } = listing;
   if (!seen.visible) throw new ValidationError(reasons.code); // its generate request has not committed

@@ -7,7 +7,7 @@
 import { ValidationError } from '../errors';
 import { COURSE_NOT_FOUND, drfPage } from './courses';
 import { isRedeemable } from './enroll';
-import { getCourse, getCourseListing, queryCourseCodes } from './repository';
+import { getCourseListing, getPositions, listedCodes } from './repository';
 import { enrollmentsAt } from './repository-reference';
 
 export async function listEnrollmentsPage(
@@ -16,8 +16,9 @@ export async function listEnrollmentsPage(
 ) {
   const { courseId, page, perPage } = request;
   // Page N is positions (N-1)*per_page+1 .. N*per_page: read in parallel with the course and its counters.
-  const [{ course, counter, positions }, enrollments] = await Promise.all([
+  const [{ course, counter }, positions, enrollments] = await Promise.all([
     getCourseListing(tenantId, courseId),
+    getPositions(tenantId, courseId),
     enrollmentsAt(tenantId, courseId, (page - 1) * perPage + 1, page * perPage),
   ]);
   if (!course) throw new ValidationError(COURSE_NOT_FOUND);
@@ -43,10 +44,12 @@ export async function exportCodesCsv(
   request: { courseId: string; page: number; baseUrl: string },
   now = new Date(),
 ): Promise<{ csv: string; nextPage: string | null }> {
-  if (!(await getCourse(tenantId, request.courseId))) throw new ValidationError(COURSE_NOT_FOUND);
+  // The codes list's own reads (course with its count, then the page's positions), so the export shows exactly what the list shows.
+  const { course, count } = await getCourseListing(tenantId, request.courseId);
+  if (!course) throw new ValidationError(COURSE_NOT_FOUND);
   const first = (request.page - 1) * CSV_ROWS_PER_PAGE;
-  // The codes list's own read, so the export shows exactly what the list shows.
-  const { count, codes } = await queryCourseCodes(tenantId, request.courseId, first, CSV_ROWS_PER_PAGE);
+  const last = Math.min(first + CSV_ROWS_PER_PAGE, count) - 1;
+  const codes = last >= first ? await listedCodes(tenantId, request.courseId, first, last) : [];
   const at = now.toISOString();
   const rows = codes.map((code) =>
     [

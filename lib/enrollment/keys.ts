@@ -9,12 +9,12 @@
  *                                                   cap: max_enrollments as enroll checks it;
  *                                                   n_redeemed, n_canceled, n_expired: codes per
  *                                                   stored status (active = CODES.codes - these)
- *   T#<t>#COURSE#<courseId>      COUNTER#POSITIONS  positions: the last enrollment position handed out
  *   T#<t>#COURSE#<courseId>      CODES              codes: how many codes the course lists (the next
  *                                                   listing position); changed only by the
  *                                                   transactions that add blocks
  *   T#<t>#COURSE#<courseId>      ENROLL#<email>     one enrollment: code, enrolledAt, pos;
  *                                                   gsi1pk = T#<t>#ENROLLS#<courseId>, gsi1sk = <pos>
+ *   T#<t>#ENROLLPOS#<courseId>   POSITIONS          positions: the last enrollment position handed out
  *   T#<t>#EXPCOUNT#<courseId>    <expiresAt>        active: codes stored active with this expiry
  *   T#<t>#LIST#<courseId>        <seq, 12 digits>   block: up to 128 consecutive listed codes from
  *                                                   position <seq> on: codes[], createdAt, expiresAt?
@@ -54,8 +54,11 @@ export const enrollmentKey = (tenantId: string, courseId: string, email: string)
   pk: coursePk(tenantId, courseId),
   sk: `${enrollmentPrefix}${email}`,
 });
-/** The enrollment positions' counter: its own item, so allocating one never meets a transaction on COUNTER. */
-export const positionsKey = (tenantId: string, courseId: string): Key => ({ pk: coursePk(tenantId, courseId), sk: 'COUNTER#POSITIONS' });
+/**
+ * The enrollment positions' counter: its own item, so allocating one never meets a transaction
+ * on COUNTER, and its own partition key, so it adds nothing to the course key's writes per enroll.
+ */
+export const positionsKey = (tenantId: string, courseId: string): Key => ({ pk: `T#${tenantId}#ENROLLPOS#${courseId}`, sk: 'POSITIONS' });
 /** gsi1 partition of a course's enrollments, sorted by position (the enrollments list). */
 export const enrollListPk = (tenantId: string, courseId: string) => `T#${tenantId}#ENROLLS#${courseId}`;
 export const enrollmentItem = (tenantId: string, e: { courseId: string; email: string; code: string; enrolledAt: string; pos: number }) => ({

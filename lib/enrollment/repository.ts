@@ -162,13 +162,11 @@ export interface CourseListing {
   count: number;
   /** COUNTER as stored (enrolled, cap, n_<status>); undefined before the first enroll */
   counter?: Item;
-  /** the last enrollment position handed out */
-  positions: number;
 }
 
 /** The course (undefined if absent), its code count and counters: one Query of its small items. */
 export async function getCourseListing(tenantId: string, courseId: string): Promise<CourseListing> {
-  // sk order: CODES < COUNTER < COUNTER#POSITIONS < COURSE, the small items of the course partition.
+  // sk order: CODES < COUNTER < COURSE, the small items of the course partition.
   const { Items = [] } = await db().send(
     new QueryCommand({
       TableName: table(),
@@ -180,13 +178,13 @@ export async function getCourseListing(tenantId: string, courseId: string): Prom
   const course = Items.find((i) => i.sk === 'COURSE');
   const meta = Items.find((i) => i.sk === 'CODES');
   const counter = Items.find((i) => i.sk === 'COUNTER');
-  const positions = Items.find((i) => i.sk === positionsKey(tenantId, courseId).sk);
-  return {
-    ...(course ? { course: toCourse(course) } : {}),
-    count: meta?.codes === undefined ? 0 : Number(meta.codes),
-    ...(counter ? { counter } : {}),
-    positions: Number(positions?.positions ?? 0),
-  };
+  return { ...(course ? { course: toCourse(course) } : {}), count: meta?.codes === undefined ? 0 : Number(meta.codes), ...(counter ? { counter } : {}) };
+}
+
+/** How many enrollment positions the course has handed out (the enrollments list's pages). */
+export async function getPositions(tenantId: string, courseId: string): Promise<number> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: positionsKey(tenantId, courseId), ConsistentRead: true }));
+  return Number(Item?.positions ?? 0);
 }
 
 /** The course's codes stored active whose expiry is before `now` (counts.ts): one key-range Query. */
