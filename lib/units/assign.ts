@@ -21,7 +21,7 @@ import { assignmentsPk } from './keys';
 import type { Account, Course, Operation } from './model';
 import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type Lease } from './operation';
 import { findLogins, getAccount, getCourses, getOperation } from './repository';
-import { fingerprintRecorded, requestFingerprint } from './fingerprint';
+import { fingerprintRecorded, pairsFingerprint } from './fingerprint';
 import { commitOperation, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
 import { groupByBucket, readBuckets } from './repository-buckets';
 
@@ -88,7 +88,7 @@ export async function assignUnits(tenantId: string, request: AssignRequest, opti
   const remaining = options.remainingMs ?? remainingTimeOf();
   const codes = unique(request.courseCodes);
   const ids = unique(request.loginIds);
-  const fingerprint = requestFingerprint(codes, ids);
+  const fingerprint = pairsFingerprint(codes, ids);
   // Recorded: every pair exists (so every code and login does), and nothing is left to charge.
   const allAssigned = fingerprint !== undefined && (await fingerprintRecorded(tenantId, fingerprint));
   const courses = allAssigned ? new Map<string, Course>() : await checkReferences(tenantId, codes, ids);

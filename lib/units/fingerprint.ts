@@ -22,7 +22,7 @@ const table = () => tableName('units');
 export const fingerprintFromBuckets = 10;
 
 /** The hash of a request (codes and ids deduplicated), or undefined when it is too small to be worth one. */
-export function requestFingerprint(codes: string[], ids: number[]): string | undefined {
+export function pairsFingerprint(codes: string[], ids: number[]): string | undefined {
   if (codes.length * new Set(ids.map(bucketOf)).size < fingerprintFromBuckets) return undefined;
   const normal = JSON.stringify([[...codes].sort(), [...ids].sort((x, y) => x - y)]);
   return createHash('sha256').update(normal).digest('base64url');

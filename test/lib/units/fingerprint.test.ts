@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { assignUnits, Killed } from '../../../lib/units/assign';
-import { fingerprintRecorded, requestFingerprint } from '../../../lib/units/fingerprint';
+import { fingerprintRecorded, pairsFingerprint } from '../../../lib/units/fingerprint';
 import { grantUnits } from '../../../lib/units/grant';
 import { getAccount, listAssignments, listOperations } from '../../../lib/units/repository';
 import { injectFaults, transactionWith, type Injector } from '../../reliability/support/faults';
@@ -38,14 +38,14 @@ function watchReads(): string[] {
 }
 const touches = (seen: string[], part: string) => seen.filter((s) => s.includes(part)).length;
 
-describe('requestFingerprint', () => {
+describe('pairsFingerprint', () => {
   it('ignores order and duplicates, changes with any pair, and is not used below 10 buckets', () => {
-    const fp = requestFingerprint(codes, logins);
+    const fp = pairsFingerprint(codes, logins);
     expect(fp).toBeDefined();
-    expect(requestFingerprint([...codes].reverse(), [...logins].reverse())).toBe(fp);
-    expect(requestFingerprint(codes, [...logins, 301])).not.toBe(fp);
-    expect(requestFingerprint(codes.slice(1), logins)).not.toBe(fp);
-    expect(requestFingerprint(['C1'], [1])).toBeUndefined();
+    expect(pairsFingerprint([...codes].reverse(), [...logins].reverse())).toBe(fp);
+    expect(pairsFingerprint(codes, [...logins, 301])).not.toBe(fp);
+    expect(pairsFingerprint(codes.slice(1), logins)).not.toBe(fp);
+    expect(pairsFingerprint(['C1'], [1])).toBeUndefined();
   });
 });
 
@@ -96,7 +96,7 @@ describe('a retry whose pairs all exist', () => {
     const t = await tenant(cost - 1);
     const refused = await assign(t.unitsToken, body);
     expect(refused.statusCode).toBe(422);
-    expect(await fingerprintRecorded(t.tenantId, requestFingerprint(codes, logins)!)).toBe(false);
+    expect(await fingerprintRecorded(t.tenantId, pairsFingerprint(codes, logins)!)).toBe(false);
 
     await grantUnits(t.tenantId, 1);
     expect((await assign(t.unitsToken, body)).statusCode).toBe(200);
@@ -111,13 +111,13 @@ describe('the record is part of the commit', () => {
     const t = await tenant();
     const attempt = assignUnits(t.tenantId, { courseCodes: codes, loginIds: logins }, { leaseMs: 1_000, faults: (s) => (s === 'commit' ? 'kill' : undefined) });
     await expect(attempt).rejects.toBeInstanceOf(Killed);
-    expect(await fingerprintRecorded(t.tenantId, requestFingerprint(codes, logins)!)).toBe(false);
+    expect(await fingerprintRecorded(t.tenantId, pairsFingerprint(codes, logins)!)).toBe(false);
 
     const result = await assignUnits(t.tenantId, { courseCodes: codes, loginIds: logins });
     expect(result).toMatchObject({ pairs: cost, unitsCharged: cost });
     expect(await listAssignments(t.tenantId, 'C10')).toEqual(logins);
     expect(await ledgerTotals(t.tenantId)).toEqual({ entries: 1, units: cost, owed: 0, pairs: cost });
-    expect(await fingerprintRecorded(t.tenantId, requestFingerprint(codes, logins)!)).toBe(true);
+    expect(await fingerprintRecorded(t.tenantId, pairsFingerprint(codes, logins)!)).toBe(true);
   });
 
   it('a commit whose answer is lost still reports its result, and its retry takes the short cut and charges nothing', async () => {
