@@ -115,6 +115,28 @@ describe('GET courses/{id}: code counts per status from counters', () => {
   });
 });
 
+describe('counts under concurrent changes', () => {
+  it('enrolls, cancels and restores racing on the same codes leave the counts equal to a recount of the codes', async () => {
+    const id = 'course-v1:Cnt+Storm+1';
+    await create(id, { max_enrollments: 8 });
+    const codes = await client.codesFor(id, 12);
+    const ops = codes.flatMap((code, i) => [
+      () => client.enroll({ email: `s${i}@example.com`, enrollment_code: code }),
+      () => client.enroll({ email: `t${i}@example.com`, enrollment_code: code }),
+      () => client.status({ enrollment_code: code, action: i % 2 ? 'cancel' : 'restore' }),
+      () => client.status({ enrollment_code: codes[(i + 1) % codes.length], action: 'cancel' }),
+    ]);
+    await Promise.all(ops.map((op) => op()));
+    const check = await reconcileCourse(t.tenantId, id);
+    expect(check).toMatchObject({ status: 'ok', codes: [] });
+    expect(check.recorded).toBe(check.counted);
+    const shown = (await show(id)) as { enrolled: number; codes: Record<string, number> };
+    expect(Object.values(shown.codes).reduce((a, b) => a + b, 0)).toBe(12);
+    expect(shown.codes.redeemed).toBe(shown.enrolled);
+    expect(shown.enrolled).toBeLessThanOrEqual(8);
+  });
+});
+
 describe('GET enrollments: page N by list positions', () => {
   it('pages in enrollment order; a canceled enrollment leaves a hole that is skipped; count is the enrollments, num_pages the positions', async () => {
     const id = 'course-v1:Cnt+Pages+1';
