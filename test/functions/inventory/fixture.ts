@@ -85,10 +85,11 @@ export async function inventoryTenant(): Promise<InventoryTenant> {
   await Promise.all([
     putUnitOfMeasure(t, { id: 1, name: 'each' }),
     putUnitOfMeasure(t, { id: 2, name: 'box' }),
-    putLocation(t, wh),
-    putLocation(t, annex),
-    putSublocation(t, { id: 1, name: 'Rack 1' }, wh),
-    putSublocation(t, { id: 2, name: 'Bay 7' }, annex),
+    // Listed (positions 1 and 2), as locations created over HTTP are: search matches labels from the list.
+    putLocation(t, wh, 1),
+    putLocation(t, annex, 2),
+    putSublocation(t, { id: 1, name: 'Rack 1' }, wh, 1),
+    putSublocation(t, { id: 2, name: 'Bay 7' }, annex, 2),
     putPart(t, { id: 1, part_number: 'P-1', description: 'Part one' }),
     putPart(t, { id: 2, part_number: 'P-2', description: 'Part two' }),
   ]);
