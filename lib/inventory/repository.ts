@@ -19,6 +19,7 @@ import {
   partFrom,
   partItem,
   recordFrom,
+  refCountersItem,
   sublocationFrom,
   sublocationItem,
   unitFrom,
@@ -66,6 +67,8 @@ export const putUnitOfMeasure = (tenantId: string, uom: UnitOfMeasure) => put(uo
 export const putLocation = (tenantId: string, location: Location, seq?: number) => put(locationItem(tenantId, location, seq));
 export const putSublocation = (tenantId: string, sub: { id: number; name: string }, location: Location, locationSeq?: number) =>
   put(sublocationItem(tenantId, sub, location, locationSeq));
+/** Last ids and list positions handed out (what a tenant's seeded reference data has taken). */
+export const putRefCounters = (tenantId: string, values: Record<string, number>) => put(refCountersItem(tenantId, values));
 
 // ------------------------------------------------------------------ units and records
 
