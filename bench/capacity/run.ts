@@ -11,6 +11,7 @@ import { figures, type Budget, type Figures } from './report';
 import { generateScenarios, enrollmentSingles, listCodesScenarios } from './scenarios/enrollment';
 import { inventoryReads, inventoryWrites } from './scenarios/inventory';
 import { jobScenarios, tokenScenario } from './scenarios/other';
+import { referenceScenarios } from './scenarios/reference';
 import { inventoriesScenario, unitsScenarios } from './scenarios/units';
 
 export const budgetsPath = resolve(repoRoot, 'bench', 'capacity-budgets.json');
@@ -36,6 +37,7 @@ export function scenarios(): Scenario<never>[] {
       [10, 1000, false],
       [100, 1000, false],
     ]),
+    ...referenceScenarios,
     ...jobScenarios,
     ...inventoryReads([1000, 10_000, 100_000]),
   ] as Scenario<never>[];

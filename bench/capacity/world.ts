@@ -8,6 +8,7 @@
 import { createBenchTenant, type BenchTenant } from '../env';
 import { findTenantByCredential } from '../../lib/auth/credentials';
 import { currencyOf } from '../../lib/inventory/currency';
+import { labelResolver } from '../../lib/inventory/labels';
 import { BENCH_COURSE } from '../bulk-codes';
 import { generateCodes } from '../../lib/enrollment/code-generator';
 import { listedItems, metaItem } from '../../lib/enrollment/keys';
@@ -121,9 +122,12 @@ export function resetWorld(): void {
   unitsWorld = undefined;
 }
 
-/** What a warm Lambda serving this tenant has cached: its credential and, for inventory, its currency. */
+/**
+ * What a warm Lambda serving this tenant has cached: its credential and, for inventory, its
+ * currency and the names of its first places (labels.ts).
+ */
 export async function warmTenant(tenant: BenchTenant, kind: 'units' | 'inventory' | 'bearer'): Promise<void> {
   const secret = { units: tenant.unitsToken, inventory: tenant.inventoryToken, bearer: tenant.bearerToken }[kind];
   await findTenantByCredential(kind, secret);
-  if (kind === 'inventory') await currencyOf(tenant.tenantId);
+  if (kind === 'inventory') await Promise.all([currencyOf(tenant.tenantId), labelResolver(tenant.tenantId).labels([1, 2])]);
 }
