@@ -47,7 +47,8 @@ export function inventoryTenant(units: number, label = ''): Promise<InventoryWor
   return once(inventories, `${units}${label}`, async () => {
     const tenant = await createBenchTenant();
     const fixture = await seedInventory(tenant.tenantId, units, 100);
-    await batchPutAll(tableName('inventory'), [sublocationItem(tenant.tenantId, { id: 2, name: 'Shelf 2' }, { id: 1, name: 'CDHQ' })]);
+    // Listed under CDHQ (position 1), as a sublocation created over HTTP is.
+    await batchPutAll(tableName('inventory'), [sublocationItem(tenant.tenantId, { id: 2, name: 'Shelf 2' }, { id: 1, name: 'CDHQ' }, 1)]);
     let next = 0;
     return { ...fixture, tenant, otherSublocationId: 2, take: () => (next = next + 1 > units ? 1 : next + 1) };
   });
@@ -124,10 +125,13 @@ export function resetWorld(): void {
 
 /**
  * What a warm Lambda serving this tenant has cached: its credential and, for inventory, its
- * currency and the names of its first places (labels.ts).
+ * currency, the names of its first places and its place list (labels.ts).
  */
 export async function warmTenant(tenant: BenchTenant, kind: 'units' | 'inventory' | 'bearer'): Promise<void> {
   const secret = { units: tenant.unitsToken, inventory: tenant.inventoryToken, bearer: tenant.bearerToken }[kind];
   await findTenantByCredential(kind, secret);
-  if (kind === 'inventory') await Promise.all([currencyOf(tenant.tenantId), labelResolver(tenant.tenantId).labels([1, 2])]);
+  if (kind === 'inventory') {
+    const labels = labelResolver(tenant.tenantId);
+    await Promise.all([currencyOf(tenant.tenantId), labels.labels([1, 2]), labels.directory()]);
+  }
 }

@@ -13,7 +13,11 @@
  *
  * Search on `inventory_location` matches the current labels through `directory()`: every
  * sublocation's label, read from the tenant's location list (one Query of O(places) items),
- * cached until the labels version or the number of sublocations changes (search.ts).
+ * cached until the labels version or the number of sublocations changes (search.ts). The list
+ * is a GSI (eventually consistent): it is kept only when it holds every sublocation the counter
+ * has handed out and the last rename is older than SETTLE_MS, so a list read while a rename was
+ * still on its way to the index is used once, never cached. Its names never feed `labels()`,
+ * which reads the items themselves, strongly consistent.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/batch';
@@ -35,9 +39,14 @@ interface Names {
 interface Versions {
   /** Bumped by every rename. */
   labels: number;
+  /** When the last rename was made (ms since the epoch; 0: never). */
+  labelsAt: number;
   /** Sublocations created so far (never deleted): a new one makes the directory stale. */
   sublocations: number;
 }
+
+/** How long after a rename the place list (a GSI) may still show the old name; DynamoDB's index lag is usually well under a second. */
+const SETTLE_MS = 5_000;
 
 const cache = new Map<string, Names>();
 const CACHE_TENANTS = 1000;
@@ -50,11 +59,31 @@ async function readVersions(tenantId: string): Promise<Versions> {
     new GetCommand({
       TableName: table(),
       Key: keys.refCounters(tenantId),
-      ProjectionExpression: 'labels, sublocations',
+      ProjectionExpression: 'labels, labels_at, sublocations',
       ConsistentRead: true,
     }),
   );
-  return { labels: num(Item?.labels), sublocations: num(Item?.sublocations) };
+  return { labels: num(Item?.labels), labelsAt: num(Item?.labels_at), sublocations: num(Item?.sublocations) };
+}
+
+/** Every listed sublocation's label, from the tenant's location list (keys.ts: locations, each followed by its sublocations). */
+async function readDirectory(tenantId: string): Promise<{ sublocations: number; labels: Map<number, string> }> {
+  const items = await queryAll({
+    TableName: table(),
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ProjectionExpression: 'id, #n, location_id, sk',
+    ExpressionAttributeNames: { '#n': 'name' },
+    ExpressionAttributeValues: { ':pk': keys.refList(tenantId, 'LOCATIONS') },
+  });
+  const locations = new Map(items.filter((i) => i.sk === 'LOC').map((i) => [num(i.id), String(i.name)]));
+  const subs = items.filter((i) => i.sk === 'SUBLOC');
+  const labels = new Map<number, string>();
+  for (const sub of subs) {
+    const location = locations.get(num(sub.location_id));
+    if (location !== undefined) labels.set(num(sub.id), `${location} - ${String(sub.name)}`);
+  }
+  return { sublocations: subs.length, labels };
 }
 
 async function batchGet(list: Key[]): Promise<Item[]> {
@@ -123,27 +152,16 @@ export function labelResolver(tenantId: string): LabelResolver {
       return (await resolver.labels([id])).get(id) ?? fallback;
     },
     async directory() {
+      // Nothing cached (a cold Lambda): the list is read beside the version, not after it.
+      const early = cache.get(tenantId)?.directory ? undefined : readDirectory(tenantId);
+      early?.catch(() => undefined); // awaited below
       const v = await versions;
       const names = namesAt(tenantId, v.labels);
       if (names.directory?.sublocations === v.sublocations) return names.directory.labels;
-      // The list holds every location and, right after each, its sublocations (keys.ts).
-      const items = await queryAll({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ProjectionExpression: 'id, #n, location_id, sk',
-        ExpressionAttributeNames: { '#n': 'name' },
-        ExpressionAttributeValues: { ':pk': keys.refList(tenantId, 'LOCATIONS') },
-      });
-      remember(names, items);
-      const subs = items.filter((i) => i.sk === 'SUBLOC').map((i) => num(i.id));
-      const labels = new Map(subs.flatMap((id) => {
-        const label = labelOf(names, id);
-        return label === undefined ? [] : [[id, label] as const];
-      }));
-      // The index is eventually consistent: a list that misses a sublocation just created is used, not kept.
-      if (subs.length >= v.sublocations) names.directory = { sublocations: v.sublocations, labels };
-      return labels;
+      const read = await (early ?? readDirectory(tenantId));
+      const settled = Date.now() - v.labelsAt > SETTLE_MS && read.sublocations >= v.sublocations;
+      if (settled) names.directory = { sublocations: v.sublocations, labels: read.labels };
+      return read.labels;
     },
   };
   return resolver;

@@ -269,6 +269,24 @@ const showAfterRename: Scenario<Awaited<ReturnType<typeof inventoryTenant>>> = {
   minimum: { requests: 3, rounds: 2, rcu: 2, wru: 0, why: 'the unit and the labels version in parallel; then the sublocation and location names (one BatchGet)' },
 };
 
+/** Search by a current label: the place list (cached), then the matching sublocation's index. */
+const searchByLocation: Scenario<Awaited<ReturnType<typeof inventoryTenant>>> = {
+  name: 'search_location_1k',
+  fn: 'searchInventoryUnits',
+  small: true,
+  note: 'search inventory_location equals the label of the place all 1,000 units are at, first page',
+  reusable: true,
+  prepare: () => inventoryTenant(1000),
+  warm: (w) => warmTenant(w.tenant, 'inventory'),
+  call: (w) => ({
+    http: {
+      path: `/api/v2/${w.tenant.inventoryToken}/inventory_units/search?field0=inventory_location&comparison0=equals&term0=${encodeURIComponent('cdhq - general storage')}`,
+      route: '/api/v2/{api_token}/inventory_units/search',
+    },
+  }),
+  minimum: { requests: 3, rounds: 2, rcu: 10, wru: 0, why: 'the labels version; the sublocation index Query of the matches (~1,000 x 60 B, for the total); BatchGet of the page' },
+};
+
 export const referenceScenarios: Scenario<never>[] = [
   ...inventoryScenarios.map((s): Scenario<InventoryRef> => ({
     ...s,
@@ -285,4 +303,5 @@ export const referenceScenarios: Scenario<never>[] = [
     warm: (w) => warmTenant(w.tenant, 'units'),
   })),
   showAfterRename,
+  searchByLocation,
 ] as Scenario<never>[];

@@ -6,7 +6,7 @@
  * the labels version the rename bumps; one tenant's names never show on another's units.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { putLocation } from '../../../lib/inventory/repository';
+import { putLocation, putRefCounters } from '../../../lib/inventory/repository';
 import { renameLocationItem } from '../../../lib/inventory/repository-reference';
 import { inventoryTenant, xmlLines, type CreatedUnit, type InventoryTenant } from './fixture';
 import { sendRef } from './reference-fixture';
@@ -131,6 +131,22 @@ describe('a cache filled before a rename made elsewhere', () => {
     expect(unitsOf(await ok(t.send('listByPart', { part_id: 1 })))[0]!.inventory_location).toBe('Depot - Rack 1');
     expect(await search(t, 'field0=inventory_location&comparison0=starts_with&term0=depot')).toEqual([unit.id]);
     expect(await search(t, 'field0=inventory_location&term0=wh')).toEqual([]);
+  });
+
+  it('search keeps a settled place list, but not one read just after a rename (the list is an eventually consistent index)', async () => {
+    const t = await inventoryTenant();
+    const unit = await t.createUnit({ quantity: 2 });
+    // The last rename a minute ago: the list read now is kept.
+    await putRefCounters(t.tenantId, { part: 2, uom: 2, location: 2, locations: 2, sublocation: 2, sublocations: 2, labels: 1, labels_at: Date.now() - 60_000 });
+    expect(await search(t, 'field0=inventory_location&term0=wh')).toEqual([unit.id]);
+    await putLocation(t.tenantId, { id: 1, name: 'Quiet' }, 1); // no version bump: the kept list still says WH
+    expect(await search(t, 'field0=inventory_location&term0=quiet')).toEqual([]);
+    expect(await search(t, 'field0=inventory_location&term0=wh')).toEqual([unit.id]);
+    // A rename just now: the list is read on every search until it has settled.
+    await renameLocationItem(t.tenantId, 1, 'Depot');
+    expect(await search(t, 'field0=inventory_location&term0=depot')).toEqual([unit.id]);
+    await putLocation(t.tenantId, { id: 1, name: 'Later' }, 1);
+    expect(await search(t, 'field0=inventory_location&term0=later')).toEqual([unit.id]);
   });
 
   it('search sees a sublocation created after its place list was cached', async () => {
