@@ -123,6 +123,11 @@ export interface LabelResolver {
   label(sublocationId: number, fallback: string): Promise<string>;
   /** Every listed sublocation's current label (search on inventory_location). */
   directory(): Promise<Map<number, string>>;
+  /**
+   * The place list this process holds, not yet checked against the version: search may start
+   * on it while the version is read; `directory()` answers this very map when it still holds.
+   */
+  cachedDirectory(): Map<number, string> | undefined;
 }
 
 /** Starts the version read now (with the request's other reads); the methods finish the job. */
@@ -163,6 +168,7 @@ export function labelResolver(tenantId: string): LabelResolver {
       if (settled) names.directory = { sublocations: v.sublocations, labels: read.labels };
       return read.labels;
     },
+    cachedDirectory: () => cache.get(tenantId)?.directory?.labels,
   };
   return resolver;
 }

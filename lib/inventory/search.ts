@@ -88,14 +88,25 @@ const PLACE_QUERIES = 16;
 const matches = (value: string, comparison: Comparison, term: string) =>
   comparison === 'equals' ? value === term : comparison === 'starts_with' ? value.startsWith(term) : value.includes(term);
 
-/** Units whose current label matches any of `criteria`: the matching sublocations, then each one's index. */
+/**
+ * Units whose current label matches any of `criteria`: the matching sublocations, then each
+ * one's index. A warm Lambda starts on the place list it holds while the version is read, and
+ * keeps that work when the list still holds (no round trip added).
+ */
 async function unitsAtMatchingPlaces(tenantId: string, criteria: Criterion[], labels: LabelResolver): Promise<number[]> {
   if (criteria.length === 0) return [];
-  const places = [...(await labels.directory())]
-    .filter(([, label]) => criteria.some((c) => matches(label.toLowerCase(), c.comparison, c.term)))
-    .map(([id]) => id);
-  const perPlace = await mapLimit(places, PLACE_QUERIES, (id) => matchingUnitIds(tenantId, 'inventory_location', 'equals', String(id)));
-  return perPlace.flat();
+  const unitsAt = async (directory: Map<number, string>) => {
+    const places = [...directory]
+      .filter(([, label]) => criteria.some((c) => matches(label.toLowerCase(), c.comparison, c.term)))
+      .map(([id]) => id);
+    const perPlace = await mapLimit(places, PLACE_QUERIES, (id) => matchingUnitIds(tenantId, 'inventory_location', 'equals', String(id)));
+    return perPlace.flat();
+  };
+  const held = labels.cachedDirectory();
+  const early = held && unitsAt(held);
+  early?.catch(() => undefined); // awaited below when the list still holds
+  const directory = await labels.directory();
+  return early && directory === held ? early : unitsAt(directory);
 }
 
 /**
