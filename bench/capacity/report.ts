@@ -116,8 +116,10 @@ export function figures(scenario: Scenario, measured: Measured, cpuMs: number | 
   const [boundBy, dbMs] = terms.reduce((a, b) => (b[1] > a[1] ? b : a));
   const cpuOnAws = cpuMs === undefined ? 0 : cpuMs / (memoryMb / MB_PER_VCPU);
   const total = dbMs + cpuOnAws;
+  // A call that did not succeed (an error, a timeout, a 4xx/5xx) meets no budget, however little it spent.
+  const succeeded = typeof measured.status === 'number' && measured.status < 300;
   const met = budget
-    ? records.length <= budget.requests && rounds <= budget.rounds && sum.rcu <= budget.rcu && sum.wru <= budget.wru
+    ? succeeded && records.length <= budget.requests && rounds <= budget.rounds && sum.rcu <= budget.rcu && sum.wru <= budget.wru
     : null;
   return {
     function: scenario.fn,

@@ -13,6 +13,7 @@ import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from
 import { ServiceUnavailableError } from '../errors';
 import { db } from './client';
 import { cancellation, isContended } from './conditions';
+import { queryAll, type Item } from './paging';
 import { withRetry } from './retry';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -134,6 +135,35 @@ export async function transactOrRefuse(items: TransactItem[]): Promise<void> {
 
 /** The first..last positions of page `page` (from 1) of `perPage`, as zero-padded sort keys. */
 export const padSeq = (seq: number) => String(seq).padStart(12, '0');
-export function pageRange(page: number, perPage: number): { from: string; to: string } {
+function pageRange(page: number, perPage: number): { from: string; to: string } {
   return { from: padSeq((page - 1) * perPage + 1), to: padSeq(page * perPage) };
+}
+
+/** Where a kind's records sit in position order: a partition of the table or of its gsi1. */
+export interface SequencedList {
+  table: string;
+  /** Read through gsi1 (gsi1pk/gsi1sk, eventually consistent) instead of the table (pk/sk, consistent). */
+  viaIndex?: boolean;
+  pk: string;
+  /** Appended to the last position of the range: `~` also takes what sorts right after it (a location's sublocations). */
+  toSuffix?: string;
+}
+
+/**
+ * Page `page` of a list (positions (page-1)*perPage+1 .. page*perPage, one key range: O(page))
+ * and its total, the counter's `seq`, read in parallel with it.
+ */
+export async function readPage(list: SequencedList, counter: Counter, page: number, perPage: number): Promise<{ items: Item[]; total: number }> {
+  const { from, to } = pageRange(page, perPage);
+  const [pkName, skName] = list.viaIndex ? ['gsi1pk', 'gsi1sk'] : ['pk', 'sk'];
+  const [items, last] = await Promise.all([
+    queryAll({
+      TableName: list.table,
+      ...(list.viaIndex ? { IndexName: 'gsi1' } : { ConsistentRead: true }),
+      KeyConditionExpression: `${pkName} = :pk AND ${skName} BETWEEN :from AND :to`,
+      ExpressionAttributeValues: { ':pk': list.pk, ':from': from, ':to': `${to}${list.toSuffix ?? ''}` },
+    }),
+    readCounter(counter),
+  ]);
+  return { items, total: last.seq };
 }

@@ -5,12 +5,12 @@
  *   T#<t>#REFCOUNTERS / REFCOUNTERS    courses: the last list position handed out
  *   course items (keys.ts) also carry   seq, gsi1pk = T#<t>#REFLIST#COURSES, gsi1sk = <seq, 0-padded>
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { queryPages } from '../db/paging';
 import { isRedeemable } from './enroll';
 import { queryCourseCodes } from './repository';
-import { createSequenced, CreateRefused, padSeq, pageRange, transactOrRefuse, type Counter } from '../db/sequenced';
+import { createSequenced, CreateRefused, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { tableName } from '../db/tables';
 import { counterKey, courseItem, courseKey, coursePk, enrollmentPrefix } from './keys';
 import type { CodeStatus, Course } from './model';
@@ -105,19 +105,8 @@ export async function findCourse(tenantId: string, courseId: string): Promise<Co
 }
 
 export async function listCourses(tenantId: string, page: number, perPage: number): Promise<{ items: Course[]; total: number }> {
-  const { from, to } = pageRange(page, perPage);
-  const [out, counters] = await Promise.all([
-    db().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': listPk(tenantId), ':from': from, ':to': to },
-      }),
-    ),
-    db().send(new GetCommand({ TableName: table(), Key: refCounters(tenantId), ConsistentRead: true })),
-  ]);
-  return { items: (out.Items ?? []).map(courseFrom), total: Number(String(counters.Item?.courses ?? 0)) };
+  const { items, total } = await readPage({ table: table(), viaIndex: true, pk: listPk(tenantId) }, counter(tenantId), page, perPage);
+  return { items: items.map(courseFrom), total };
 }
 
 /**

@@ -5,9 +5,9 @@
  * and claims what must be unique (part numbers) with attribute_not_exists; a rename changes one
  * item and bumps the labels version (labels.ts).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { createSequenced, CreateRefused, pageRange, transactOrRefuse, type Counter } from '../db/sequenced';
+import { createSequenced, CreateRefused, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { tableName } from '../db/tables';
 import {
   keys,
@@ -55,40 +55,9 @@ export interface Page<T> {
   total: number;
 }
 
-/** Page `page` of a list: positions (page-1)*perPage+1 .. page*perPage of the list's gsi1 partition, and its total. */
-async function listPage(tenantId: string, list: RefList, totalAttr: string, page: number, perPage: number): Promise<Page<Item>> {
-  const { from, to } = pageRange(page, perPage);
-  const [out, counters] = await Promise.all([
-    db().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        // A location's sublocations sort right after it (`<position>#<id>`): `~` ends the range after them.
-        ExpressionAttributeValues: { ':pk': keys.refList(tenantId, list), ':from': from, ':to': `${to}~` },
-      }),
-    ),
-    get(keys.refCounters(tenantId)),
-  ]);
-  // One page is at most 100 records (plus, for locations, their sublocations): under 1 MB unless
-  // a location has thousands of sublocations, when the rest is read on.
-  const items = [...(out.Items ?? [])];
-  let start = out.LastEvaluatedKey;
-  while (start) {
-    const more = await db().send(
-      new QueryCommand({
-        TableName: table(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': keys.refList(tenantId, list), ':from': from, ':to': `${to}~` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(more.Items ?? []));
-    start = more.LastEvaluatedKey;
-  }
-  return { items, total: Number(String(counters?.[totalAttr] ?? 0)) };
-}
+/** Page `page` of a list and its total. A location's sublocations sort right after it (`<position>#<id>`): `~` takes them too. */
+const listPage = (tenantId: string, list: RefList, kind: Kind, page: number, perPage: number): Promise<Page<Item>> =>
+  readPage({ table: table(), viaIndex: true, pk: keys.refList(tenantId, list), toSuffix: '~' }, counter(tenantId, kind), page, perPage);
 
 // ------------------------------------------------------------------ parts
 
@@ -103,7 +72,7 @@ export async function findPartByNumber(tenantId: string, partNumber: string): Pr
 }
 
 export async function listParts(tenantId: string, page: number, perPage: number): Promise<Page<Part>> {
-  const { items, total } = await listPage(tenantId, 'PARTS', 'parts', page, perPage);
+  const { items, total } = await listPage(tenantId, 'PARTS', 'part', page, perPage);
   return { items: items.map(partFrom), total };
 }
 
@@ -170,7 +139,7 @@ export async function replacePart(tenantId: string, before: Part, after: Part): 
 // ------------------------------------------------------------------ units of measure
 
 export async function listUnitsOfMeasure(tenantId: string, page: number, perPage: number): Promise<Page<UnitOfMeasure>> {
-  const { items, total } = await listPage(tenantId, 'UOMS', 'uoms', page, perPage);
+  const { items, total } = await listPage(tenantId, 'UOMS', 'uom', page, perPage);
   return { items: items.map(uomFrom), total };
 }
 
@@ -207,7 +176,7 @@ export interface LocationWithSublocations extends Location {
 }
 
 export async function listLocations(tenantId: string, page: number, perPage: number): Promise<Page<LocationWithSublocations>> {
-  const { items, total } = await listPage(tenantId, 'LOCATIONS', 'locations', page, perPage);
+  const { items, total } = await listPage(tenantId, 'LOCATIONS', 'location', page, perPage);
   const locations: LocationWithSublocations[] = [];
   for (const item of items) {
     if (item.sk === 'LOC') locations.push({ ...locationFrom(item), sublocations: [] });

@@ -11,9 +11,9 @@
  * The login's existence (what assign_units checks) and the course itself stay where the assign
  * code reads them (repository.ts): a create writes them in the same transaction.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { createSequenced, CreateRefused, padSeq, pageRange, readCounter, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
+import { createSequenced, CreateRefused, padSeq, readCounter, readPage, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
 import { tableName } from '../db/tables';
 import { courseKey } from './keys';
 import { courseItem } from './model';
@@ -91,21 +91,8 @@ export interface Page<T> {
   total: number;
 }
 
-async function listPage(tenantId: string, kind: 'LOGINS' | 'COURSES', page: number, perPage: number): Promise<Page<Record<string, unknown>>> {
-  const { from, to } = pageRange(page, perPage);
-  const [out, counters] = await Promise.all([
-    db().send(
-      new QueryCommand({
-        TableName: table(),
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':pk': refKeys.listPk(tenantId, kind), ':from': from, ':to': to },
-        ConsistentRead: true,
-      }),
-    ),
-    get(refKeys.counters(tenantId)),
-  ]);
-  return { items: out.Items ?? [], total: num(counters?.[kind === 'LOGINS' ? 'logins' : 'courses']) };
-}
+const listPage = (tenantId: string, kind: 'LOGINS' | 'COURSES', page: number, perPage: number): Promise<Page<Record<string, unknown>>> =>
+  readPage({ table: table(), pk: refKeys.listPk(tenantId, kind) }, kind === 'LOGINS' ? loginCounter(tenantId) : courseCounter(tenantId), page, perPage);
 
 // ------------------------------------------------------------------ logins
 

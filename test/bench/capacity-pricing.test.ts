@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { onlyIfAbsent, priceRead, priceWrite, type Schema, type WriteAction } from '../../bench/capacity/pricing';
+import { figures } from '../../bench/capacity/report';
 import { itemSize, readUnits, writeUnits } from '../../bench/capacity/size';
 
 const s = (n: number) => ({ S: 'x'.repeat(n) });
@@ -94,5 +95,19 @@ describe('writes', () => {
     expect(onlyIfAbsent(schema, 'attribute_not_exists(#k)', { '#k': 'sk' })).toBe(true);
     expect(onlyIfAbsent(schema, 'attribute_not_exists(pk) OR v < :m', undefined)).toBe(false);
     expect(onlyIfAbsent(schema, 'attribute_not_exists(email)', undefined)).toBe(false);
+  });
+});
+
+describe('the budget verdict', () => {
+  const scenario = { name: 's', fn: 'f', small: true, note: '', prepare: async () => undefined, call: () => ({ job: true as const }) };
+  const measured = (status: number | 'timeout' | 'error') => ({ records: [], status, wallMs: 0, peakInFlight: 0, late: 0, meterErrors: [] });
+  const budget = { requests: 1, rounds: 1, rcu: 1, wru: 1 };
+
+  it('is met by a successful call within every limit', () => {
+    expect(figures(scenario, measured(200), undefined, 512, budget).met).toBe(true);
+  });
+
+  it.each([422, 503, 'timeout', 'error'] as const)('is never met by a call that answered %s, however little it spent', (status) => {
+    expect(figures(scenario, measured(status), undefined, 512, budget).met).toBe(false);
   });
 });

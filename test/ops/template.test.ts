@@ -8,10 +8,11 @@
  * (accepted findings: test/README.md).
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
 import { readServerlessYaml, repoRoot, resolveServerlessPath } from '../../scripts/serverless-yml';
@@ -23,6 +24,7 @@ type Statement = { Effect: string; Action: string | string[]; Resource: unknown 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 const functions = listFunctions();
 const httpFunctions = functions.filter((f) => f.routes.length > 0);
+const definition = (name: string) => functions.find((f) => f.name === name)!;
 
 let dir: string;
 let templatePath: string;
@@ -117,6 +119,27 @@ describe.each(functions.map((f) => [f.name] as const))('function %s', (name) => 
 
   it('is packaged into a zip of its own', () => {
     expect(existsSync(join(dir, `${name}.zip`))).toBe(true);
+  });
+
+  // The DynamoDB client is bundled (serverless.yml custom.esbuild): the zip's bundle must start
+  // with no SDK at all on its module path, and leave out only the credential fallbacks.
+  it('starts from its zip alone, with the DynamoDB client bundled', async () => {
+    const zip = await JSZip.loadAsync(readFileSync(join(dir, `${name}.zip`)));
+    const file = `${definition(name).handler.replace(/\.[^.]+$/, '')}.js`;
+    const source = await zip.file(file)!.async('string');
+    expect(Object.keys(zip.files).filter((f) => /^node_modules\/@(aws-sdk|smithy)\//.test(f))).toEqual([]);
+    expect(source).not.toMatch(/require\("@aws-sdk\/(client-dynamodb|lib-dynamodb)"\)/);
+    const alone = mkdtempSync(join(tmpdir(), 'allot-bundle-'));
+    try {
+      writeFileSync(join(alone, 'fn.js'), source);
+      const loaded = await promisify(execFile)(process.execPath, ['-e', `process.stdout.write(typeof require('./fn.js').${definition(name).exportName})`], {
+        cwd: alone,
+        env: { PATH: process.env.PATH, NODE_PATH: '' },
+      });
+      expect(loaded.stdout).toBe('function');
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
   });
 
   it('carries the stack tags', () => {
