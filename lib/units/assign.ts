@@ -1,14 +1,16 @@
 /**
  * Assigning courses to logins, paid in units (SPEC 5.1). The steps, and why they are safe at
  * any size and under concurrency, are in docs/UNITS.md:
- *   1. every code and login must exist (422 otherwise, nothing written);
+ *   1. every code and login must exist (422 otherwise, nothing written); a large request whose
+ *      fingerprint an earlier commit recorded is known to exist and be assigned whole: it
+ *      skips this check and the plan's reads (fingerprint.ts);
  *   2. take the tenant's lock (a short lease, renewed while working) with a pending operation;
  *   3. plan: read the buckets of the candidate pairs, price the new ones, refuse (422) if the
  *      balance cannot pay;
  *   4. a large operation journals its new pairs, then adds them to their buckets (set union,
  *      fenced against a late arrival after an undo);
  *   5. commit: debit, counts, ledger entry and lock release in one transaction, which also
- *      carries the bucket adds of a small operation.
+ *      carries the bucket adds of a small operation and the request's fingerprint.
  * Any failure after 2 removes what 4 wrote and releases the lock, then rethrows.
  */
 import { chunk, forEachLimit, mapLimit } from '../db/concurrency';
@@ -19,6 +21,7 @@ import { assignmentsPk } from './keys';
 import type { Account, Course, Operation } from './model';
 import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type Lease } from './operation';
 import { findLogins, getAccount, getCourses, getOperation } from './repository';
+import { fingerprintRecorded, pairsFingerprint } from './fingerprint';
 import { commitOperation, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
 import { groupByBucket, readBuckets } from './repository-buckets';
 
@@ -59,7 +62,7 @@ export interface AssignOptions extends BeginOptions {
 
 /** Ledger entries list the pairs themselves up to this many; larger ones keep per-course counts and journals. */
 const pairListLimit = 1000;
-/** A transaction holds 100 items: the account and the operation, and up to this many buckets. */
+/** A transaction holds 100 items: the account and the operation, and up to this many buckets (one fewer with a fingerprint). */
 const maxBucketsInCommit = 98;
 /** Time kept for the commit (or the last undo step) after the last write. */
 const commitReserveMs = 2_000;
@@ -85,13 +88,17 @@ export async function assignUnits(tenantId: string, request: AssignRequest, opti
   const remaining = options.remainingMs ?? remainingTimeOf();
   const codes = unique(request.courseCodes);
   const ids = unique(request.loginIds);
-  const courses = await checkReferences(tenantId, codes, ids);
+  const fingerprint = pairsFingerprint(codes, ids);
+  // Recorded: every pair exists (so every code and login does), and nothing is left to charge.
+  const allAssigned = fingerprint !== undefined && (await fingerprintRecorded(tenantId, fingerprint));
+  const courses = allAssigned ? new Map<string, Course>() : await checkReferences(tenantId, codes, ids);
   const who = { tenant: tenantId, credential: 'units', ...(options.requestId ? { request: options.requestId } : {}) };
   const maxWaitMs = options.maxWaitMs ?? Math.max(0, remaining() - workReserveMs);
   const { op, lease } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, { ...options, maxWaitMs, remainingMs: remaining });
   const work: Work = {
     tenantId, op, courses, lease, remaining, sent: [], fault: faultHook(options.faults),
     perTransaction: options.bucketsPerTransaction ?? bucketsPerTransaction,
+    allAssigned, fingerprint: allAssigned ? undefined : fingerprint,
   };
   try {
     return await run(work);
@@ -116,6 +123,10 @@ interface Work {
   sent: BucketAdd[];
   fault: (step: Step) => Promise<void>;
   perTransaction: number;
+  /** The request's fingerprint was found: no plan reads, nothing to add or charge. */
+  allAssigned: boolean;
+  /** To record with the commit (a large request not recorded yet). */
+  fingerprint?: string;
 }
 
 function faultHook(faults: AssignOptions['faults']): Work['fault'] {
@@ -137,20 +148,22 @@ interface Plan {
 /** Steps 3 to 5, holding the lock. */
 async function run(w: Work): Promise<AssignResult> {
   await w.fault('locked');
-  const [account, plan] = await Promise.all([getAccount(w.tenantId), planPairs(w)]);
+  const [account, plan] = await Promise.all([getAccount(w.tenantId), w.allAssigned ? nothingNew : planPairs(w)]);
   if (!account) throw new Error('units account missing while locked'); // the lock creates it
   await w.fault('planned');
   await w.lease.keep();
   // Refuse before writing anything. Nobody else spends while we hold the lock; a concurrent
   // grant can only add, and the commit re-checks the balance anyway.
   if (!planCharge(account, plan.cost)) throw new ValidationError(notEnoughUnits);
-  const small = plan.adds.length <= maxBucketsInCommit && plan.pairs <= pairListLimit;
+  const small = plan.adds.length <= maxBucketsInCommit - (w.fingerprint ? 1 : 0) && plan.pairs <= pairListLimit;
   if (!small) await writeLarge(w, plan);
   await w.fault('commit');
   await w.lease.keep();
   if (w.remaining() < commitReserveMs || !w.lease.holds(0)) throw new ServiceUnavailableError();
   return commit(w, account, plan, small ? plan.adds : []);
 }
+
+const nothingNew: Plan = { adds: [], pairs: 0, cost: 0, perCourse: {} };
 
 /** The candidate pairs not assigned yet: a consistent read of their buckets, course by course. */
 async function planPairs(w: Work): Promise<Plan> {
@@ -205,6 +218,7 @@ async function commit(w: Work, read: Account, plan: Plan, adds: BucketAdd[]): Pr
       pairList,
       at: new Date().toISOString(),
       adds,
+      ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
     });
     if (outcome === 'committed') return { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
     // Our lease ran out and the operation was undone by someone else: the client may retry.

@@ -8,6 +8,7 @@
  *   T#<t>#ASSIGN#<code>  / B#<bucket>          the login ids assigned the course, in one bucket
  *   T#<t>#ASSIGN#<code>  / J#<op id>           an operation's journal: the ids it adds to the course
  *   T#<t>#LEDGER         / OP#<iso>#<op id>    an operation (the ledger entry)
+ *   T#<t>#DONE#<hash>    / DONE                a request whose pairs are all assigned (fingerprint.ts)
  */
 
 /**
@@ -29,6 +30,8 @@ export const assignmentsPk = (t: string, code: string) => `T#${t}#ASSIGN#${code}
 export const assignmentBucketKey = (t: string, code: string, bucket: number) => ({ pk: assignmentsPk(t, code), sk: bucketSk(bucket) });
 export const journalKey = (t: string, code: string, opId: string) => ({ pk: assignmentsPk(t, code), sk: `J#${opId}` });
 export const operationKey = (t: string, sk: string) => ({ pk: `T#${t}#LEDGER`, sk });
+/** Its own partition per request: written once per large commit, read by that request's retries. */
+export const fingerprintKey = (t: string, hash: string) => ({ pk: `T#${t}#DONE#${hash}`, sk: 'DONE' });
 export const operationSk = (createdAt: string, opId: string) => `OP#${createdAt}#${opId}`;
 
 /** The tenant of an account key's pk, or undefined when `pk` is not one. */

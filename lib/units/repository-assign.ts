@@ -11,6 +11,7 @@ import { db } from '../db/client';
 import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
 import { tableName } from '../db/tables';
+import { fingerprintPut } from './fingerprint';
 import { decodeRanges, encodeRanges } from './repository-buckets';
 import { accountKey, assignmentBucketKey, journalKey, operationKey } from './keys';
 import { assignedPrefix, operationItem, toAccount, type Lock, type Operation, type OperationStatus } from './model';
@@ -217,15 +218,17 @@ export interface Commit {
   /** `CODE:login` for small operations; larger ones keep the per-course summary (and their journal). */
   pairList?: string[];
   at: string;
-  /** Buckets written inside this transaction (a small operation): at most 98. */
+  /** Buckets written inside this transaction (a small operation): at most 98, 97 with a fingerprint. */
   adds: BucketAdd[];
+  /** Recorded with the commit: the request's pairs are all assigned from then on (fingerprint.ts). */
+  fingerprint?: string;
 }
 
 /**
  * Debits the account, adds the per-course counts, frees the lock and marks the operation
- * committed (with the bucket adds of a small operation), atomically. `lost`: the lock or the
- * operation is no longer ours (recovered after the lease ran out): nothing was changed.
- * `balance_changed`: re-read the account and retry.
+ * committed (with the bucket adds of a small operation, and the request's fingerprint),
+ * atomically. `lost`: the lock or the operation is no longer ours (recovered after the lease
+ * ran out): nothing was changed. `balance_changed`: re-read the account and retry.
  */
 export async function commitOperation(t: string, op: Operation, c: Commit): Promise<'committed' | 'lost' | 'balance_changed'> {
   const names: Record<string, string> = {};
@@ -267,6 +270,7 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
         },
       },
       ...c.adds.map((add) => bucketInCommit(t, add)),
+      ...(c.fingerprint ? [fingerprintPut(t, c.fingerprint, op.sk)] : []),
     ]);
     return 'committed';
   } catch (err) {
