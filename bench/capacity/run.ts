@@ -10,6 +10,7 @@ import { Meter } from './meter';
 import { figures, type Budget, type Figures } from './report';
 import { generateScenarios, enrollmentSingles, listCodesScenarios } from './scenarios/enrollment';
 import { inventoryReads, inventoryWrites } from './scenarios/inventory';
+import { referenceEnrollmentScenarios } from './scenarios/reference-enrollment';
 import { jobScenarios, tokenScenario } from './scenarios/other';
 import { referenceScenarios } from './scenarios/reference';
 import { inventoriesScenario, unitsScenarios } from './scenarios/units';
@@ -31,6 +32,7 @@ export function scenarios(): Scenario<never>[] {
       [10_000, false],
       [50_000, false],
     ]),
+    ...referenceEnrollmentScenarios,
     inventoriesScenario,
     ...unitsScenarios([
       [1, 1, true],

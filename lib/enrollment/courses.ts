@@ -6,8 +6,10 @@
  */
 import { withRetry } from '../db/retry';
 import { ValidationError } from '../errors';
-import { getEnrolledCount } from './repository';
-import { BelowEnrolled, countCodes, CourseExists, findCourse, insertCourse, listCourses, Missing, replaceCourse } from './repository-reference';
+import { codeCounts } from './counts';
+import { getCourseListing, getEnrolledCount, pastExpiryActive } from './repository';
+import { courseItem } from './keys';
+import { BelowEnrolled, courseFrom, CourseExists, findCourse, insertCourse, listCourses, Missing, replaceCourse } from './repository-reference';
 import type { Course, DrfPage } from './model';
 
 export const COURSE_NOT_FOUND = 'Course not found.';
@@ -39,9 +41,12 @@ function toCourse(fields: CourseFields): Course {
   return course;
 }
 
-/** Open edX (edx-drf-extensions) page fields, as the codes list answers them. */
-export function drfPage<T>(results: T[], count: number, page: number, perPage: number, link: (n: number) => string): DrfPage<T> {
-  const numPages = Math.max(1, Math.ceil(count / perPage));
+/**
+ * Open edX (edx-drf-extensions) page fields, as the codes list answers them. `slots`: how many
+ * list positions there are when positions can be empty (the enrollments list), else `count`.
+ */
+export function drfPage<T>(results: T[], count: number, page: number, perPage: number, link: (n: number) => string, slots = count): DrfPage<T> {
+  const numPages = Math.max(1, Math.ceil(slots / perPage));
   return {
     count,
     num_pages: numPages,
@@ -59,12 +64,17 @@ export async function listCoursesPage(tenantId: string, page: number, perPage: n
   return drfPage(items.map(renderCourse), total, page, perPage, link);
 }
 
-/** The course with how many are enrolled and how many of its codes have each status. */
+/**
+ * The course with how many are enrolled and how many of its codes have each status, from its
+ * counters (counts.ts): two Queries in parallel, whatever the number of codes.
+ */
 export async function showCourse(tenantId: string, courseId: string, now = new Date()) {
-  const course = await findCourse(tenantId, courseId);
+  const [{ course, count, counter }, pastActive] = await Promise.all([
+    getCourseListing(tenantId, courseId),
+    pastExpiryActive(tenantId, courseId, now.toISOString()),
+  ]);
   if (!course) throw new ValidationError(COURSE_NOT_FOUND);
-  const [enrolled, codes] = await Promise.all([getEnrolledCount(tenantId, courseId), countCodes(tenantId, courseId, now.toISOString())]);
-  return { ...renderCourse(course), enrolled, codes };
+  return { ...renderCourse(course), enrolled: Number(counter?.enrolled ?? 0), codes: codeCounts(count, counter, pastActive) };
 }
 
 export async function createCourse(tenantId: string, fields: CourseFields) {
@@ -99,7 +109,7 @@ export async function updateCourse(tenantId: string, courseId: string, changes: 
     }
     throw err;
   }
-  return renderCourse((await findCourse(tenantId, courseId)) ?? course);
+  return renderCourse(courseFrom(courseItem(tenantId, course))); // as stored (instants normalised), without reading it back
 }
 
 /** Import: the course has this configuration afterwards, created if absent (idempotent). */

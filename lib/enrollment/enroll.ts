@@ -1,13 +1,18 @@
 /**
  * Enroll with a code: checks in the SPEC's order, each a 400 with its reason. The code and the
  * course window are read first (the window is course configuration); the invariants (one
- * redemption per code, one enrollment per email, the cap) are conditions of the one
+ * redemption per code, one enrollment per email, the cap on COUNTER) are conditions of the one
  * transaction in redeemCode, whose failures come back in the same order.
+ *
+ * The enrollment gets a list position (the enrollments list reads a page as a key range) from
+ * its own counter item just before the transaction. A course already full, as read with the
+ * course, is refused before a position is taken, so refusals leave no holes; a transaction that
+ * then fails leaves one (docs/REFERENCE-DATA.md).
  */
 import { ValidationError } from '../errors';
 import { enrollmentOpen } from './dates';
 import type { CodeRecord } from './model';
-import { getCourse, getStoredCode, visibility } from './repository';
+import { allocatePosition, getCourseListing, getStoredCode, isEnrolled, visibility } from './repository';
 import { redeemCode, type RedeemFailure } from './repository-redeem';
 
 export const reasons = {
@@ -35,16 +40,24 @@ export async function enrollWithCode(tenantId: string, email: string, enrollment
   if (redeemedBy(stored?.record, email)) return;
   if (!stored || !isRedeemable(stored.record, at)) throw new ValidationError(reasons.code);
   const code = stored.record;
-  const [course, seen] = await Promise.all([getCourse(tenantId, code.courseId), visibility(tenantId, stored)]);
+  // Strongly consistent: a seat freed a moment ago must not read as a full course.
+  const [listing, seen] = await Promise.all([getCourseListing(tenantId, code.courseId), visibility(tenantId, stored)]);
+  const { course, counter } = listing;
   if (!seen.visible) throw new ValidationError(reasons.code); // its generate request has not committed
   if (!course) throw new ValidationError(reasons.code); // a code whose course is gone cannot be used
   if (!enrollmentOpen(course, at)) throw new ValidationError(reasons.closed);
+  const cap = counter?.cap === undefined ? course.maxEnrollments : Number(counter.cap);
+  if (cap !== undefined && Number(counter?.enrolled ?? 0) >= cap) {
+    throw new ValidationError(reasons[(await isEnrolled(tenantId, course.courseId, email)) ? 'enrolled' : 'full']);
+  }
 
   const failure: RedeemFailure | undefined = await redeemCode(tenantId, {
     code: code.code,
     courseId: course.courseId,
     email,
     now: at,
+    pos: await allocatePosition(tenantId, course.courseId),
+    ...(code.expiresAt ? { expiresAt: code.expiresAt } : {}),
     ...(course.maxEnrollments === undefined ? {} : { maxEnrollments: course.maxEnrollments }),
     ...(seen.seq === undefined ? {} : { seq: seen.seq }),
   });

@@ -1,24 +1,31 @@
 /**
- * GET enrollments (email, code, enrolled_at; paged like the codes list) and the codes export
+ * GET enrollments (email, code, enrolled_at; paged like the codes list, in enrollment order, a
+ * page by list positions: docs/REFERENCE-DATA.md) and the codes export
  * (GET codes.csv: code, status, email, created_at, redeemed_at, expires_at, as course staff get
  * it from the instructor dashboard). Another tenant's course answers `Course not found.`.
  */
 import { ValidationError } from '../errors';
 import { COURSE_NOT_FOUND, drfPage } from './courses';
 import { isRedeemable } from './enroll';
-import { getCourse, queryCourseCodes } from './repository';
-import { queryEnrollments } from './repository-reference';
+import { getCourseListing, getPositions, listedCodes } from './repository';
+import { enrollmentsAt } from './repository-reference';
 
 export async function listEnrollmentsPage(
   tenantId: string,
   request: { courseId: string; page: number; perPage: number; baseUrl: string },
 ) {
   const { courseId, page, perPage } = request;
-  if (!(await getCourse(tenantId, courseId))) throw new ValidationError(COURSE_NOT_FOUND);
-  const { count, enrollments } = await queryEnrollments(tenantId, courseId, (page - 1) * perPage, perPage);
+  // Page N is positions (N-1)*per_page+1 .. N*per_page: read in parallel with the course and its counters.
+  const [{ course, counter }, positions, enrollments] = await Promise.all([
+    getCourseListing(tenantId, courseId),
+    getPositions(tenantId, courseId),
+    enrollmentsAt(tenantId, courseId, (page - 1) * perPage + 1, page * perPage),
+  ]);
+  if (!course) throw new ValidationError(COURSE_NOT_FOUND);
   const link = (n: number) => `${request.baseUrl}?${new URLSearchParams({ course_id: courseId, page: String(n), per_page: String(perPage) })}`;
   const results = enrollments.map((e) => ({ email: e.email, code: e.code, enrolled_at: e.enrolledAt }));
-  return drfPage(results, count, page, perPage, link);
+  // count: the enrollments there are; pages: the positions handed out (a cancel leaves a hole).
+  return drfPage(results, Number(counter?.enrolled ?? 0), page, perPage, link, positions);
 }
 
 /** Rows per CSV response: ~120 bytes a row keeps one response near 1.2 MB, far below Lambda's 6 MB. */
@@ -37,10 +44,12 @@ export async function exportCodesCsv(
   request: { courseId: string; page: number; baseUrl: string },
   now = new Date(),
 ): Promise<{ csv: string; nextPage: string | null }> {
-  if (!(await getCourse(tenantId, request.courseId))) throw new ValidationError(COURSE_NOT_FOUND);
+  // The codes list's own reads (course with its count, then the page's positions), so the export shows exactly what the list shows.
+  const { course, count } = await getCourseListing(tenantId, request.courseId);
+  if (!course) throw new ValidationError(COURSE_NOT_FOUND);
   const first = (request.page - 1) * CSV_ROWS_PER_PAGE;
-  // The codes list's own read, so the export shows exactly what the list shows.
-  const { count, codes } = await queryCourseCodes(tenantId, request.courseId, first, CSV_ROWS_PER_PAGE);
+  const last = Math.min(first + CSV_ROWS_PER_PAGE, count) - 1;
+  const codes = last >= first ? await listedCodes(tenantId, request.courseId, first, last) : [];
   const at = now.toISOString();
   const rows = codes.map((code) =>
     [

@@ -5,11 +5,17 @@
  *
  *   pk                           sk                 what
  *   T#<t>#COURSE#<courseId>      COURSE             course configuration: window, max_enrollments
- *   T#<t>#COURSE#<courseId>      COUNTER            enrolled: the live enrollment count (ADD only)
+ *   T#<t>#COURSE#<courseId>      COUNTER            enrolled: the live enrollment count (ADD only);
+ *                                                   cap: max_enrollments as enroll checks it;
+ *                                                   n_redeemed, n_canceled, n_expired: codes per
+ *                                                   stored status (active = CODES.codes - these)
  *   T#<t>#COURSE#<courseId>      CODES              codes: how many codes the course lists (the next
  *                                                   listing position); changed only by the
  *                                                   transactions that add blocks
- *   T#<t>#COURSE#<courseId>      ENROLL#<email>     one enrollment: code, enrolledAt
+ *   T#<t>#COURSE#<courseId>      ENROLL#<email>     one enrollment: code, enrolledAt, pos;
+ *                                                   gsi1pk = T#<t>#ENROLLS#<courseId>, gsi1sk = <pos>
+ *   T#<t>#ENROLLPOS#<courseId>   POSITIONS          positions: the last enrollment position handed out
+ *   T#<t>#EXPCOUNT#<courseId>    <expiresAt>        active: codes stored active with this expiry
  *   T#<t>#LIST#<courseId>        <seq, 12 digits>   block: up to 128 consecutive listed codes from
  *                                                   position <seq> on: codes[], createdAt, expiresAt?
  *   T#<t>#CODE#<code>            CODE               one code: courseId, status, email?, dates, and
@@ -48,6 +54,22 @@ export const enrollmentKey = (tenantId: string, courseId: string, email: string)
   pk: coursePk(tenantId, courseId),
   sk: `${enrollmentPrefix}${email}`,
 });
+/**
+ * The enrollment positions' counter: its own item, so allocating one never meets a transaction
+ * on COUNTER, and its own partition key, so it adds nothing to the course key's writes per enroll.
+ */
+export const positionsKey = (tenantId: string, courseId: string): Key => ({ pk: `T#${tenantId}#ENROLLPOS#${courseId}`, sk: 'POSITIONS' });
+/** gsi1 partition of a course's enrollments, sorted by position (the enrollments list). */
+export const enrollListPk = (tenantId: string, courseId: string) => `T#${tenantId}#ENROLLS#${courseId}`;
+export const enrollmentItem = (tenantId: string, e: { courseId: string; email: string; code: string; enrolledAt: string; pos: number }) => ({
+  ...enrollmentKey(tenantId, e.courseId, e.email),
+  ...e,
+  gsi1pk: enrollListPk(tenantId, e.courseId),
+  gsi1sk: seqKey(e.pos),
+});
+/** Active codes of a course with expiry `expiresAt` (counts.ts): its own partition, read by expiry range. */
+export const expiryCountPk = (tenantId: string, courseId: string) => `T#${tenantId}#EXPCOUNT#${courseId}`;
+export const expiryCountKey = (tenantId: string, courseId: string, expiresAt: string): Key => ({ pk: expiryCountPk(tenantId, courseId), sk: expiresAt });
 export const metaKey = (tenantId: string, courseId: string): Key => ({ pk: coursePk(tenantId, courseId), sk: 'CODES' });
 export const codeKey = (tenantId: string, code: string): Key => ({ pk: `T#${tenantId}#CODE#${code}`, sk: 'CODE' });
 export const listPk = (tenantId: string, courseId: string) => `T#${tenantId}#LIST#${courseId}`;

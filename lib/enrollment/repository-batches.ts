@@ -20,6 +20,7 @@ import { backoffMs, sleep } from '../db/retry';
 import { ServiceUnavailableError } from '../errors';
 import { batchKey, blockItem, blockSize, codeItem, codeKey, pendingBatchItem, type PendingBatch } from './keys';
 import type { CodeRecord } from './model';
+import { expiryItems } from './counts';
 import { getCourseListing, moveCount } from './repository';
 import { table, type TransactItem } from './repository-transact';
 
@@ -103,7 +104,7 @@ export async function replaceBatchCode(tenantId: string, batchId: string, idx: n
 /**
  * The commit: batch pending -> committed at listing position `count` (`knownCount` when the
  * caller read it, else read here; a stale one only costs a retry), the course's count + the
- * batch's size, and the blocks listing its codes, in one transaction (<= 2 + 10,000 / 128 items). Answers `abandoned` when the batch is no longer pending and not committed (the job
+ * batch's size, and the blocks listing its codes (and the expiry's active count), in one transaction (<= 3 + 10,000 / 128 items). Answers `abandoned` when the batch is no longer pending and not committed (the job
  * gave up on it). A lost answer is safe: the SDK resends the transaction with the same client
  * token, which DynamoDB answers without applying it twice.
  */
@@ -126,6 +127,8 @@ export async function commitBatch(
           ExpressionAttributeValues: { ':committed': 'committed', ':pending': 'pending', ':start': count },
         },
       },
+      // Active codes with an expiry are counted per expiry instant (counts.ts); the others need no count moved.
+      ...(batch.expiresAt ? expiryItems(tenantId, batch.courseId, { counter: {}, expiries: { [batch.expiresAt]: batch.codes.length } }) : []),
       ...chunk(batch.codes, blockSize).map((codes, k) => ({
         Put: {
           TableName: table(),

@@ -3,16 +3,17 @@
  * pending by a generate request that never committed (both in the sparse index gsi2, keys.ts).
  * Every write is conditional, so the job never undoes a request's work.
  */
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
-import { tableName } from '../db/tables';
-import { expiryShardKey, parseBatchKey, pendingKey } from './keys';
+import { counterItem, delta, expiryItems } from './counts';
+import { expiryCountKey, expiryShardKey, parseBatchKey, pendingKey } from './keys';
+import { table, transact } from './repository-transact';
 import type { CodeStatus } from './model';
 
 export type Key = Record<string, unknown>;
 
-const table = () => tableName('enrollment');
 const pageSize = 100;
 
 export interface DueCode {
@@ -41,23 +42,46 @@ export async function queryDueCodes(shard: number, before: string, start?: Key):
   return { codes, next: page.LastEvaluatedKey };
 }
 
-/** active -> expired and out of the index, only if still active and past `before`. */
-export async function expireCode(key: DueCode['key'], before: string): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
+/** The tenant and course of due codes (not in gsi2's projection): one BatchGet per page. */
+export async function courseOfCodes(keys: DueCode['key'][]): Promise<Map<string, { tenantId: string; courseId: string }>> {
+  const items = await batchGetAll(table(), keys, { projection: 'pk, courseId' });
+  const out = new Map<string, { tenantId: string; courseId: string }>();
+  for (const item of items) {
+    const pk = String(item.pk);
+    out.set(pk, { tenantId: pk.slice(2, pk.lastIndexOf('#CODE#')), courseId: String(item.courseId) });
+  }
+  return out;
+}
+
+/**
+ * active -> expired and out of the index, only if still active and past `before`, with the
+ * course's counts moved in the same transaction (counts.ts).
+ */
+export async function expireCode(code: DueCode & { tenantId: string; courseId: string }, before: string): Promise<boolean> {
+  const counts = delta([{ from: { status: 'active', expiresAt: code.expiresAt }, to: { status: 'expired' } }]);
+  const failed = await transact([
+    {
+      Update: {
         TableName: table(),
-        Key: key,
+        Key: code.key,
         UpdateExpression: 'SET #status = :expired REMOVE gsi2pk',
         ConditionExpression: '#status = :active AND expiresAt < :before',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':expired': 'expired', ':active': 'active', ':before': before },
-      }),
-    );
-    return true;
+      },
+    },
+    ...counterItem(code.tenantId, code.courseId, counts),
+    ...expiryItems(code.tenantId, code.courseId, counts),
+  ]);
+  return failed.length === 0;
+}
+
+/** Deletes an expiry's active count once it is 0 (the codes of a past expiry all dealt with), so the counts' read stays short. */
+export async function pruneExpiryCount(tenantId: string, courseId: string, expiresAt: string): Promise<void> {
+  try {
+    await db().send(new DeleteCommand({ TableName: table(), Key: expiryCountKey(tenantId, courseId, expiresAt), ConditionExpression: 'active = :zero', ExpressionAttributeValues: { ':zero': 0 } }));
   } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
+    if (!isConditionFailed(err)) throw err;
   }
 }
 

@@ -4,10 +4,12 @@
  * attribute_not_exists; "course full" is the COUNTER condition `enrolled < :max`; both sit in
  * the same TransactWriteItems as the code's status condition, so they hold under concurrency.
  *
- * Each change also puts the code into the course's changed-code index (gsi1, keyed by its
+ * Each also moves the course's per-status code counts (counts.ts) in the same transaction, and
+ * puts the code into the course's changed-code index (gsi1, keyed by its
  * listing position `seq`), where the list finds its status and holder (keys.ts).
  */
-import { changedCodeIndex, codeKey, counterKey, enrollmentKey } from './keys';
+import { counterAdds, counterItem, delta, expiryItems } from './counts';
+import { changedCodeIndex, codeKey, counterKey, enrollmentItem, enrollmentKey } from './keys';
 import type { CodeRecord, CodeStatus } from './model';
 import { table, transact } from './repository-transact';
 
@@ -21,16 +23,32 @@ function indexing(tenantId: string, courseId: string, seq: number | undefined) {
 }
 
 /**
- * code active and unexpired -> redeemed, enrollment created, counter + 1 (below the max):
- * all or nothing. The items are in the SPEC's order of checks, so the first failed index is
- * the reason to report.
+ * The cap condition on COUNTER: its own `cap` (set by every course create/update in the same
+ * transaction as the course) when present, so an enroll never decides on a cap it read; a
+ * course written before `cap` existed falls back to the max read with the course.
+ */
+function capCondition(readMax: number | undefined) {
+  // max 0 admits nobody, not even with no counter yet
+  const fallback = readMax === undefined ? '' : readMax > 0 ? ' AND (attribute_not_exists(enrolled) OR enrolled < :max)' : ' AND enrolled < :max';
+  return {
+    condition: `attribute_exists(#cap) AND (attribute_not_exists(enrolled) AND #cap > :zero OR enrolled < #cap) OR attribute_not_exists(#cap)${fallback}`,
+    values: { ':zero': 0, ...(readMax === undefined ? {} : { ':max': readMax }) },
+  };
+}
+
+/**
+ * code active and unexpired -> redeemed, enrollment created at position `pos`, counter + 1
+ * (below the cap), counts moved: all or nothing. The items are in the SPEC's order of checks, so
+ * the first failed index is the reason to report.
  */
 export async function redeemCode(
   tenantId: string,
-  r: { code: string; courseId: string; email: string; now: string; maxEnrollments?: number; seq?: number },
+  r: { code: string; courseId: string; email: string; now: string; expiresAt?: string; maxEnrollments?: number; seq?: number; pos: number },
 ): Promise<RedeemFailure | undefined> {
-  const hasMax = r.maxEnrollments !== undefined;
   const index = indexing(tenantId, r.courseId, r.seq);
+  const cap = capCondition(r.maxEnrollments);
+  const counts = delta([{ from: { status: 'active', expiresAt: r.expiresAt }, to: { status: 'redeemed' } }]);
+  const adds = counterAdds(counts);
   const failed = await transact([
     {
       Update: {
@@ -45,7 +63,7 @@ export async function redeemCode(
     {
       Put: {
         TableName: table(),
-        Item: { ...enrollmentKey(tenantId, r.courseId, r.email), courseId: r.courseId, email: r.email, code: r.code, enrolledAt: r.now },
+        Item: enrollmentItem(tenantId, { courseId: r.courseId, email: r.email, code: r.code, enrolledAt: r.now, pos: r.pos }),
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -53,18 +71,20 @@ export async function redeemCode(
       Update: {
         TableName: table(),
         Key: counterKey(tenantId, r.courseId),
-        UpdateExpression: 'ADD enrolled :one',
-        ...(hasMax ? { ConditionExpression: 'attribute_not_exists(enrolled) OR enrolled < :max' } : {}),
-        ExpressionAttributeValues: { ':one': 1, ...(hasMax ? { ':max': r.maxEnrollments } : {}) },
+        UpdateExpression: `ADD enrolled :one, ${adds.clauses.join(', ')}`,
+        ConditionExpression: cap.condition,
+        ExpressionAttributeNames: { '#cap': 'cap', ...adds.names },
+        ExpressionAttributeValues: { ':one': 1, ...cap.values, ...adds.values },
       },
     },
+    ...expiryItems(tenantId, r.courseId, counts),
   ]);
   return failed.length === 0 ? undefined : (['code', 'enrolled', 'full'] as const)[failed[0]!];
 }
 
 /**
- * A redeemed code -> `to` (active or canceled), its enrollment deleted, counter - 1. Answers
- * false when the code is no longer redeemed by `email` (changed since it was read).
+ * A redeemed code -> `to` (active or canceled), its enrollment deleted, counter - 1, counts
+ * moved. Answers false when the code is no longer redeemed by `email` (changed since it was read).
  */
 export async function releaseCode(
   tenantId: string,
@@ -73,6 +93,8 @@ export async function releaseCode(
   seq?: number,
 ): Promise<boolean> {
   const index = indexing(tenantId, record.courseId, seq);
+  const counts = delta([{ from: { status: 'redeemed' }, to: { status: to, expiresAt: record.expiresAt } }]);
+  const adds = counterAdds(counts);
   const failed = await transact([
     {
       Update: {
@@ -96,11 +118,13 @@ export async function releaseCode(
       Update: {
         TableName: table(),
         Key: counterKey(tenantId, record.courseId),
-        UpdateExpression: 'ADD enrolled :minus',
+        UpdateExpression: `ADD enrolled :minus, ${adds.clauses.join(', ')}`,
         ConditionExpression: 'enrolled > :zero',
-        ExpressionAttributeValues: { ':minus': -1, ':zero': 0 },
+        ExpressionAttributeNames: adds.names,
+        ExpressionAttributeValues: { ':minus': -1, ':zero': 0, ...adds.values },
       },
     },
+    ...expiryItems(tenantId, record.courseId, counts),
   ]);
   if (failed.length === 0) return true;
   // The code guards the other two: while it is redeemed by `email`, that enrollment exists
@@ -109,15 +133,16 @@ export async function releaseCode(
   throw new Error(`Enrollment of code ${record.code} is inconsistent (failed items ${failed.join(', ')})`);
 }
 
-/** A code without a user goes from `from` to `to`; false when its status is no longer `from`. */
+/** A code without a user goes from `from` to `to`, counts moved; false when its status is no longer `from`. */
 export async function setCodeStatus(
   tenantId: string,
-  record: Pick<CodeRecord, 'code' | 'courseId'>,
+  record: Pick<CodeRecord, 'code' | 'courseId' | 'expiresAt'>,
   from: CodeStatus,
   to: CodeStatus,
   seq?: number,
 ): Promise<boolean> {
   const index = indexing(tenantId, record.courseId, seq);
+  const counts = delta([{ from: { status: from, expiresAt: record.expiresAt }, to: { status: to, expiresAt: record.expiresAt } }]);
   const failed = await transact([
     {
       Update: {
@@ -129,6 +154,8 @@ export async function setCodeStatus(
         ExpressionAttributeValues: { ':to': to, ':from': from, ...index.values },
       },
     },
+    ...counterItem(tenantId, record.courseId, counts),
+    ...expiryItems(tenantId, record.courseId, counts),
   ]);
   return failed.length === 0;
 }

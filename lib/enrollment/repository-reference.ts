@@ -5,15 +5,13 @@
  *   T#<t>#REFCOUNTERS / REFCOUNTERS    courses: the last list position handed out
  *   course items (keys.ts) also carry   seq, gsi1pk = T#<t>#REFLIST#COURSES, gsi1sk = <seq, 0-padded>
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { queryPages } from '../db/paging';
-import { isRedeemable } from './enroll';
-import { queryCourseCodes } from './repository';
+import { capUpdate } from './repository';
 import { createSequenced, CreateRefused, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { tableName } from '../db/tables';
-import { counterKey, courseItem, courseKey, coursePk, enrollmentPrefix } from './keys';
-import type { CodeStatus, Course } from './model';
+import { courseItem, courseKey, enrollListPk, seqKey } from './keys';
+import type { Course } from './model';
 
 const table = () => tableName('enrollment');
 const refCounters = (tenantId: string) => ({ pk: `T#${tenantId}#REFCOUNTERS`, sk: 'REFCOUNTERS' });
@@ -44,6 +42,7 @@ export async function insertCourse(tenantId: string, course: Course): Promise<vo
   try {
     await createSequenced(counter(tenantId), ({ seq }) => [
       { Put: { TableName: table(), Item: listedCourseItem(tenantId, course, seq), ConditionExpression: 'attribute_not_exists(pk)' } },
+      capUpdate(tenantId, course),
     ]);
   } catch (err) {
     if (err instanceof CreateRefused) throw new CourseExists();
@@ -53,7 +52,8 @@ export async function insertCourse(tenantId: string, course: Course): Promise<vo
 
 /**
  * The course's new window and cap (absent = unbounded), keeping its list position, refused when
- * the cap is below the enrollments counted now: one transaction with a check on the counter.
+ * the cap is below the enrollments counted now: one transaction that also sets the cap on the
+ * counter, where every later enroll's transaction checks it (repository-redeem.ts).
  */
 export async function replaceCourse(tenantId: string, course: Course): Promise<void> {
   const sets: string[] = [];
@@ -68,7 +68,6 @@ export async function replaceCourse(tenantId: string, course: Course): Promise<v
     }
   }
   const update = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim();
-  const hasMax = course.maxEnrollments !== undefined;
   try {
     await transactOrRefuse([
       {
@@ -80,18 +79,7 @@ export async function replaceCourse(tenantId: string, course: Course): Promise<v
           ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
         },
       },
-      ...(hasMax
-        ? [
-            {
-              ConditionCheck: {
-                TableName: table(),
-                Key: counterKey(tenantId, course.courseId),
-                ConditionExpression: 'attribute_not_exists(enrolled) OR enrolled <= :max',
-                ExpressionAttributeValues: { ':max': course.maxEnrollments },
-              },
-            },
-          ]
-        : []),
+      capUpdate(tenantId, course, true),
     ]);
   } catch (err) {
     if (err instanceof CreateRefused) throw err.index === 1 ? new BelowEnrolled() : new Missing();
@@ -109,22 +97,6 @@ export async function listCourses(tenantId: string, page: number, perPage: numbe
   return { items: items.map(courseFrom), total };
 }
 
-/**
- * How many of the course's codes have each status, read page by page through the codes list's
- * own read: O(codes of the course), not O(page) (docs/REFERENCE-DATA.md).
- */
-export async function countCodes(tenantId: string, courseId: string, now: string): Promise<Record<CodeStatus, number>> {
-  const counts: Record<CodeStatus, number> = { active: 0, redeemed: 0, canceled: 0, expired: 0 };
-  for (let offset = 0, total = 1; offset < total; offset += 1000) {
-    const { count, codes } = await queryCourseCodes(tenantId, courseId, offset, 1000);
-    total = count;
-    // An active code past its expiry is expired, as enroll and the codes list treat it.
-    for (const code of codes) counts[code.status === 'active' && !isRedeemable(code, now) ? 'expired' : code.status] += 1;
-    if (codes.length === 0) break;
-  }
-  return counts;
-}
-
 export interface EnrollmentRecord {
   email: string;
   code: string;
@@ -132,31 +104,18 @@ export interface EnrollmentRecord {
 }
 
 /**
- * One page of the course's enrollments (by email) and how many there are (the course's
- * counter). DynamoDB has no offset: the keys before the page are walked with a keys-only
- * projection, so page N reads (N-1) * per_page small items before its own.
+ * The course's enrollments at list positions first..last: one key-range Query of gsi1 (O(page),
+ * whatever the course's size). A canceled enrollment leaves its position empty (a hole), so a
+ * range may hold fewer than last - first + 1.
  */
-export async function queryEnrollments(
-  tenantId: string,
-  courseId: string,
-  offset: number,
-  limit: number,
-): Promise<{ count: number; enrollments: EnrollmentRecord[] }> {
-  const counter = db().send(new GetCommand({ TableName: table(), Key: counterKey(tenantId, courseId), ConsistentRead: true }));
-  const enrollments: EnrollmentRecord[] = [];
-  let skipped = 0;
-  for await (const page of queryPages({
-    TableName: table(),
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':prefix': enrollmentPrefix },
-    ConsistentRead: true,
-    Limit: Math.min(1000, offset - skipped + limit),
-  })) {
-    for (const item of page.Items ?? []) {
-      if (skipped < offset) skipped++;
-      else if (enrollments.length < limit) enrollments.push({ email: String(item.email), code: String(item.code), enrolledAt: String(item.enrolledAt) });
-    }
-    if (enrollments.length >= limit) break;
-  }
-  return { count: Number(String((await counter).Item?.enrolled ?? 0)), enrollments };
+export async function enrollmentsAt(tenantId: string, courseId: string, first: number, last: number): Promise<EnrollmentRecord[]> {
+  const { Items = [] } = await db().send(
+    new QueryCommand({
+      TableName: table(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': enrollListPk(tenantId, courseId), ':from': seqKey(first), ':to': seqKey(last) },
+    }),
+  );
+  return Items.map((item) => ({ email: String(item.email), code: String(item.code), enrolledAt: String(item.enrolledAt) }));
 }

@@ -4,7 +4,7 @@
  * repository-batches.ts; the jobs: repository-expire.ts, repository-reconcile.ts).
  * See docs/ENROLLMENT.md.
  */
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { countAll, queryAll, type Item } from '../db/paging';
 import {
@@ -17,17 +17,42 @@ import {
   coursePk,
   enrollmentKey,
   enrollmentPrefix,
+  expiryCountPk,
   listedItems,
   listPk,
   metaKey,
+  positionsKey,
   seqKey,
 } from './keys';
+import { counterItem, delta, expiryItems } from './counts';
 import type { CodeRecord, CodeStatus, Course } from './model';
 import { table, transact, type TransactItem } from './repository-transact';
 
-/** Creates or replaces a course's configuration; its enrollments, counters and codes are untouched. */
+/**
+ * Creates or replaces a course's configuration (seeds, tests, benchmarks); its enrollments,
+ * counts and codes are untouched. The cap goes onto COUNTER in the same transaction (capUpdate).
+ */
 export async function putCourse(tenantId: string, course: Course): Promise<void> {
-  await db().send(new PutCommand({ TableName: table(), Item: courseItem(tenantId, course) }));
+  await transact([{ Put: { TableName: table(), Item: courseItem(tenantId, course) } }, capUpdate(tenantId, course)]);
+}
+
+/**
+ * COUNTER's `cap`: max_enrollments where enroll's transaction checks it against `enrolled`, so a
+ * lowered cap binds every enroll that commits after it (no enroll decides on a cap it read).
+ * With `guard`, refused when more are enrolled than the new cap.
+ */
+export function capUpdate(tenantId: string, course: Course, guard = false): TransactItem {
+  const max = course.maxEnrollments;
+  return {
+    Update: {
+      TableName: table(),
+      Key: counterKey(tenantId, course.courseId),
+      UpdateExpression: max === undefined ? 'REMOVE #cap' : 'SET #cap = :max',
+      ExpressionAttributeNames: { '#cap': 'cap' },
+      ...(max === undefined ? {} : { ExpressionAttributeValues: { ':max': max } }),
+      ...(guard && max !== undefined ? { ConditionExpression: 'attribute_not_exists(enrolled) OR enrolled <= :max' } : {}),
+    },
+  };
 }
 
 function toCourse(item: Item): Course {
@@ -108,6 +133,17 @@ export async function isEnrolled(tenantId: string, courseId: string, email: stri
   return Item !== undefined;
 }
 
+/**
+ * The next enrollment position of the course (1, 2, 3, ...): one unconditional ADD on an item
+ * no transaction touches, so concurrent enrolls never wait on each other for it.
+ */
+export async function allocatePosition(tenantId: string, courseId: string): Promise<number> {
+  const { Attributes } = await db().send(
+    new UpdateCommand({ TableName: table(), Key: positionsKey(tenantId, courseId), UpdateExpression: 'ADD positions :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'UPDATED_NEW' }),
+  );
+  return Number(Attributes?.positions);
+}
+
 /** Counts the course's enrollment items (the reconcile job's check on the counter). */
 export function countEnrollments(tenantId: string, courseId: string): Promise<number> {
   return countAll({
@@ -120,9 +156,17 @@ export function countEnrollments(tenantId: string, courseId: string): Promise<nu
 
 // ------------------------------------------------------------------------------------ listing
 
-/** The course (undefined if absent) and how many codes it lists: one Query of its small items. */
-export async function getCourseListing(tenantId: string, courseId: string): Promise<{ course?: Course; count: number }> {
-  // sk order: CODES < COUNTER < COURSE, the three small items of the course partition.
+export interface CourseListing {
+  course?: Course;
+  /** how many codes the course lists */
+  count: number;
+  /** COUNTER as stored (enrolled, cap, n_<status>); undefined before the first enroll */
+  counter?: Item;
+}
+
+/** The course (undefined if absent), its code count and counters: one Query of its small items. */
+export async function getCourseListing(tenantId: string, courseId: string): Promise<CourseListing> {
+  // sk order: CODES < COUNTER < COURSE, the small items of the course partition.
   const { Items = [] } = await db().send(
     new QueryCommand({
       TableName: table(),
@@ -133,7 +177,25 @@ export async function getCourseListing(tenantId: string, courseId: string): Prom
   );
   const course = Items.find((i) => i.sk === 'COURSE');
   const meta = Items.find((i) => i.sk === 'CODES');
-  return { ...(course ? { course: toCourse(course) } : {}), count: meta?.codes === undefined ? 0 : Number(meta.codes) };
+  const counter = Items.find((i) => i.sk === 'COUNTER');
+  return { ...(course ? { course: toCourse(course) } : {}), count: meta?.codes === undefined ? 0 : Number(meta.codes), ...(counter ? { counter } : {}) };
+}
+
+/** How many enrollment positions the course has handed out (the enrollments list's pages). */
+export async function getPositions(tenantId: string, courseId: string): Promise<number> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: positionsKey(tenantId, courseId), ConsistentRead: true }));
+  return Number(Item?.positions ?? 0);
+}
+
+/** The course's codes stored active whose expiry is before `now` (counts.ts): one key-range Query. */
+export async function pastExpiryActive(tenantId: string, courseId: string, now: string): Promise<number> {
+  const items = await queryAll({
+    TableName: table(),
+    KeyConditionExpression: 'pk = :pk AND sk < :now',
+    ExpressionAttributeValues: { ':pk': expiryCountPk(tenantId, courseId), ':now': now },
+    ConsistentRead: true,
+  });
+  return items.reduce((sum, i) => sum + Number(i.active ?? 0), 0);
 }
 
 /**
@@ -204,7 +266,8 @@ export function moveCount(tenantId: string, courseId: string, seen: number, next
   };
 }
 
-const insertChunk = 49; // codes + a block each at worst + the count, within the 100 items of a transaction
+// codes + a block and an expiry count each at worst + the code count and COUNTER, within a transaction's 100 items
+const insertChunk = 32;
 
 /**
  * Stores codes that are listed at once, oldest first (demo data, imports, tests), each chunk in
@@ -227,18 +290,21 @@ export async function insertCodes(tenantId: string, records: CodeRecord[]): Prom
 }
 
 /**
- * Up to ~98 codes of one course, listed at once in one transaction with their blocks and the
- * course's count (`knownCount`, when just read, saves reading it): all or nothing. Answers the
+ * Up to 32 codes of one course, listed at once in one transaction with their blocks, the
+ * per-status counts (counts.ts) and the course's count (`knownCount`, when just read, saves reading it): all or nothing. Answers the
  * indexes of codes that already exist (then nothing is written).
  */
 export async function insertListed(tenantId: string, courseId: string, records: CodeRecord[], knownCount?: number): Promise<number[]> {
   for (let known = knownCount; ; known = undefined) {
     const count = known ?? (await getCourseListing(tenantId, courseId)).count;
     const items = listedItems(tenantId, courseId, records, count);
+    const counts = delta(records.map((to) => ({ to })));
     const failed = await transact([
       ...items.codes.map((Item) => ({ Put: { TableName: table(), Item, ConditionExpression: 'attribute_not_exists(pk)' } })),
-      ...items.blocks.map((Item) => ({ Put: { TableName: table(), Item } })),
       moveCount(tenantId, courseId, count, count + records.length),
+      ...items.blocks.map((Item) => ({ Put: { TableName: table(), Item } })),
+      ...counterItem(tenantId, courseId, counts),
+      ...expiryItems(tenantId, courseId, counts),
     ]);
     const codes = failed.filter((i) => i < records.length);
     if (codes.length > 0) return codes;

@@ -5,6 +5,10 @@
  * when it is dealt with, so a run stopped by its time limit needs no checkpoint: the next one
  * starts again from the oldest code still due.
  *
+ * Each flip is one transaction with the course's per-status counts (lib/enrollment/counts.ts);
+ * the course of the page's codes comes from one BatchGet (gsi2 projects only the status), and
+ * an expiry's count item is deleted once the job has emptied it.
+ *
  * A code is flipped only once its expiry is `settleMs` old. Nothing visible waits for the job
  * (enroll and the list treat an active code past its expiry as expired at that very instant),
  * so the delay costs nothing and keeps the job's writes away from requests deciding on a code
@@ -18,7 +22,7 @@
 import { expiryShardCount } from '../enrollment/keys';
 import type { Budget } from '../deadline';
 import { discardBatch } from '../enrollment/discard';
-import { expireCode, queryDueCodes, queryStaleBatches, unindexCode, type Key } from '../enrollment/repository-expire';
+import { courseOfCodes, expireCode, pruneExpiryCount, queryDueCodes, queryStaleBatches, unindexCode, type Key } from '../enrollment/repository-expire';
 import type { JobSummary } from './summary';
 
 export interface ExpirySummary extends JobSummary {
@@ -53,18 +57,26 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
         break shards;
       }
       const page = await queryDueCodes(shard, before, start);
+      const active = page.codes.filter((c) => c.status === 'active');
+      const courses = active.length ? await courseOfCodes(active.map((c) => c.key)) : new Map<string, { tenantId: string; courseId: string }>();
+      const touched = new Map<string, { tenantId: string; courseId: string; expiresAt: string }>();
       for (const code of page.codes) {
         summary.scanned++;
-        if (code.status === 'active') {
+        const course = courses.get(code.key.pk);
+        if (code.status === 'active' && course) {
           summary.drift++;
-          if (await expireCode(code.key, before)) summary.expired++;
+          if (await expireCode({ ...code, ...course }, before)) summary.expired++;
           else summary.skipped++; // used or canceled since the index was read: next run tidies it
+          touched.set(`${course.tenantId}\n${course.courseId}\n${code.expiresAt}`, { ...course, expiresAt: code.expiresAt });
+        } else if (code.status === 'active') {
+          summary.skipped++; // gone since the index was read
         } else if (await unindexCode(code.key)) {
           summary.unindexed++;
         } else {
           summary.skipped++; // restored to active since: next run expires it
         }
       }
+      for (const t of touched.values()) await pruneExpiryCount(t.tenantId, t.courseId, t.expiresAt);
       start = page.next;
     } while (start);
   }

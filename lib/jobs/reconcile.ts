@@ -4,7 +4,7 @@
  *     abandoned operations undone, units_used and per-course counts recounted
  *     (lib/units/reconcile.ts);
  *   phase `enrollment`: every course item (a Scan of the enrollment table filtered to courses):
- *     the enrollment counter recounted (lib/enrollment/reconcile.ts).
+ *     the enrollment counter and the codes per status recounted (lib/enrollment/reconcile.ts).
  * A pass reads the two tables once, so it can outlast one Lambda run on a large table: the run
  * stops when its budget is spent and saves where it was (checkpoint.ts, also after every page
  * and before a failure), and the next run carries on from there. Every check is idempotent, so
@@ -25,7 +25,7 @@ type Key = Record<string, unknown>;
 
 export interface Repair {
   tenantId: string;
-  /** `units_used`, `assigned:<code>`, `recovered` or `enrolled` */
+  /** `units_used`, `assigned:<code>`, `recovered`, `enrolled` or `codes:<count>` (n_redeemed, expiry <instant>, ...) */
   what: string;
   courseId?: string;
   /** The operation undone (`recovered`). */
@@ -96,7 +96,8 @@ async function checkCourse(tenantId: string, courseId: string, summary: Reconcil
   if (check.status === 'busy') summary.skipped++;
   if (check.status === 'repaired') {
     summary.changed++;
-    note(summary, { tenantId, what: 'enrolled', courseId, recorded: check.recorded, counted: check.counted });
+    if (check.recorded !== check.counted) note(summary, { tenantId, what: 'enrolled', courseId, recorded: check.recorded, counted: check.counted });
+    for (const c of check.codes) note(summary, { tenantId, what: `codes:${c.what}`, courseId, recorded: c.recorded, counted: c.counted });
   }
 }
 

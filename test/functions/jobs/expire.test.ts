@@ -125,9 +125,10 @@ describe('the conditional update', () => {
       { code: 'XPCOND01', status: 'redeemed', email: 'b@example.com', expiresAt: at(-hourMs) },
       { code: 'XPCOND02', status: 'active', expiresAt: at(hourMs) },
     ]);
-    const key = (code: string) => ({ pk: `T#${tenantId}#CODE#${code}`, sk: 'CODE' });
-    expect(await expireCode(key('XPCOND01'), at(0))).toBe(false);
-    expect(await expireCode(key('XPCOND02'), at(0))).toBe(false);
+    const due = (code: string, status: 'active' | 'redeemed', expiresAt: string) =>
+      ({ key: { pk: `T#${tenantId}#CODE#${code}`, sk: 'CODE' }, status, expiresAt, tenantId, courseId: course });
+    expect(await expireCode(due('XPCOND01', 'redeemed', at(-hourMs)), at(0))).toBe(false);
+    expect(await expireCode(due('XPCOND02', 'active', at(hourMs)), at(0))).toBe(false);
     expect((await getCode(tenantId, 'XPCOND01'))?.status).toBe('redeemed');
     expect((await getCode(tenantId, 'XPCOND02'))?.status).toBe('active');
   });

@@ -53,7 +53,7 @@ describe('transaction conflicts', () => {
     const spy = vi.spyOn(client, 'send');
     spy.mockImplementationOnce(() => Promise.reject(conflict())).mockImplementation(send as never);
 
-    const failure = await redeemCode(tenantId, { code: 'CNFLCT01', courseId: 'c', email: 'x@example.com', now: new Date().toISOString(), maxEnrollments: 1 });
+    const failure = await redeemCode(tenantId, { code: 'CNFLCT01', courseId: 'c', email: 'x@example.com', now: new Date().toISOString(), maxEnrollments: 1, pos: 1 });
     expect(failure).toBeUndefined();
     expect(spy).toHaveBeenCalledTimes(2);
     expect((await getCode(tenantId, 'CNFLCT01'))?.status).toBe('redeemed');
@@ -62,7 +62,7 @@ describe('transaction conflicts', () => {
 
   it('that never end become the error the foundation answers with 503', async () => {
     vi.spyOn(db(), 'send').mockImplementation(() => Promise.reject(conflict()));
-    const attempt = redeemCode('nobody', { code: 'X', courseId: 'c', email: 'x@example.com', now: new Date().toISOString() });
+    const attempt = redeemCode('nobody', { code: 'X', courseId: 'c', email: 'x@example.com', now: new Date().toISOString(), pos: 1 });
     const err = await attempt.catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'TransactionCanceledException' });
     expect(isUnavailable(err)).toBe(true);
