@@ -12,6 +12,7 @@ import { generateScenarios, enrollmentSingles, listCodesScenarios } from './scen
 import { inventoryReads, inventoryWrites } from './scenarios/inventory';
 import { referenceEnrollmentScenarios } from './scenarios/reference-enrollment';
 import { jobScenarios, tokenScenario } from './scenarios/other';
+import { referenceScenarios } from './scenarios/reference';
 import { inventoriesScenario, unitsScenarios } from './scenarios/units';
 
 export const budgetsPath = resolve(repoRoot, 'bench', 'capacity-budgets.json');
@@ -38,6 +39,7 @@ export function scenarios(): Scenario<never>[] {
       [10, 1000, false],
       [100, 1000, false],
     ]),
+    ...referenceScenarios,
     ...jobScenarios,
     ...inventoryReads([1000, 10_000, 100_000]),
   ] as Scenario<never>[];

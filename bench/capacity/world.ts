@@ -8,6 +8,7 @@
 import { createBenchTenant, type BenchTenant } from '../env';
 import { findTenantByCredential } from '../../lib/auth/credentials';
 import { currencyOf } from '../../lib/inventory/currency';
+import { labelResolver } from '../../lib/inventory/labels';
 import { BENCH_COURSE } from '../bulk-codes';
 import { generateCodes } from '../../lib/enrollment/code-generator';
 import { listedItems, metaItem } from '../../lib/enrollment/keys';
@@ -46,7 +47,8 @@ export function inventoryTenant(units: number, label = ''): Promise<InventoryWor
   return once(inventories, `${units}${label}`, async () => {
     const tenant = await createBenchTenant();
     const fixture = await seedInventory(tenant.tenantId, units, 100);
-    await batchPutAll(tableName('inventory'), [sublocationItem(tenant.tenantId, { id: 2, name: 'Shelf 2' }, { id: 1, name: 'CDHQ' })]);
+    // Listed under CDHQ (position 1), as a sublocation created over HTTP is.
+    await batchPutAll(tableName('inventory'), [sublocationItem(tenant.tenantId, { id: 2, name: 'Shelf 2' }, { id: 1, name: 'CDHQ' }, 1)]);
     let next = 0;
     return { ...fixture, tenant, otherSublocationId: 2, take: () => (next = next + 1 > units ? 1 : next + 1) };
   });
@@ -121,9 +123,15 @@ export function resetWorld(): void {
   unitsWorld = undefined;
 }
 
-/** What a warm Lambda serving this tenant has cached: its credential and, for inventory, its currency. */
+/**
+ * What a warm Lambda serving this tenant has cached: its credential and, for inventory, its
+ * currency, the names of its first places and its place list (labels.ts).
+ */
 export async function warmTenant(tenant: BenchTenant, kind: 'units' | 'inventory' | 'bearer'): Promise<void> {
   const secret = { units: tenant.unitsToken, inventory: tenant.inventoryToken, bearer: tenant.bearerToken }[kind];
   await findTenantByCredential(kind, secret);
-  if (kind === 'inventory') await currencyOf(tenant.tenantId);
+  if (kind === 'inventory') {
+    const labels = labelResolver(tenant.tenantId);
+    await Promise.all([currencyOf(tenant.tenantId), labels.labels([1, 2]), labels.directory()]);
+  }
 }

@@ -2,6 +2,7 @@
 import { ValidationError } from '../errors';
 import { currencyOf } from './currency';
 import { addDecimals, compareDecimals, withinLimits } from './decimal';
+import { labelResolver } from './labels';
 import { renderUnit } from './model';
 import { allocateIds } from './repository';
 import { allInOrder, changeUnit, changingUnit, ownedUnit } from './unit-change';
@@ -19,6 +20,7 @@ export async function adjustQuantity(
   id: number,
   input: AdjustInput,
 ): Promise<Record<string, unknown>> {
+  const labels = labelResolver(tenantId);
   const unit = await changingUnit(tenantId, id, async () => {
     // The unit and a log entry id in one round trip (an attempt that fails leaves an unused id, which is harmless).
     const [before, ids] = await allInOrder([ownedUnit(tenantId, partId, id), allocateIds(tenantId, { record: 1 })]);
@@ -28,7 +30,9 @@ export async function adjustQuantity(
     if (input.adjustment_type === 'consume' && compareDecimals(quantity, before.quantity) >= 0) {
       throw new ValidationError('quantity must be lower than the current quantity when consuming');
     }
-    return changeUnit(tenantId, before, ids.record[0]!, { record_type: input.adjustment_type, comment: input.comment, quantity });
+    // The log entry keeps the place's name as it is now (labels.ts; cached when warm).
+    const inventory_location = await labels.label(before.inventory_sublocation_id, before.inventory_location);
+    return changeUnit(tenantId, before, ids.record[0]!, { record_type: input.adjustment_type, comment: input.comment, quantity, inventory_location });
   });
   return renderUnit(unit, await currencyOf(tenantId));
 }

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { NotFoundError, ValidationError } from '../errors';
 import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
+import { labelResolver } from './labels';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
 import { allocateIds, readForCreate, readPartListCount } from './repository';
 import { holdList, withListHold } from './repository-writes';
 import type { EditableFields } from './schemas';
-import { retrying } from './unit-change';
+import { early, retrying } from './unit-change';
 
 export interface CreateInput extends EditableFields {
   inventory_sublocation_id: number;
@@ -20,6 +21,8 @@ export interface CreateInput extends EditableFields {
 }
 
 export async function createUnit(tenantId: string, partId: number, input: CreateInput): Promise<Record<string, unknown>> {
+  // The place's current label (labels.ts) beside the references: the unit and its log entry store it.
+  const placeLabel = early(labelResolver(tenantId).labels([input.inventory_sublocation_id]));
   const [{ part, uom, sublocation, partList: firstPartList }, currency] = await Promise.all([
     readForCreate(tenantId, partId, input.unit_id, input.inventory_sublocation_id),
     currencyOf(tenantId),
@@ -27,6 +30,7 @@ export async function createUnit(tenantId: string, partId: number, input: Create
   if (!part) throw new NotFoundError();
   if (!sublocation) throw new ValidationError('inventory_sublocation_id must be an existing inventory sublocation');
   if (!uom) throw new ValidationError('unit_id must be an existing unit of measure');
+  const label = (await placeLabel).get(sublocation.id) ?? sublocation.label;
   const generate = !input.asset_id && input.generate_asset_id;
   const token = randomUUID();
   let attempt = 0;
@@ -50,7 +54,7 @@ export async function createUnit(tenantId: string, partId: number, input: Create
       unit_id: uom.id,
       unit: uom.name,
       inventory_sublocation_id: sublocation.id,
-      inventory_location: sublocation.label,
+      inventory_location: label,
       sublocation_bin: input.sublocation_bin,
       asset_id: assetId,
       serial_number: input.serial_number ?? null,

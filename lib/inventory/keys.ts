@@ -14,7 +14,9 @@
  *   T#<t>#ASSET#<asset_id>          ASSET            claims an asset id (written with attribute_not_exists)
  *   T#<t>#COUNTERS                  COUNTERS         unit / record / asset: last value handed out (ADD)
  *   T#<t>#IDX#<field>               <lower value>#<unit id, 0-padded>   search index item: v, u
- *   T#<t>#S#<shard 0-f>             <unit id>        search record: every searchable value of the unit
+ *   T#<t>#IDX#sublocation           <sublocation id>#<unit id, 0-padded>  the same for inventory_location
+ *   T#<t>#S#<shard 0-f>             <unit id>        search record: every searchable text value of the unit
+ *                                                    but inventory_location
  *   T#<t>#LIST                      COUNT            the tenant's unit list: n (units), last (highest id)
  *   T#<t>#LIST                      B#<block, 0-padded>  ids: unit ids at positions block*100 .. +99
  *   T#<t>#LIST#PART#<id>            COUNT / B#<block>    the same list for one part
@@ -23,6 +25,11 @@
  * equals / starts_with read them instead of units. `v` holds the whole lower-cased value for
  * filters (key attributes cannot be filtered on); the sort key holds at most a prefix of it,
  * so long multi-byte values stay under DynamoDB's 1 KiB sort key limit.
+ *
+ * `inventory_location` is indexed by the unit's sublocation id, not by its label: the label is
+ * resolved from the current names (labels.ts), so a rename changes no index item; search
+ * matches a term against the current labels first, then reads the index of each sublocation
+ * that matched (search.ts).
  *
  * Search records (one per unit) hold all its lower-cased searchable values under one-letter
  * names, so `contains` reads one small item per unit whatever the fields; they are spread over
@@ -108,7 +115,8 @@ export const keys = {
   refCounters: (tenantId: string): Key => ({ pk: `${t(tenantId)}#REFCOUNTERS`, sk: 'REFCOUNTERS' }),
   partNumber: (tenantId: string, partNumber: string): Key => ({ pk: `${t(tenantId)}#PARTNO#${partNumber}`, sk: 'PARTNO' }),
   refList: (tenantId: string, kind: RefList) => `${t(tenantId)}#REFLIST#${kind}`,
-  indexPartition: (tenantId: string, field: SearchField) => `${t(tenantId)}#IDX#${field}`,
+  indexPartition: (tenantId: string, field: SearchField) =>
+    `${t(tenantId)}#IDX#${field === 'inventory_location' ? 'sublocation' : field}`,
   searchShard: (tenantId: string, shard: number) => `${t(tenantId)}#S#${shard.toString(16)}`,
   searchRecord: (tenantId: string, unitId: number): Key => ({
     pk: keys.searchShard(tenantId, unitId % SHARDS),
@@ -140,11 +148,21 @@ export function sortPrefix(value: string): { prefix: string; whole: boolean } {
   return { prefix, whole: false };
 }
 
-/** The lower-cased searchable values of a unit; empty and null values are not indexed. */
+/** What each field's index item holds for the unit. */
+function indexedValue(unit: InventoryUnit, field: SearchField): string | null {
+  if (field === 'part_id') return String(unit.part_id);
+  if (field === 'inventory_location') return String(unit.inventory_sublocation_id);
+  return unit[field];
+}
+
+/**
+ * The lower-cased searchable values of a unit (inventory_location: its sublocation id); empty
+ * and null values are not indexed.
+ */
 export function indexValues(unit: InventoryUnit): Partial<Record<SearchField, string>> {
   const out: Partial<Record<SearchField, string>> = {};
   for (const field of SEARCH_FIELDS) {
-    const raw = field === 'part_id' ? String(unit.part_id) : unit[field];
+    const raw = indexedValue(unit, field);
     if (raw !== null && raw !== '') out[field] = raw.toLowerCase();
   }
   return out;
@@ -158,8 +176,11 @@ export function indexItem(tenantId: string, field: SearchField, value: string, u
   return { ...indexKey(tenantId, field, value, unitId), v: value, u: unitId };
 }
 
+/** Fields a search record holds (a label is matched by name first, then by sublocation: search.ts). */
+export type RecordField = Exclude<SearchField, 'inventory_location'>;
+
 /** One-letter attribute names of the search record (item size is what a contains search pays for). */
-export const RECORD_NAMES: Record<SearchField, string> = {
+export const RECORD_NAMES: Record<RecordField, string> = {
   asset_id: 'a',
   serial_number: 's',
   lot_code: 'l',
@@ -167,12 +188,13 @@ export const RECORD_NAMES: Record<SearchField, string> = {
   sublocation_bin: 'b',
   details: 'x',
   purchase_order_number: 'o',
-  inventory_location: 'i',
   part_id: 'p',
 };
 
 export function searchRecordItem(tenantId: string, unit: InventoryUnit): Item {
-  const values = Object.entries(indexValues(unit)).map(([field, v]) => [RECORD_NAMES[field as SearchField], v]);
+  const values = Object.entries(indexValues(unit)).flatMap(([field, v]) =>
+    field === 'inventory_location' ? [] : [[RECORD_NAMES[field as RecordField], v]],
+  );
   return { ...keys.searchRecord(tenantId, unit.id), ...Object.fromEntries(values) };
 }
 

@@ -73,8 +73,7 @@ export async function renameLocation(tenantId: string, id: number, name: string)
     throw err;
   }
   forgetLabels(tenantId);
-  const location = await findLocation(tenantId, id);
-  return { id, name: location?.name ?? name };
+  return { id, name }; // what the transaction wrote: no read after it
 }
 
 /** A sublocation of another location answers as missing. */

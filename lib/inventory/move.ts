@@ -1,5 +1,6 @@
 /** Move a unit to another sublocation (and bin), logged. */
 import { currencyOf } from './currency';
+import { labelResolver } from './labels';
 import { renderUnit } from './model';
 import { allocateIds } from './repository';
 import { allInOrder, changeUnit, changingUnit, early, existingSublocation, ownedUnit } from './unit-change';
@@ -12,9 +13,11 @@ export interface MoveInput {
 
 /** To another sublocation; the bin is the one given, or none. */
 export async function moveUnit(tenantId: string, partId: number, id: number, input: MoveInput): Promise<Record<string, unknown>> {
-  const [sublocationLookup, currency] = [
+  const [sublocationLookup, currency, targetLabel] = [
     early(existingSublocation(tenantId, input.inventory_sublocation_id)),
     early(currencyOf(tenantId)),
+    // The new place's current label (labels.ts), with the first reads.
+    early(labelResolver(tenantId).labels([input.inventory_sublocation_id])),
   ];
   const unit = await changingUnit(tenantId, id, async () => {
     // In argument order: an unknown unit is a 404 before a bad sublocation is a 422.
@@ -27,7 +30,7 @@ export async function moveUnit(tenantId: string, partId: number, id: number, inp
       record_type: 'move',
       comment: input.comment,
       inventory_sublocation_id: sublocation.id,
-      inventory_location: sublocation.label,
+      inventory_location: (await targetLabel).get(sublocation.id) ?? sublocation.label,
       sublocation_bin: input.sublocation_bin,
     });
   });

@@ -7,6 +7,7 @@
  */
 import { currencyOf } from './currency';
 import type { ListScope } from './keys';
+import { labelResolver, withCurrentLabels, type LabelResolver } from './labels';
 import { renderUnit } from './model';
 import { getUnits, readListSlice } from './repository';
 import type { PageQuery } from './schemas';
@@ -51,26 +52,35 @@ export interface UnitPage {
   pagination: Pagination;
 }
 
-/** The page's units (<= 100, one BatchGet), rendered with the tenant's currency. */
-async function render(tenantId: string, ids: number[], p: Pagination): Promise<UnitPage> {
+/**
+ * The page's units (<= 100, one BatchGet), rendered with the tenant's currency and their
+ * current labels (labels.ts: the version read was started with the request's first read).
+ */
+async function render(tenantId: string, ids: number[], p: Pagination, labels: LabelResolver): Promise<UnitPage> {
   const [units, currency] = await Promise.all([getUnits(tenantId, ids), currencyOf(tenantId)]);
-  return { units: units.map((u) => renderUnit(u, currency)), pagination: p };
+  const current = await withCurrentLabels(labels, units);
+  return { units: current.map((u) => renderUnit(u, currency)), pagination: p };
 }
 
 /** A page of matches found by search: `ids` is every match, so the total is exact. */
-export function pageOfIds(tenantId: string, ids: number[], query: PageQuery): Promise<UnitPage> {
+export function pageOfIds(tenantId: string, ids: number[], query: PageQuery, labels: LabelResolver): Promise<UnitPage> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
   const from = (query.page - 1) * query.per_page;
-  return render(tenantId, sorted.slice(from, from + query.per_page), paginationOf(sorted.length, query));
+  return render(tenantId, sorted.slice(from, from + query.per_page), paginationOf(sorted.length, query), labels);
 }
 
 /**
  * A page of a unit list (keys.ts): its positions are a key range, so only the page's ids,
  * the count and the page's units are read, whatever the page. Undefined for an unknown part.
  */
-export async function pageOfList(tenantId: string, scope: ListScope, query: PageQuery): Promise<UnitPage | undefined> {
+export async function pageOfList(
+  tenantId: string,
+  scope: ListScope,
+  query: PageQuery,
+  labels: LabelResolver = labelResolver(tenantId),
+): Promise<UnitPage | undefined> {
   const from = (query.page - 1) * query.per_page;
   const slice = await readListSlice(tenantId, scope, from, from + query.per_page);
   if (slice.partExists === false) return undefined;
-  return render(tenantId, slice.ids, paginationOf(slice.total, query));
+  return render(tenantId, slice.ids, paginationOf(slice.total, query), labels);
 }

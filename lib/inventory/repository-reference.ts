@@ -236,8 +236,14 @@ export async function insertSublocation(
   }
 }
 
+/** A new labels version, and when it was made (labels.ts trusts the place list only once it has settled). */
 const bumpLabels = (tenantId: string) => ({
-  Update: { TableName: table(), Key: keys.refCounters(tenantId), UpdateExpression: 'ADD labels :one', ExpressionAttributeValues: { ':one': 1 } },
+  Update: {
+    TableName: table(),
+    Key: keys.refCounters(tenantId),
+    UpdateExpression: 'ADD labels :one SET labels_at = :now',
+    ExpressionAttributeValues: { ':one': 1, ':now': Date.now() },
+  },
 });
 
 /** New name for a location, and a new labels version, in one transaction. */

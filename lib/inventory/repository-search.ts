@@ -9,14 +9,14 @@
  */
 import { mapLimit } from '../db/concurrency';
 import { queryAll } from '../db/paging';
-import { keys, RECORD_NAMES, SHARDS, sortPrefix, unitIdOfRecord, type SearchField } from './keys';
+import { keys, RECORD_NAMES, SHARDS, sortPrefix, unitIdOfRecord, type RecordField, type SearchField } from './keys';
 import { table } from './repository';
 
 export type Comparison = 'contains' | 'equals' | 'starts_with';
 
 /** `term` (lower-cased) is contained in one of `fields`. */
 export interface ContainsTest {
-  fields: readonly SearchField[];
+  fields: readonly RecordField[];
   term: string;
 }
 
@@ -24,6 +24,8 @@ export interface ContainsTest {
  * Ids of the units whose `field` matches. equals / starts_with read the field's index
  * partition only; the filter on `v` drops the rare false positive (a value containing '#',
  * or one longer than the sort key prefix). contains reads the search records.
+ * inventory_location is indexed by sublocation id: `equals` with the id (search.ts matches
+ * labels by name first).
  */
 export async function matchingUnitIds(
   tenantId: string,
@@ -31,7 +33,10 @@ export async function matchingUnitIds(
   comparison: Comparison,
   term: string,
 ): Promise<number[]> {
-  if (comparison === 'contains') return containingUnitIds(tenantId, [{ fields: [field], term }]);
+  if (comparison === 'contains') {
+    if (field === 'inventory_location') throw new Error('inventory_location is matched by name, then by sublocation (search.ts)');
+    return containingUnitIds(tenantId, [{ fields: [field], term }]);
+  }
   const { prefix, whole } = sortPrefix(term);
   // '#' ends the value in the sort key, so an exact match can skip longer values.
   const items = await queryAll({

@@ -20,14 +20,18 @@ import {
   keys,
   listCountFrom,
   listSlot,
+  RECORD_NAMES,
   recordItem,
   SEARCH_FIELDS,
   searchRecordItem,
   unitItem,
   type ListCount,
   type ListScope,
+  type RecordField,
 } from './keys';
 import { table } from './repository';
+
+const RECORD_FIELDS = Object.keys(RECORD_NAMES) as RecordField[];
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -162,7 +166,7 @@ function indexOps(tenantId: string, w: UnitWrite): Tagged[] {
   const before = w.before ? indexValues(w.before) : {};
   const after = indexValues(w.after);
   const ops: Tagged[] = [];
-  if (!w.before || SEARCH_FIELDS.some((field) => before[field] !== after[field])) {
+  if (!w.before || RECORD_FIELDS.some((field) => before[field] !== after[field])) {
     ops.push({ tag: 'other', op: { Put: { TableName: table(), Item: searchRecordItem(tenantId, w.after) } } });
   }
   for (const field of SEARCH_FIELDS) {

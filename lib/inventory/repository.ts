@@ -19,6 +19,7 @@ import {
   partFrom,
   partItem,
   recordFrom,
+  refCountersItem,
   sublocationFrom,
   sublocationItem,
   unitFrom,
@@ -62,9 +63,12 @@ const put = async (Item: Item) => {
 };
 export const putPart = (tenantId: string, part: Part) => put(partItem(tenantId, part));
 export const putUnitOfMeasure = (tenantId: string, uom: UnitOfMeasure) => put(uomItem(tenantId, uom));
-export const putLocation = (tenantId: string, location: Location) => put(locationItem(tenantId, location));
-export const putSublocation = (tenantId: string, sub: { id: number; name: string }, location: Location) =>
-  put(sublocationItem(tenantId, sub, location));
+/** `seq`: the location's list position (a place without one is not listed, nor matched by search). */
+export const putLocation = (tenantId: string, location: Location, seq?: number) => put(locationItem(tenantId, location, seq));
+export const putSublocation = (tenantId: string, sub: { id: number; name: string }, location: Location, locationSeq?: number) =>
+  put(sublocationItem(tenantId, sub, location, locationSeq));
+/** Last ids and list positions handed out (what a tenant's seeded reference data has taken). */
+export const putRefCounters = (tenantId: string, values: Record<string, number>) => put(refCountersItem(tenantId, values));
 
 // ------------------------------------------------------------------ units and records
 

@@ -11,9 +11,19 @@
  * 3. Paged: the ids are sorted (ascending id, a stable order), counted (total_entries is
  *    exact) and sliced; only the page's units (<= 100) are read, with one BatchGet.
  * No criteria: the tenant's unit list, read like a part's (pagination.ts pageOfList).
+ *
+ * inventory_location matches the labels as they are now, not as they were when a unit was
+ * written (a rename changes no unit: labels.ts). Decision: the term is compared with every
+ * sublocation's current label (the tenant's location list, O(places), cached per warm Lambda
+ * until a rename or a new sublocation), and the units of each sublocation that matched are read
+ * from the sublocation index (`IDX#sublocation`, one Query each, about as many tiny items as
+ * there are units there). So it costs what an equals search costs, plus the place list on a
+ * cold cache; the units read are still only the page's. Labels on the page are current too.
  */
+import { mapLimit } from '../db/concurrency';
 import { ValidationError } from '../errors';
-import { SEARCH_FIELDS, type SearchField } from './keys';
+import { SEARCH_FIELDS, type RecordField, type SearchField } from './keys';
+import { labelResolver, type LabelResolver } from './labels';
 import { pageOfIds, pageOfList, type UnitPage } from './pagination';
 import { containingUnitIds, matchingUnitIds, type Comparison } from './repository-search';
 import type { PageQuery } from './schemas';
@@ -72,13 +82,48 @@ function termOf(term: string | undefined, i: number): string {
   return term.toLowerCase();
 }
 
-/** The union (OR) of every criterion's matches: contains criteria in one pass over the search records. */
-async function matchingIds(tenantId: string, criteria: Criterion[]): Promise<number[]> {
-  const contains = criteria.filter((c) => c.comparison === 'contains');
-  const indexed = criteria.filter((c) => c.comparison !== 'contains');
+/** Sublocation index Queries in flight at once for one search. */
+const PLACE_QUERIES = 16;
+
+const matches = (value: string, comparison: Comparison, term: string) =>
+  comparison === 'equals' ? value === term : comparison === 'starts_with' ? value.startsWith(term) : value.includes(term);
+
+/**
+ * Units whose current label matches any of `criteria`: the matching sublocations, then each
+ * one's index. A warm Lambda starts on the place list it holds while the version is read, and
+ * keeps that work when the list still holds (no round trip added).
+ */
+async function unitsAtMatchingPlaces(tenantId: string, criteria: Criterion[], labels: LabelResolver): Promise<number[]> {
+  if (criteria.length === 0) return [];
+  const unitsAt = async (directory: Map<number, string>) => {
+    const places = [...directory]
+      .filter(([, label]) => criteria.some((c) => matches(label.toLowerCase(), c.comparison, c.term)))
+      .map(([id]) => id);
+    const perPlace = await mapLimit(places, PLACE_QUERIES, (id) => matchingUnitIds(tenantId, 'inventory_location', 'equals', String(id)));
+    return perPlace.flat();
+  };
+  const held = labels.cachedDirectory();
+  const early = held && unitsAt(held);
+  early?.catch(() => undefined); // awaited below when the list still holds
+  const directory = await labels.directory();
+  return early && directory === held ? early : unitsAt(directory);
+}
+
+/**
+ * The union (OR) of every criterion's matches: contains criteria in one pass over the search
+ * records, inventory_location by current label then sublocation, the rest from their indexes.
+ */
+async function matchingIds(tenantId: string, criteria: Criterion[], labels: LabelResolver): Promise<number[]> {
+  const byPlace = criteria.filter((c) => c.fields.includes('inventory_location'));
+  const others = criteria
+    .map((c) => ({ ...c, fields: c.fields.filter((f): f is RecordField => f !== 'inventory_location') }))
+    .filter((c) => c.fields.length > 0);
+  const contains = others.filter((c) => c.comparison === 'contains');
+  const indexed = others.filter((c) => c.comparison !== 'contains');
   const lists = await Promise.all([
     containingUnitIds(tenantId, contains),
     ...indexed.flatMap((c) => c.fields.map((field) => matchingUnitIds(tenantId, field, c.comparison, c.term))),
+    unitsAtMatchingPlaces(tenantId, byPlace, labels),
   ]);
   return lists.flat();
 }
@@ -86,6 +131,7 @@ async function matchingIds(tenantId: string, criteria: Criterion[]): Promise<num
 /** No criteria at all lists every unit of the tenant (its unit list: O(page) whatever the page). */
 export async function searchUnits(tenantId: string, query: Record<string, unknown>, pageQuery: PageQuery): Promise<UnitPage> {
   const criteria = parseCriteria(query);
-  if (criteria.length === 0) return (await pageOfList(tenantId, 'all', pageQuery))!;
-  return pageOfIds(tenantId, await matchingIds(tenantId, criteria), pageQuery);
+  const labels = labelResolver(tenantId);
+  if (criteria.length === 0) return (await pageOfList(tenantId, 'all', pageQuery, labels))!;
+  return pageOfIds(tenantId, await matchingIds(tenantId, criteria, labels), pageQuery, labels);
 }

@@ -1,9 +1,12 @@
-/** Show one unit (SPEC 5.2): one GetItem, plus the tenant's currency (cached). */
+/** Show one unit (SPEC 5.2): one GetItem, the labels version beside it, plus the tenant's currency (cached). */
 import { currencyOf } from './currency';
+import { labelResolver, withCurrentLabels } from './labels';
 import { renderUnit } from './model';
 import { ownedUnit } from './unit-change';
 
 export async function showUnit(tenantId: string, partId: number, id: number): Promise<Record<string, unknown>> {
+  const labels = labelResolver(tenantId);
   const [unit, currency] = await Promise.all([ownedUnit(tenantId, partId, id), currencyOf(tenantId)]);
-  return renderUnit(unit, currency);
+  const [current] = await withCurrentLabels(labels, [unit]);
+  return renderUnit(current!, currency);
 }

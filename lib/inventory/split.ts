@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../errors';
 import { assetIdFor, commitClaim } from './asset-ids';
 import { currencyOf } from './currency';
+import { labelResolver } from './labels';
 import { compareDecimals, subtractDecimals } from './decimal';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
 import { allocateIds } from './repository';
@@ -42,9 +43,11 @@ export async function splitUnit(
   id: number,
   input: SplitInput,
 ): Promise<Record<string, unknown>[]> {
-  const [sublocationLookup, currency] = [
+  const labels = labelResolver(tenantId);
+  const [sublocationLookup, currency, targetLabel] = [
     early(existingSublocation(tenantId, input.inventory_sublocation_id)),
     early(currencyOf(tenantId)),
+    early(labels.labels([input.inventory_sublocation_id])),
   ];
   const generate = !input.asset_id && input.generate_asset_id;
   const token = randomUUID();
@@ -62,7 +65,18 @@ export async function splitUnit(
     const quantity = checkSplit(before, input);
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
     const now = timestamp();
-    const after = { ...before, quantity: subtractDecimals(before.quantity, quantity), updated_at: now, version: before.version + 1 };
+    // Both log entries keep the places' names as they are now (labels.ts; cached when warm).
+    const [here, there] = [
+      await labels.label(before.inventory_sublocation_id, before.inventory_location),
+      (await targetLabel).get(sublocation.id) ?? sublocation.label,
+    ];
+    const after = {
+      ...before,
+      quantity: subtractDecimals(before.quantity, quantity),
+      inventory_location: here,
+      updated_at: now,
+      version: before.version + 1,
+    };
     const created: InventoryUnit = {
       ...before,
       // The new unit copies part, unit of measure, cost, lot code and datecode; nothing else.
@@ -73,7 +87,7 @@ export async function splitUnit(
       id: ids.unit[0]!,
       quantity,
       inventory_sublocation_id: sublocation.id,
-      inventory_location: sublocation.label,
+      inventory_location: there,
       sublocation_bin: input.sublocation_bin,
       asset_id: assetId,
     };

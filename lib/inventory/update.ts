@@ -1,5 +1,6 @@
 /** Update a unit's editable fields: read, then one transaction conditioned on the version read. */
 import { currencyOf } from './currency';
+import { labelResolver, withCurrentLabels } from './labels';
 import { renderUnit, timestamp } from './model';
 import { commitUnitWrites } from './repository-writes';
 import type { EditableFields } from './schemas';
@@ -12,6 +13,7 @@ export async function updateUnit(
   id: number,
   fields: EditableFields,
 ): Promise<Record<string, unknown>> {
+  const labels = labelResolver(tenantId);
   const unit = await changingUnit(tenantId, id, async () => {
     const before = await ownedUnit(tenantId, partId, id);
     const changes = Object.entries(fields).filter(
@@ -22,5 +24,7 @@ export async function updateUnit(
     await commitUnitWrites(tenantId, [{ before, after }]);
     return after;
   });
-  return renderUnit(unit, await currencyOf(tenantId));
+  // No log entry here: the label is only rendered as it is now (labels.ts).
+  const [current] = await withCurrentLabels(labels, [unit]);
+  return renderUnit(current!, await currencyOf(tenantId));
 }

@@ -3,7 +3,7 @@
  * request builder that fills them in (with an optional .xml/.json suffix) and a fresh tenant
  * with reference data of its own.
  */
-import { putLocation, putPart, putSublocation, putUnitOfMeasure } from '../../../lib/inventory/repository';
+import { putLocation, putPart, putRefCounters, putSublocation, putUnitOfMeasure } from '../../../lib/inventory/repository';
 import { call, type Response } from '../../helpers/http';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
 import { handler as adjust } from '../../../functions/inventory/adjust-quantity';
@@ -85,10 +85,13 @@ export async function inventoryTenant(): Promise<InventoryTenant> {
   await Promise.all([
     putUnitOfMeasure(t, { id: 1, name: 'each' }),
     putUnitOfMeasure(t, { id: 2, name: 'box' }),
-    putLocation(t, wh),
-    putLocation(t, annex),
-    putSublocation(t, { id: 1, name: 'Rack 1' }, wh),
-    putSublocation(t, { id: 2, name: 'Bay 7' }, annex),
+    // Listed (positions 1 and 2), as locations created over HTTP are: search matches labels from the list.
+    putLocation(t, wh, 1),
+    putLocation(t, annex, 2),
+    putSublocation(t, { id: 1, name: 'Rack 1' }, wh, 1),
+    putSublocation(t, { id: 2, name: 'Bay 7' }, annex, 2),
+    // Reference data created over HTTP continues above these.
+    putRefCounters(t, { part: 2, uom: 2, location: 2, locations: 2, sublocation: 2, sublocations: 2 }),
     putPart(t, { id: 1, part_number: 'P-1', description: 'Part one' }),
     putPart(t, { id: 2, part_number: 'P-2', description: 'Part two' }),
   ]);

@@ -113,7 +113,7 @@ async function inventoryItems(s: Scope, extra: Extra): Promise<{ items: Raw[]; c
   const t = s.tenantId;
   const [counterItems, ...indexes] = await Promise.all([
     partition('inventory', `T#${t}#COUNTERS`),
-    ...SEARCH_FIELDS.map((f) => partition('inventory', `T#${t}#IDX#${f}`)),
+    ...SEARCH_FIELDS.map((f) => partition('inventory', keys.indexPartition(t, f))),
     ...Array.from({ length: SHARDS }, (_, shard) => partition('inventory', keys.searchShard(t, shard))),
     partition('inventory', keys.list(t, 'all')),
   ]);
