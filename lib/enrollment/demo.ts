@@ -4,6 +4,7 @@
  * absent: a second load keeps redeemed/canceled codes.
  */
 import { putAllIfAbsent } from '../db/seed';
+import { counterKey } from './keys';
 import { listedCourseItem, refCountersItem } from './repository-reference';
 import type { CodeRecord, Course } from './model';
 import { insertCodes } from './repository';
@@ -28,6 +29,8 @@ export async function seedDemoEnrollment(): Promise<void> {
   await putAllIfAbsent('enrollment', [
     // Courses with their list positions (docs/REFERENCE-DATA.md).
     ...demoCourses.map((course, i) => listedCourseItem('demo', course, i + 1)),
+    // The cap where enroll's transaction checks it (repository.ts capUpdate); a reload keeps the counter as enrolls left it.
+    ...demoCourses.flatMap((c) => (c.maxEnrollments === undefined ? [] : [{ ...counterKey('demo', c.courseId), cap: c.maxEnrollments }])),
     refCountersItem('demo', demoCourses.length),
     listedCourseItem('other', { courseId: demoCourseId }, 1),
     refCountersItem('other', 1),
