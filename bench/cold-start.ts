@@ -26,7 +26,7 @@ import { median, round } from './stats';
 export function esbuildOptions(): BuildOptions {
   const doc = readServerlessYaml();
   const custom = (resolveServerlessPath('custom.esbuild', 'bench', doc) ?? {}) as Record<string, unknown>;
-  const passThrough = ['bundle', 'minify', 'sourcemap', 'target', 'platform', 'format', 'mainFields', 'keepNames', 'define', 'loader', 'conditions', 'treeShaking', 'legalComments', 'external', 'supported'];
+  const passThrough = ['bundle', 'minify', 'sourcemap', 'target', 'platform', 'format', 'mainFields', 'keepNames', 'define', 'loader', 'conditions', 'treeShaking', 'legalComments', 'external', 'supported', 'sourcesContent'];
   const options: Record<string, unknown> = {};
   for (const key of passThrough) if (custom[key] !== undefined) options[key] = custom[key];
   const exclude = Array.isArray(custom.exclude) ? (custom.exclude as string[]) : [];
