@@ -143,6 +143,19 @@ export async function readJournal(t: string, opId: string, codes: string[]): Pro
   }));
 }
 
+/** One bucket's update with the add's ids as `:ids` (the add, its undo, the add inside a commit). */
+function bucketUpdate(t: string, add: BucketAdd, UpdateExpression: string, values: Record<string, unknown> = {}, ConditionExpression?: string): TransactItem {
+  return {
+    Update: {
+      TableName: table(),
+      Key: assignmentBucketKey(t, add.code, add.bucket),
+      UpdateExpression,
+      ...(ConditionExpression ? { ConditionExpression } : {}),
+      ExpressionAttributeValues: { ':ids': new Set(add.ids), ...values },
+    },
+  };
+}
+
 /**
  * Adds the ids to their buckets (one transaction, <= 100 buckets) unless a bucket is fenced
  * against this operation (an undo or recovery of it ran there): a write that arrives after its
@@ -153,15 +166,7 @@ export async function writeBuckets(t: string, op: Operation, adds: BucketAdd[]):
     await withRetry(
       () =>
         transact(
-          adds.map((add) => ({
-            Update: {
-              TableName: table(),
-              Key: assignmentBucketKey(t, add.code, add.bucket),
-              UpdateExpression: 'ADD ids :ids',
-              ConditionExpression: 'attribute_not_exists(fence) OR fence < :op',
-              ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
-            },
-          })),
+          adds.map((add) => bucketUpdate(t, add, 'ADD ids :ids', { ':op': op.sk }, 'attribute_not_exists(fence) OR fence < :op')),
         ),
       { attempts: 4, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
     );
@@ -182,28 +187,14 @@ export function undoBuckets(t: string, op: Operation, adds: BucketAdd[]) {
   return withRetry(
     () =>
       transact(
-        adds.map((add) => ({
-          Update: {
-            TableName: table(),
-            Key: assignmentBucketKey(t, add.code, add.bucket),
-            UpdateExpression: 'DELETE ids :ids SET fence = :op',
-            ExpressionAttributeValues: { ':ids': new Set(add.ids), ':op': op.sk },
-          },
-        })),
+        adds.map((add) => bucketUpdate(t, add, 'DELETE ids :ids SET fence = :op', { ':op': op.sk })),
       ),
     { attempts: 4, retryIf: isContended },
   );
 }
 
 /** The add of one bucket inside the commit transaction (small operations write nothing before). */
-const bucketInCommit = (t: string, add: BucketAdd): TransactItem => ({
-  Update: {
-    TableName: table(),
-    Key: assignmentBucketKey(t, add.code, add.bucket),
-    UpdateExpression: 'ADD ids :ids',
-    ExpressionAttributeValues: { ':ids': new Set(add.ids) },
-  },
-});
+const bucketInCommit = (t: string, add: BucketAdd): TransactItem => bucketUpdate(t, add, 'ADD ids :ids');
 
 // ---- commit, abort, release -----------------------------------------------------------
 
