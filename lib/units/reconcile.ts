@@ -8,6 +8,7 @@
  *      operation's writes are removed and its buckets fenced before its lock is freed;
  *   4. drifted values are repaired with one conditional update (repository-reconcile.ts).
  */
+import { mapLimit } from '../db/concurrency';
 import { recoverPendingOperations } from './operation';
 import { countAssignments, getAccount, listCourses } from './repository';
 import { readLedger, repairAccountCounts } from './repository-reconcile';
@@ -42,8 +43,10 @@ export async function reconcileAccount(tenantId: string, recoverAfterMs = defaul
   const ledger = await readLedger(tenantId);
   const codes = new Set([...(await listCourses(tenantId)).map((c) => c.code), ...Object.keys(account.assigned)]);
   const assigned: Record<string, number> = {};
-  for (const code of codes) {
-    const counted = await countAssignments(tenantId, code);
+  // One Query per course, each on its own partition key: in parallel, so a tenant's check takes
+  // ~courses / 16 round trips instead of one per course (1,000 courses: ~63, not 1,000).
+  const counts = await mapLimit([...codes], 16, async (code) => [code, await countAssignments(tenantId, code)] as const);
+  for (const [code, counted] of counts) {
     if (counted !== (account.assigned[code] ?? 0)) {
       assigned[code] = counted;
       check.drift.push({ what: `assigned:${code}`, recorded: account.assigned[code] ?? 0, counted });
