@@ -21,8 +21,8 @@ import { assignmentsPk } from './keys';
 import type { Account, Course, Operation } from './model';
 import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type Lease } from './operation';
 import { findLogins, getAccount, getCourses, getOperation } from './repository';
-import { fingerprintRecorded, pairsFingerprint } from './fingerprint';
-import { commitOperation, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
+import { pairsFingerprint } from './fingerprint';
+import { commitOperation, fingerprintRecorded, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
 import { groupByBucket, readBuckets } from './repository-buckets';
 
 export interface AssignRequest {

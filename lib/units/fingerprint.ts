@@ -3,17 +3,12 @@
  * (docs/UNITS.md, "A retry whose pairs all exist"). The commit of an operation records the
  * hash of its normalised request (sorted codes and login ids) in the same transaction that
  * makes its pairs visible; a later request with the same hash reads that one item instead of
- * every course's login-id sets. Sound because an assignment is never removed once committed
+ * every course's login-id sets (its read and write: repository-assign.ts). Sound because an assignment is never removed once committed
  * (only a pending operation's own writes are undone), and courses and logins are never deleted:
  * a recorded request is assigned whole, for good.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { db } from '../db/client';
-import { tableName } from '../db/tables';
-import { bucketOf, fingerprintKey } from './keys';
-
-const table = () => tableName('units');
+import { bucketOf } from './keys';
 
 /**
  * Requests whose plan reads fewer bucket items than this get no fingerprint: reading their
@@ -27,17 +22,3 @@ export function pairsFingerprint(codes: string[], ids: number[]): string | undef
   const normal = JSON.stringify([[...codes].sort(), [...ids].sort((x, y) => x - y)]);
   return createHash('sha256').update(normal).digest('base64url');
 }
-
-/**
- * True when an operation with this fingerprint committed. Read consistently so that a retry
- * right after the answer finds it; an absent item only means the full path runs.
- */
-export async function fingerprintRecorded(t: string, hash: string): Promise<boolean> {
-  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: fingerprintKey(t, hash), ConsistentRead: true, ProjectionExpression: 'sk' }));
-  return Item !== undefined;
-}
-
-/** The record, as an item of the commit transaction of operation `opSk` (a plain put: recording twice is harmless). */
-export const fingerprintPut = (t: string, hash: string, opSk: string): NonNullable<TransactWriteCommandInput['TransactItems']>[number] => ({
-  Put: { TableName: table(), Item: { ...fingerprintKey(t, hash), op: opSk } },
-});

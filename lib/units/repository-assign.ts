@@ -3,7 +3,7 @@
  * fenced bucket writes and their undo, commit and release. Every invariant is a condition
  * here; docs/UNITS.md says why each is what it is.
  */
-import { TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
@@ -11,9 +11,8 @@ import { db } from '../db/client';
 import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
 import { tableName } from '../db/tables';
-import { fingerprintPut } from './fingerprint';
 import { decodeRanges, encodeRanges } from './repository-buckets';
-import { accountKey, assignmentBucketKey, journalKey, operationKey } from './keys';
+import { accountKey, assignmentBucketKey, fingerprintKey, journalKey, operationKey } from './keys';
 import { assignedPrefix, operationItem, toAccount, type Lock, type Operation, type OperationStatus } from './model';
 
 const table = () => tableName('units');
@@ -195,6 +194,22 @@ export function undoBuckets(t: string, op: Operation, adds: BucketAdd[]) {
 
 /** The add of one bucket inside the commit transaction (small operations write nothing before). */
 const bucketInCommit = (t: string, add: BucketAdd): TransactItem => bucketUpdate(t, add, 'ADD ids :ids');
+
+// ---- request fingerprints (fingerprint.ts) -----------------------------------------------
+
+/**
+ * True when an operation with this fingerprint committed. Read consistently so that a retry
+ * right after the answer finds it; an absent item only means the full path runs.
+ */
+export async function fingerprintRecorded(t: string, hash: string): Promise<boolean> {
+  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: fingerprintKey(t, hash), ConsistentRead: true, ProjectionExpression: 'sk' }));
+  return Item !== undefined;
+}
+
+/** The record, as an item of the commit transaction of operation `opSk` (a plain put: recording twice is harmless). */
+export const fingerprintPut = (t: string, hash: string, opSk: string): TransactItem => ({
+  Put: { TableName: table(), Item: { ...fingerprintKey(t, hash), op: opSk } },
+});
 
 // ---- commit, abort, release -----------------------------------------------------------
 

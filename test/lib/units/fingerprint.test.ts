@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { assignUnits, Killed } from '../../../lib/units/assign';
-import { fingerprintRecorded, pairsFingerprint } from '../../../lib/units/fingerprint';
+import { pairsFingerprint } from '../../../lib/units/fingerprint';
+import { fingerprintRecorded } from '../../../lib/units/repository-assign';
 import { grantUnits } from '../../../lib/units/grant';
 import { getAccount, listAssignments, listOperations } from '../../../lib/units/repository';
 import { injectFaults, transactionWith, type Injector } from '../../reliability/support/faults';
