@@ -17,7 +17,7 @@ import { repoRoot } from './serverless-yml';
 const count = Number(process.argv[2] ?? 100);
 const limits = { resources: 300, parameters: 160, outputs: 160, bytes: 800_000 };
 
-const functionsFile = `functions/dry-run-${process.pid}.yml`;
+const functionsFile = `functions/dry-run.${process.pid}.yml`;
 const configFile = `serverless.dry-run-${process.pid}.yml`;
 const out = mkdtempSync(join(tmpdir(), 'allot-dry-run-'));
 
