@@ -1,5 +1,6 @@
 /**
- * Local serverless plugin: adds the generated alarms (scripts/stack-alarms.ts) to the compiled
+ * Local serverless plugin: adds the IAM statements every HTTP function's handler implies
+ * (scripts/implied-iam.ts) before the roles are compiled, and the generated alarms (scripts/stack-alarms.ts) to the compiled
  * template once the framework has merged serverless.yml's own resources, so it sees every
  * function and every table. Serverless requires plugins as CommonJS; the generator is
  * TypeScript, loaded through tsx (a devDependency, as serverless itself is).
@@ -16,11 +17,26 @@ const TOPIC = 'AlarmTopic';
 class AllotAlarms {
   constructor(serverless) {
     this.hooks = {
+      // Before serverless-iam-roles-per-function compiles the roles (before:package:finalize).
+      'before:package:initialize': () => this.addImpliedStatements(serverless),
       'after:aws:package:finalize:mergeCustomProviderResources': async () => {
         this.addAlarms(serverless);
         await this.packageWithoutAccount(serverless);
       },
     };
+  }
+
+  /** The statements every HTTP function's handler implies (scripts/implied-iam.ts), not copied by hand. */
+  addImpliedStatements(serverless) {
+    const { impliedStatements } = tsxRequire('./implied-iam.ts', __filename);
+    for (const name of serverless.service.getAllFunctions()) {
+      const fn = serverless.service.getFunction(name);
+      const routes = serverless.service
+        .getAllEventsInFunction(name)
+        .flatMap((event) => (event.httpApi ? [{ method: String(event.httpApi.method) }] : []));
+      const implied = impliedStatements({ handler: fn.handler, routes });
+      if (implied.length) fn.iamRoleStatements = [...implied, ...(fn.iamRoleStatements ?? [])];
+    }
   }
 
   async packageWithoutAccount(serverless) {
