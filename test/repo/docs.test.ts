@@ -1,6 +1,6 @@
 /**
  * Docs are code: a doc or comment that names a repository file which does not exist, or a doc
- * that names a symbol in a file (`lib/x.ts` `name`) which that file does not contain, fails here;
+ * that names a symbol in a file (`lib/<file>.ts` `<name>`) which that file does not contain, fails here;
  * so does any tracked text file past 100 KB (a runaway edit once grew docs/INVENTORY.md to 25 MB).
  * Files are the ones git tracks, so this checks exactly what a clone gets.
  */
