@@ -62,9 +62,10 @@ export async function acquireLock(t: string, op: Operation, until: number): Prom
         expression:
           'SET lock_op = :op, lock_sk = :sk, lock_until = :until, ' +
           'units_available = if_not_exists(units_available, :zero), units_used = if_not_exists(units_used, :zero), ' +
-          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false)',
+          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false) ' +
+          'ADD lock_count :one',
         condition: 'attribute_not_exists(lock_op)',
-        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false },
+        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false, ':one': 1 },
         returnOld: true,
       }),
       { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
