@@ -136,15 +136,17 @@ export async function undoOperation(tenantId: string, op: Operation, reason: str
 
 /**
  * Undo after a failure in this process. If the undo itself fails the operation stays pending
- * (or aborting) and locked; the next request after the lease undoes it from the journal.
+ * (or aborting) and locked; the next request after the lease undoes it from the journal
+ * (`unknown`: whether a commit whose answer was lost applied is not known then).
  */
-export async function abortOperation(tenantId: string, op: Operation, sent: BucketAdd[], cause: unknown): Promise<'committed' | 'aborted'> {
+export async function abortOperation(tenantId: string, op: Operation, sent: BucketAdd[], cause: unknown): Promise<'committed' | 'aborted' | 'unknown'> {
   const reason = cause instanceof Error ? cause.message : String(cause);
   try {
     return await undoOperation(tenantId, op, reason, sent);
   } catch (err) {
     log({ level: 'error', msg: 'units undo failed', tenantId, opId: op.opId, error: (err as Error).message });
-    return 'aborted';
+    // Possibly not even marked aborting: a commit whose answer was lost may have applied.
+    return 'unknown';
   }
 }
 

@@ -53,4 +53,22 @@ describe('Idempotency-Key after a commit', () => {
     // Whatever the first answer was, the retry does not run the adjust again.
     if (first.statusCode === 200) expect(retry.body).toBe(first.body);
   });
+
+  it('a relative adjust whose commit answer is lost is never run again under its key: the failure is replayed', async () => {
+    const w = await world('idl');
+    const unitId = w.inventory.unitIds[0]!;
+    // The write transaction is applied and its answer lost; every resend of it fails before reaching DynamoDB.
+    faults = injectFaults({
+      select: (a) => a.command === 'TransactWriteItemsCommand',
+      fault: (a) => (a.call === 1 && a.attempt === 1 ? 'lostAnswer' : 'ECONNRESET'),
+    });
+    const request = { headers: { 'Idempotency-Key': `adj-${w.tenantId}` }, body: { inventory_unit: { quantity: '+5' } } };
+    const first = await sendValid(adjust, w, request);
+    faults.remove();
+    const retry = await sendValid(adjust, w, request);
+
+    expect(first.statusCode).toBeGreaterThanOrEqual(500);
+    expect((await getUnit(w.tenantId, unitId))!.quantity).toBe('105');
+    expect({ statusCode: retry.statusCode, body: retry.body }).toEqual({ statusCode: first.statusCode, body: first.body });
+  });
 });
