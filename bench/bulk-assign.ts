@@ -12,13 +12,14 @@ import { assignmentBucketKey } from '../lib/units/keys';
 import { groupByBucket } from '../lib/units/repository-buckets';
 import { putUnitsData } from '../lib/units/repository';
 import { lambdaContext } from '../scripts/lambda-context';
+import { writeConcurrency } from '../lib/units/operation';
 import { buildEvent } from '../test/helpers/http';
 import { bulkFigures, bulkRounds } from './bulk';
 import type { BenchTenant } from './env';
 import { result, type Results } from './results';
 
-/** Requests in flight in lib/units/writer.ts; the baseline uses as many. */
-const writerConcurrency = 10;
+/** The baseline keeps as many writes in flight as an assign does. */
+const writerConcurrency = writeConcurrency;
 
 /** Course codes of one round; warm-up rounds (negative) are smaller. */
 const courseCodes = (side: 'A' | 'B', round: number, courses: number) =>

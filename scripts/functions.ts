@@ -3,6 +3,7 @@
  * for the tools that go over every function: invoke, the events/ test, the auth matrix, bench.
  */
 import { resolve } from 'node:path';
+import { impliedStatements } from './implied-iam';
 import { readServerlessYaml, repoRoot } from './serverless-yml';
 
 export interface HttpRoute {
@@ -20,7 +21,10 @@ export interface FunctionDefinition {
   exportName: string;
   routes: HttpRoute[];
   schedules: string[];
-  /** The function's own IAM statements (serverless-iam-roles-per-function), CloudFormation tags in long form. */
+  /**
+   * The function's IAM statements (serverless-iam-roles-per-function), CloudFormation tags in long
+   * form: those the handler factory implies (scripts/implied-iam.ts), then its functions.yml's own.
+   */
   iamRoleStatements: Yaml[];
 }
 
@@ -59,7 +63,7 @@ export function listFunctions(): FunctionDefinition[] {
       exportName: def.handler.slice(dot + 1),
       routes,
       schedules,
-      iamRoleStatements: def.iamRoleStatements ?? [],
+      iamRoleStatements: [...impliedStatements({ handler: def.handler, routes }), ...(def.iamRoleStatements ?? [])],
     };
   });
 }

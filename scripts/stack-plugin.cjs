@@ -1,8 +1,14 @@
 /**
- * Local serverless plugin: adds the generated alarms (scripts/stack-alarms.ts) to the compiled
+ * Local serverless plugin: adds the IAM statements every HTTP function's handler implies
+ * (scripts/implied-iam.ts) before the roles are compiled, and the generated alarms (scripts/stack-alarms.ts) to the compiled
  * template once the framework has merged serverless.yml's own resources, so it sees every
  * function and every table. Serverless requires plugins as CommonJS; the generator is
  * TypeScript, loaded through tsx (a devDependency, as serverless itself is).
+ *
+ * It also lets `serverless package` run without an AWS account: serverless-plugin-split-stacks
+ * reads the deployed stack first (so a resource already deployed stays in the stack it is in);
+ * when `package` (not `deploy`) finds no AWS credentials there is no deployed stack to read, and
+ * the layout is the one a new stack gets. A deploy always reads the real stack.
  */
 const { require: tsxRequire } = require('tsx/cjs/api');
 
@@ -11,8 +17,39 @@ const TOPIC = 'AlarmTopic';
 class AllotAlarms {
   constructor(serverless) {
     this.hooks = {
-      'after:aws:package:finalize:mergeCustomProviderResources': () => this.addAlarms(serverless),
+      // Before serverless-iam-roles-per-function compiles the roles (before:package:finalize).
+      'before:package:initialize': () => this.addImpliedStatements(serverless),
+      'after:aws:package:finalize:mergeCustomProviderResources': async () => {
+        this.addAlarms(serverless);
+        await this.packageWithoutAccount(serverless);
+      },
     };
+  }
+
+  /** The statements every HTTP function's handler implies (scripts/implied-iam.ts), not copied by hand. */
+  addImpliedStatements(serverless) {
+    const { impliedStatements } = tsxRequire('./implied-iam.ts', __filename);
+    for (const name of serverless.service.getAllFunctions()) {
+      const fn = serverless.service.getFunction(name);
+      const routes = serverless.service
+        .getAllEventsInFunction(name)
+        .flatMap((event) => (event.httpApi ? [{ method: String(event.httpApi.method) }] : []));
+      const implied = impliedStatements({ handler: fn.handler, routes });
+      if (implied.length) fn.iamRoleStatements = [...implied, ...(fn.iamRoleStatements ?? [])];
+    }
+  }
+
+  async packageWithoutAccount(serverless) {
+    if (serverless.processedInput?.commands?.[0] !== 'package') return;
+    const splitter = serverless.pluginManager.plugins.find((p) => p.constructor.name === 'ServerlessPluginSplitStacks');
+    if (!splitter) return;
+    try {
+      const config = await serverless.getProvider('aws').getAwsSdkV3Config();
+      await (typeof config.credentials === 'function' ? config.credentials() : config.credentials);
+    } catch {
+      serverless.cli.log('No AWS credentials: packaged with the layout of a new stack (nothing deployed was read).');
+      splitter.getStackSummary = async () => [];
+    }
   }
 
   addAlarms(serverless) {

@@ -6,14 +6,13 @@
  */
 import * as tenants from '../tenants/repository';
 import type { CredentialKind, Tenant } from '../tenants/repository';
+import { warmCache } from '../warm-cache';
 import { hashSecret } from './secrets';
 
 export type { CredentialKind, Tenant } from '../tenants/repository';
 export { getTenant, tenantItem } from '../tenants/repository';
 
-const cacheMs = 30_000;
-const cacheLimit = 1000;
-const cache = new Map<string, { tenantId: string; expiresAtMs?: number; cachedAtMs: number }>();
+const cache = warmCache<{ tenantId: string; expiresAtMs?: number }>({ ttlMs: 30_000 });
 
 /** `expiresAt` (ms) makes a credential expire; omitted, it never does. */
 export const credentialItem = (kind: CredentialKind, secret: string, tenantId: string, expiresAt?: number) =>
@@ -36,16 +35,13 @@ export async function findTenantByCredential(kind: CredentialKind, secret: strin
   const hash = hashSecret(secret);
   const cacheKey = `${kind}#${hash}`;
   const now = Date.now();
-  const hit = cache.get(cacheKey);
-  if (hit && now - hit.cachedAtMs < cacheMs && (hit.expiresAtMs === undefined || hit.expiresAtMs > now)) {
-    return hit.tenantId;
-  }
+  const hit = cache.get(cacheKey, now);
+  if (hit && (hit.expiresAtMs === undefined || hit.expiresAtMs > now)) return hit.tenantId;
   const found = await tenants.getCredential(kind, hash);
   if (!found) return undefined;
   // TTL deletion is lazy (up to days), so expiry is checked here too.
   if (found.expiresAtMs !== undefined && found.expiresAtMs <= now) return undefined;
-  if (cache.size >= cacheLimit) cache.clear();
-  cache.set(cacheKey, { tenantId: found.tenantId, expiresAtMs: found.expiresAtMs, cachedAtMs: now });
+  cache.set(cacheKey, { tenantId: found.tenantId, expiresAtMs: found.expiresAtMs }, now);
   return found.tenantId;
 }
 

@@ -1,15 +1,14 @@
 /** The tenant's currency, on every unit in every response. */
-import { getTenant } from '../auth/credentials';
+import { getTenant } from '../tenants/repository';
+import { warmCache } from '../warm-cache';
 
-// It almost never changes: remember it briefly per warm Lambda.
-const currencyCache = new Map<string, { currency: string; at: number }>();
-const CURRENCY_TTL_MS = 60_000;
+// It almost never changes: remember it for a minute per warm Lambda.
+const currencies = warmCache<string>({ ttlMs: 60_000 });
 
 export async function currencyOf(tenantId: string): Promise<string> {
-  const hit = currencyCache.get(tenantId);
-  if (hit && Date.now() - hit.at < CURRENCY_TTL_MS) return hit.currency;
+  const hit = currencies.get(tenantId);
+  if (hit !== undefined) return hit;
   const currency = (await getTenant(tenantId))?.currency ?? 'USD';
-  if (currencyCache.size > 1000) currencyCache.clear();
-  currencyCache.set(tenantId, { currency, at: Date.now() });
+  currencies.set(tenantId, currency);
   return currency;
 }

@@ -22,7 +22,7 @@ export interface InventoryUnit {
   /** Name of the unit of measure, copied from it when the unit is written. */
   unit: string;
   inventory_sublocation_id: number;
-  /** `"<location> - <sublocation>"`, copied from the sublocation when the unit is written. */
+  /** `"<location> - <sublocation>"`: stored as it was when the unit was written (its log keeps it); shown from the current names (labels.ts). */
   inventory_location: string;
   sublocation_bin: string | null;
   asset_id: string | null;

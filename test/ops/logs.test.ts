@@ -1,5 +1,5 @@
 /**
- * The request log (lib/http/log.ts): one JSON line per request, and never a secret in it.
+ * The request log (lib/http/log-requests.ts): one JSON line per request, and never a secret in it.
  * Requests with every demo credential (and wrong ones) are run in process with the log
  * captured, then the captured text is searched for each secret. The demo tenant is only read.
  */

@@ -153,6 +153,11 @@ export function resourceName(resource: unknown): string {
   if (getAtt?.[1] === 'Arn') return getAtt[0]!;
   const sub = typeof r['Fn::Sub'] === 'string' ? /^\$\{(\w+)\.Arn\}(\/index\/[\w.-]+)$/.exec(r['Fn::Sub']) : null;
   if (sub) return `${sub[1]}${sub[2]}`;
+  // The same ARN as split-stacks rewrites it for a nested stack: `${Table_Arn}/index/x` with the
+  // variable bound to the table's GetAtt (or to the parameter that carries it).
+  const [text, vars] = Array.isArray(r['Fn::Sub']) ? (r['Fn::Sub'] as [string, Record<string, unknown>]) : [];
+  const bound = text ? /^\$\{(\w+)\}(\/index\/[\w.-]+)$/.exec(text) : null;
+  if (bound && vars?.[bound[1]!] !== undefined) return `${resourceName(vars[bound[1]!])}${bound[2]}`;
   return JSON.stringify(resource);
 }
 
