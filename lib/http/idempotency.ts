@@ -70,6 +70,10 @@ export function requestFingerprint(event: ParsedEvent): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
+/** The error middy throws when the invocation's time is nearly up (timeoutEarly): the handler is not stopped. */
+const timedOut = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'TimeoutError' && (err.cause as { package?: string } | undefined)?.package === '@middy/core';
+
 type Middlewares = middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>[];
 
 export const keyedRequest = (surface: SurfaceName): Middlewares => {
@@ -83,7 +87,9 @@ export const keyedRequest = (surface: SurfaceName): Middlewares => {
     // Released only when nothing took effect: a refusal (4xx), or a failure whose writes were all
     // answered (or that undid its own operation). A failure after a write whose answer was lost
     // may have committed: its answer is kept and replayed, never run again under this key.
-    const release = status < 500 ? failed || status >= 400 : isNotApplied(request.error) || claim.writes.uncertain.size === 0;
+    // middy's early timeout answers while the handler may still run (and commit): never released.
+    const release =
+      status < 500 ? failed || status >= 400 : !timedOut(request.error) && (isNotApplied(request.error) || claim.writes.uncertain.size === 0);
     try {
       if (release) await releaseKey(tenantId, claim.key, claim.owner);
       else if (response) {
