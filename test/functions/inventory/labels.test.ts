@@ -126,7 +126,7 @@ describe('a cache filled before a rename made elsewhere', () => {
     expect((await show(t, unit)).inventory_location).toBe('WH - Rack 1');
     // A rename as another Lambda makes it: the repository's transaction (the version bump), without
     // this process's forgetLabels.
-    await renameLocationItem(t.tenantId, 1, 'Depot');
+    await renameLocationItem(t.tenantId, { id: 1, name: 'Quiet' }, 'Depot');
     expect((await show(t, unit)).inventory_location).toBe('Depot - Rack 1');
     expect(unitsOf(await ok(t.send('listByPart', { part_id: 1 })))[0]!.inventory_location).toBe('Depot - Rack 1');
     expect(await search(t, 'field0=inventory_location&comparison0=starts_with&term0=depot')).toEqual([unit.id]);
@@ -143,7 +143,7 @@ describe('a cache filled before a rename made elsewhere', () => {
     expect(await search(t, 'field0=inventory_location&term0=quiet')).toEqual([]);
     expect(await search(t, 'field0=inventory_location&term0=wh')).toEqual([unit.id]);
     // A rename just now: the list is read on every search until it has settled.
-    await renameLocationItem(t.tenantId, 1, 'Depot');
+    await renameLocationItem(t.tenantId, { id: 1, name: 'Quiet' }, 'Depot');
     expect(await search(t, 'field0=inventory_location&term0=depot')).toEqual([unit.id]);
     await putLocation(t.tenantId, { id: 1, name: 'Later' }, 1);
     expect(await search(t, 'field0=inventory_location&term0=later')).toEqual([unit.id]);
