@@ -16,7 +16,13 @@ export function backoffMs(attempt: number, { baseMs = 20, capMs = 1000 }: Backof
   return Math.random() * Math.min(capMs, baseMs * 2 ** Math.min(Math.max(attempt, 0), 30));
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The pause behind `sleep` (and so behind every retry and wait loop in lib/). Only the
+ * simulation harness (test/sim) replaces it, to put those pauses on its virtual clock.
+ */
+export const timers = { sleep: (ms: number): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+
+export const sleep = (ms: number): Promise<void> => timers.sleep(ms);
 
 export interface RetryOptions extends Backoff {
   /** Total tries, the first included. */

@@ -9,6 +9,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { createSequenced, CreateRefused, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { tableName } from '../db/tables';
+import { unchanged } from '../db/unchanged';
 import {
   keys,
   locationFrom,
@@ -106,14 +107,22 @@ export async function replacePart(tenantId: string, before: Part, after: Part): 
   if (!item) throw new ChangedMeanwhile();
   const seq = Number(String(item.seq ?? 0)) || undefined;
   const renumbered = before.part_number !== after.part_number;
+  const same = unchanged({
+    part_number: before.part_number,
+    description: before.description,
+    manufacturer: before.manufacturer,
+    manufacturer_part_number: before.manufacturer_part_number,
+  });
   try {
     await transactOrRefuse([
       {
         Put: {
           TableName: table(),
           Item: partItem(tenantId, after, seq),
-          ConditionExpression: 'part_number = :before',
-          ExpressionAttributeValues: { ':before': before.part_number },
+          // Every field still as read (a concurrent update of another field makes this one start over).
+          ConditionExpression: same.condition,
+          ExpressionAttributeNames: same.names,
+          ExpressionAttributeValues: same.values,
         },
       },
       ...(renumbered

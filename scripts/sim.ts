@@ -1,0 +1,42 @@
+/**
+ * `npm run sim -- [--runs N] [--seed S] [--path P] [--only TEXT] [--trace]`: the simulation
+ * harness of test/sim at length. `--runs` is the number of schedules per combination of
+ * functions (`npm test` runs 2); `--only` keeps the combinations whose name contains TEXT
+ * (e.g. `--only 'assignUnits x reconcile'`); `--seed` and `--path` replay a failure exactly
+ * as the failure message prints them; `--trace` prints every run's calls, `--log` the
+ * handlers' log lines; `--strict` also fails on the invariants still awaiting a fix
+ * (test/sim/support/sim.ts `awaitingFix`). Runs vitest on
+ * test/sim with these in the environment (the harness needs vitest's DynamoDB Local and
+ * module isolation) and reports how long it took.
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+
+const { values, positionals } = parseArgs({
+  options: {
+    runs: { type: 'string' },
+    seed: { type: 'string' },
+    path: { type: 'string' },
+    only: { type: 'string' },
+    trace: { type: 'boolean' },
+    log: { type: 'boolean' },
+    strict: { type: 'boolean' },
+  },
+  allowPositionals: true,
+});
+
+const env: Record<string, string> = { ...(process.env as Record<string, string>) };
+if (values.runs) env.SIM_RUNS = values.runs;
+if (values.seed) env.SIM_SEED = values.seed;
+if (values.path) env.SIM_PATH = values.path;
+if (values.only) env.SIM_ONLY = values.only;
+if (values.trace) env.SIM_TRACE = '1';
+if (values.log) env.SIM_LOG = '1';
+if (values.strict) env.SIM_STRICT = '1';
+
+const files = positionals.length > 0 ? positionals : ['test/sim'];
+const started = Date.now();
+const result = spawnSync('npx', ['vitest', 'run', ...files], { stdio: 'inherit', env });
+const seconds = (Date.now() - started) / 1000;
+console.info(`[sim] ${values.runs ?? 'default'} runs per combination${values.only ? ` (only '${values.only}')` : ''}: ${seconds.toFixed(1)} s, exit ${result.status}`);
+process.exit(result.status ?? 1);

@@ -1,0 +1,269 @@
+/**
+ * The simulation's runtime: one run at a time, driven by a fast-check scheduler.
+ *
+ * - Every DynamoDB call of an actor (a request or a job, each in its own container: see
+ *   containers.ts) passes through `intercept`, installed on each container's client
+ *   (rawDb().middlewareStack, `build` step: after serialisation, before the SDK's retry
+ *   middleware). It waits there as a task of the scheduler, so the scheduler picks which
+ *   actor's call goes next; exactly one call is in flight at a time, so the order the
+ *   scheduler picks is the order DynamoDB Local applies them.
+ * - Time is virtual: Date is faked (vi.useFakeTimers({ toFake: ['Date'] }): the SDK's own
+ *   timers stay real) and moves only when the run says so: a call answers `callMs` after it was
+ *   sent (ten times that for a slow call; concurrent calls overlap), a `sleep` of lib/ (lib/db/retry.ts `timers.sleep`, a scheduled task that
+ *   wakes at its time) and the clock jumps the scenario schedules. Leases, holds and key claims
+ *   therefore lapse when the schedule says.
+ * - Per call the scenario may inject what AWS can do and DynamoDB Local cannot (THIS MOCKS AWS
+ *   BEHAVIOUR: throttling or a 500 that outlast the SDK's retries, a timeout before the request
+ *   was sent, the answer lost after the write was applied), slow the call, or crash the actor
+ *   before or after the call (it never resumes: a Lambda killed mid-call). Conditions,
+ *   transactions and the data stay DynamoDB Local's.
+ * - Math.random is seeded per run (backoff jitter decides sleep lengths), so a seed replays.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { InternalServerError, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type fc from 'fast-check';
+import { vi } from 'vitest';
+
+export type FaultKind = 'throttle' | 'error500' | 'timeout' | 'lost' | 'slow' | 'crash' | 'crashAfter';
+export const faultKinds: FaultKind[] = ['throttle', 'error500', 'timeout', 'lost', 'slow', 'crash', 'crashAfter'];
+
+export interface Actor {
+  name: string;
+  state: 'running' | 'done' | 'crashed';
+  /** Calls made so far (1-based index of the next one after increment). */
+  calls: number;
+  /** Fault per call index. */
+  faults: Map<number, FaultKind>;
+  /** Virtual ms at which the actor started. */
+  startedAt: number;
+}
+
+const actors = new AsyncLocalStorage<Actor>();
+/** Read after an await: another branch of the same actor may have crashed it meanwhile. */
+const isCrashed = (actor: Actor): boolean => actor.state === 'crashed';
+const interposer = 'simInterposer';
+
+/** Never settles: what a caller sees of a Lambda that died. */
+const hang = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+function networkError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ECONNRESET' });
+}
+
+function describe(command: string, input: Record<string, unknown>): string {
+  const key = (input.Key ?? (input.Item as Record<string, unknown> | undefined)) as Record<string, { S?: string }> | undefined;
+  const pk = key?.pk?.S;
+  const table = typeof input.TableName === 'string' ? input.TableName.replace(/^allot-[^-]+-/, '') : '';
+  return `${command.replace(/Command$/, '')}${table ? ` ${table}` : ''}${pk ? ` ${pk.replace(/^T#[^#]+#/, '')}` : ''}`;
+}
+
+export interface RunOptions {
+  /** Virtual ms per DynamoDB call. */
+  callMs: number;
+  /** Math.random's seed for the run. */
+  randomSeed: number;
+  /** Released tasks after which the run is declared stuck (a liveness failure). */
+  maxSteps?: number;
+}
+
+/** mulberry32: a small seeded PRNG for Math.random during a run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export class Run {
+  readonly trace: string[] = [];
+  private inFlight = 0;
+  private activity = 0;
+  private readonly all: Actor[] = [];
+
+  constructor(
+    readonly s: fc.Scheduler,
+    readonly options: RunOptions,
+  ) {}
+
+  now(): number {
+    return Date.now();
+  }
+
+  /** Virtual ms the scheduled clock jumps added so far (not time a request spent: a deadline is checked without them). */
+  jumped = 0;
+
+  /** Virtual ms since `start` (from `now()`, `jumped`), clock jumps left out. */
+  elapsedSince(start: { at: number; jumped: number }): number {
+    return Date.now() - start.at - (this.jumped - start.jumped);
+  }
+
+  mark(): { at: number; jumped: number } {
+    return { at: Date.now(), jumped: this.jumped };
+  }
+
+  advance(ms: number): void {
+    vi.setSystemTime(Date.now() + ms);
+  }
+
+  /** Starts `body` as actor `name`; its DynamoDB calls are scheduled. Resolves with its result, never if it crashed. */
+  actor<T>(name: string, faults: Map<number, FaultKind>, body: () => Promise<T>): Promise<T> {
+    const actor: Actor = { name, state: 'running', calls: 0, faults, startedAt: Date.now() };
+    this.all.push(actor);
+    const done = actors.run(actor, async () => {
+      // The start itself is a scheduling point: which request arrives first is the schedule's.
+      await this.s.schedule(Promise.resolve(), `${name} start`);
+      actor.startedAt = Date.now();
+      return body();
+    });
+    return done.finally(() => {
+      if (actor.state === 'running') actor.state = 'done';
+      this.activity++;
+    });
+  }
+
+  /** A clock jump the schedule places among the calls. */
+  jump(ms: number): Promise<void> {
+    return this.s.schedule(Promise.resolve(), `clock +${ms} ms`).then(() => {
+      this.advance(ms);
+      this.jumped += ms;
+      this.trace.push(`clock +${ms} ms`);
+    });
+  }
+
+  /** lib's sleep during a run: a scheduled task that wakes the actor at its time. */
+  async sleep(ms: number): Promise<void> {
+    const actor = actors.getStore();
+    const wake = Date.now() + ms;
+    this.activity++;
+    await this.s.schedule(Promise.resolve(), `${actor?.name ?? '?'} sleep ${Math.round(ms)}`);
+    this.activity++;
+    if (actor && isCrashed(actor)) return hang();
+    if (Date.now() < wake) vi.setSystemTime(wake);
+  }
+
+  async intercept(actor: Actor, command: string, input: Record<string, unknown>, send: () => Promise<unknown>): Promise<unknown> {
+    if (actor.state === 'crashed') return hang();
+    const n = ++actor.calls;
+    const label = `${actor.name}#${n} ${describe(command, input)}`;
+    const issued = Date.now();
+    this.activity++;
+    await this.s.schedule(Promise.resolve(), label);
+    this.activity++;
+    if (isCrashed(actor)) return hang();
+    const fault = actor.faults.get(n);
+    // The call answers `callMs` after it was sent (ten times that when slow): calls in flight
+    // at once overlap, as they do on DynamoDB; the clock only moves forward.
+    const answered = issued + (fault === 'slow' ? this.options.callMs * 10 : this.options.callMs);
+    if (Date.now() < answered) vi.setSystemTime(answered);
+    this.trace.push(`${label}${fault ? ` [${fault}]` : ''}`);
+    switch (fault) {
+      case 'crash':
+        actor.state = 'crashed';
+        return hang();
+      case 'throttle':
+        throw new ProvisionedThroughputExceededException({ message: 'injected: throttled past the SDK retries', $metadata: { attempts: 3 } });
+      case 'error500':
+        throw new InternalServerError({ message: 'injected: 500 past the SDK retries', $metadata: { attempts: 3 } });
+      case 'timeout':
+        throw Object.assign(new Error('injected: timed out before sending'), { name: 'TimeoutError' });
+      default:
+        break;
+    }
+    this.inFlight++;
+    let out: unknown;
+    try {
+      out = await send();
+    } catch (err) {
+      if (fault === 'lost') throw networkError('injected: answer lost after the write applied');
+      if (fault === 'crashAfter') {
+        actor.state = 'crashed';
+        return hang();
+      }
+      throw err;
+    } finally {
+      this.inFlight--;
+      this.activity++;
+    }
+    if (fault === 'lost') throw networkError('injected: answer lost after the write applied');
+    if (fault === 'crashAfter') {
+      actor.state = 'crashed';
+      return hang();
+    }
+    return out;
+  }
+
+  /** Waits until no call is in flight and nothing moved for two turns of the event loop. */
+  private async quiesce(): Promise<void> {
+    for (let turns = 0; ; turns++) {
+      const before = this.activity;
+      const count = this.s.count();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.inFlight === 0 && this.activity === before && this.s.count() === count) return;
+      if (this.inFlight > 0) await new Promise<void>((resolve) => setTimeout(resolve, 1));
+      if (turns > 100_000) throw new Error('sim: never quiet');
+    }
+  }
+
+  /** Releases scheduled tasks one at a time until every actor finished or crashed. */
+  async drive(): Promise<void> {
+    const maxSteps = this.options.maxSteps ?? 4_000;
+    const random = vi.spyOn(Math, 'random').mockImplementation(prng(this.options.randomSeed));
+    try {
+      for (let steps = 0; ; steps++) {
+        await this.quiesce();
+        if (this.all.every((a) => a.state !== 'running')) return;
+        if (this.s.count() === 0) {
+          // An actor is neither at a scheduling point nor in a call: outside the model (a real timer).
+          await new Promise<void>((resolve) => setTimeout(resolve, 5));
+          continue;
+        }
+        if (steps >= maxSteps) throw new Error(`sim: no end after ${maxSteps} steps (livelock?)\n${this.trace.slice(-20).join('\n')}`);
+        await this.s.waitNext(1);
+      }
+    } finally {
+      random.mockRestore();
+    }
+  }
+}
+
+let current: Run | undefined;
+
+export function activeRun(): Run | undefined {
+  return current;
+}
+
+export async function withRun<T>(run: Run, body: () => Promise<T>): Promise<T> {
+  current = run;
+  try {
+    return await body();
+  } finally {
+    current = undefined;
+  }
+}
+
+/** The interposer on one client (one per container). Outside a run, or outside an actor, calls go straight through. */
+export function installInterposer(client: DynamoDBClient): void {
+  client.middlewareStack.add(
+    ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
+      const run = current;
+      const actor = actors.getStore();
+      if (!run || !actor) return next(args);
+      return run.intercept(actor, context.commandName ?? '', args.input, () => next(args));
+    }) as never,
+    { step: 'build', name: interposer, override: true } as never,
+  );
+}
+
+/** lib's pauses (lib/db/retry.ts `timers.sleep`): on the virtual clock, scheduled during a run. */
+export function virtualSleep(ms: number): Promise<void> {
+  const run = current;
+  if (run && actors.getStore()) return run.sleep(ms);
+  // Outside a run (fixtures, invariant reads): move the clock, do not wait.
+  vi.setSystemTime(Date.now() + ms);
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
