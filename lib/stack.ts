@@ -23,7 +23,7 @@ function mapOf(file: string): SourceMap | null {
   return map;
 }
 
-/** `at fn (/var/task/functions/x.js:1:2345)` -> `at fn (lib/x/y.ts:12:5)`. */
+/** `at fn (/var/task/functions/x.js:1:2345)` -> `at fn (lib/<surface>/<file>.ts:12:5)`. */
 export function mappedStack(stack: string | undefined): string | undefined {
   if (!stack) return stack;
   return stack.replace(/([( ])(\/[^():\s]+\.c?js):(\d+):(\d+)/g, (frame, before: string, file: string, line: string, column: string) => {
