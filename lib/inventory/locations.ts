@@ -69,7 +69,9 @@ async function existingLocation(tenantId: string, id: number) {
 export async function createSublocation(tenantId: string, locationId: number, name: string, explicitId?: number) {
   return withRetry(async () => {
     const location = await existingLocation(tenantId, locationId);
-    return renderSublocation(await insertSublocation(tenantId, location, name, explicitId));
+    const created = await insertSublocation(tenantId, location, name, explicitId);
+    forgetLabels(tenantId); // this Lambda's search sees the new place at once
+    return renderSublocation(created);
   }, retryChanged).catch(refuseTakenName);
 }
 

@@ -8,7 +8,11 @@ import { resetDb } from '../../lib/db/client';
 import { createCourse } from '../../lib/enrollment/courses';
 import { enrollWithCode, reasons } from '../../lib/enrollment/enroll';
 import { reconcileCourse } from '../../lib/enrollment/reconcile';
-import { insertCodes } from '../../lib/enrollment/repository';
+import { generateCourseCodes } from '../../lib/enrollment/generate';
+import { codeKey } from '../../lib/enrollment/keys';
+import { getCode, getCourseListing, getStoredCode, insertCodes } from '../../lib/enrollment/repository';
+import { insertBatchCodes, putPendingBatch } from '../../lib/enrollment/repository-batches';
+import { expireCode } from '../../lib/enrollment/repository-expire';
 import { readEnrollments } from '../../lib/enrollment/repository-reconcile';
 import { changeCodeStatus } from '../../lib/enrollment/status';
 import { createTenant } from '../helpers/tenants';
@@ -69,5 +73,56 @@ describe('enrollment reconcile racing requests', () => {
     await enrollWithCode(tenantId, 'u3@example.com', codes[2]!);
     await expect(enrollWithCode(tenantId, 'u4@example.com', codes[3]!)).rejects.toThrow(reasons.full);
     expect((await readEnrollments(tenantId, courseId)).count).toBe(2);
+  });
+});
+
+describe('enrollment generate and expiry: lower-severity findings', () => {
+  it('a code write resent after a lost answer keeps its codes: every code the batch stored is one it answered', async () => {
+    const { tenantId } = await createTenant('enrl');
+    const courseId = 'course-v1:Rec+L+1';
+    await createCourse(tenantId, { course_id: courseId });
+    // The first BatchExecuteStatement is applied and its answer lost; the SDK sends it again.
+    const firstWritten: string[] = [];
+    faults = injectFaults({
+      select: (a) => a.command === 'BatchExecuteStatementCommand',
+      fault: (a) => {
+        if (a.call !== 1 || a.attempt !== 1) return undefined;
+        for (const s of (a.input.Statements as { Parameters: { S?: string }[] }[]) ?? []) {
+          const pk = s.Parameters.map((p) => p.S).find((v) => v?.includes('#CODE#'));
+          if (pk) firstWritten.push(pk.slice(pk.lastIndexOf('#CODE#') + '#CODE#'.length));
+        }
+        return 'lostAnswer';
+      },
+    });
+    const codes = await generateCourseCodes(tenantId, courseId, 100);
+    faults.remove();
+
+    expect(firstWritten.length).toBeGreaterThan(0);
+    // The codes written by the first attempt exist; each is one of the codes answered (and listed).
+    for (const code of firstWritten) {
+      expect(await getCode(tenantId, code)).toBeDefined();
+      expect(codes).toContain(code);
+    }
+    expect(new Set(codes).size).toBe(100);
+    expect((await getCourseListing(tenantId, courseId)).count).toBe(100);
+  });
+
+  it('the expiry job never flips a code of a batch that did not commit (nor moves its counts)', async () => {
+    const { tenantId } = await createTenant('enrx');
+    const courseId = 'course-v1:Rec+X+1';
+    await createCourse(tenantId, { course_id: courseId });
+    const batchId = `b-${tenantId}`;
+    const code = `X${tenantId.slice(-7)}`;
+    const expiresAt = '2030-01-01T00:00:00.000Z';
+    // A generate request that wrote its pending batch and a code, then died before its commit.
+    await putPendingBatch(tenantId, { id: batchId, courseId, createdAt: '2029-01-01T00:00:00.000Z', codes: [code], staleAt: '2029-01-01T00:15:00.000Z' });
+    expect(await insertBatchCodes(tenantId, batchId, [{ record: { code, courseId, status: 'active', createdAt: '2029-01-01T00:00:00.000Z', expiresAt }, idx: 0 }])).toEqual([]);
+    expect((await getStoredCode(tenantId, code))?.batch).toBe(batchId);
+
+    const flipped = await expireCode({ key: codeKey(tenantId, code), status: 'active', expiresAt, tenantId, courseId, batch: batchId }, '2031-01-01T00:00:00.000Z');
+
+    expect(flipped).toBe(false);
+    expect((await getCode(tenantId, code))?.status).toBe('active');
+    expect(Number((await getCourseListing(tenantId, courseId)).counter?.n_expired ?? 0)).toBe(0);
   });
 });
