@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { clearCredentialCache } from '../lib/auth/credentials';
 import { rawDb } from '../lib/db/client';
+import { forgetLabels } from '../lib/inventory/labels';
 import type { BenchTenant } from './env';
 import { bareGetItem, callShow, showRequest, type ShowRequest } from './handler-overhead';
 import type { InventoryFixture } from './inventory-data';
@@ -151,8 +152,10 @@ export async function hotPath(
   let uncached: HotSamples;
   let bareGet: HotSamples;
   try {
-    // record every request the scenario will make, with the auth cache cold and warm
+    // record every request the scenario will make, with the auth cache cold and warm, and the
+    // labels version read that a warm Lambda makes once a second (lib/inventory/labels.ts)
     clearCredentialCache();
+    forgetLabels(tenant.tenantId);
     await callShow(eventFor(0));
     await callShow(eventFor(1));
     await getItem();
@@ -167,6 +170,7 @@ export async function hotPath(
   // 2. stub at the HTTP boundary: the SDK's own work included
   const withSdk = await withHttpStub(
     async () => {
+      forgetLabels(tenant.tenantId);
       await callShow(eventFor(0));
       await callShow(eventFor(1));
     },
@@ -184,7 +188,7 @@ export async function hotPath(
     hot_path_cpu_p50: result({
       value: summarize(cached.wall).p50,
       baseline: summarize(bareGet.wall).p50,
-      target: 150,
+      target: 120,
       unit: 'us',
       on: 'value',
       note: 'show with the DB call STUBBED at the SDK initialize step, auth cache warm: time per request (all CPU: nothing waits), p50; baseline: the stubbed GetItem alone',

@@ -96,3 +96,17 @@ export class RateLimitedError extends AppError {
     super('rate_limited', message, { code: 'slow_down' });
   }
 }
+
+const notAppliedMark = Symbol('notApplied');
+
+/**
+ * Marks `err` as thrown by a write path that knows it can no longer take effect (its operation
+ * was undone, its batch abandoned): an Idempotency-Key may then be used to run it again.
+ */
+export function notApplied<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) Object.defineProperty(err, notAppliedMark, { value: true });
+  return err;
+}
+
+export const isNotApplied = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as Record<symbol, unknown>)[notAppliedMark] === true;

@@ -11,6 +11,7 @@ export interface WarmCache<V> {
   /** The value stored less than `ttlMs` ago, else undefined. */
   get(key: string, now?: number): V | undefined;
   set(key: string, value: V, now?: number): void;
+  delete(key: string): void;
   clear(): void;
 }
 
@@ -25,6 +26,7 @@ export function warmCache<V>({ ttlMs, max = 1000 }: { ttlMs: number; max?: numbe
       if (entries.size >= max && !entries.has(key)) entries.clear();
       entries.set(key, { value, at: now });
     },
+    delete: (key) => void entries.delete(key),
     clear: () => entries.clear(),
   };
 }

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { issueAccessToken } from '../../lib/auth/oauth';
 import { AuthError, ValidationError } from '../../lib/errors';
 import { handler as httpHandler } from '../../lib/http/handler';
+import * as responses from '../../lib/auth/responses';
 
 const text = z.string().max(512).optional();
 
@@ -27,6 +28,7 @@ function basicCredentials(header: string | undefined): { clientId?: string; clie
 export const handler = httpHandler(
   {
     surface: 'oauth',
+    output: responses.accessToken,
     input: z.object({
       body: z.object({ grant_type: text, client_id: text, client_secret: text }),
       headers: z.object({ authorization: z.string().optional() }),

@@ -2,8 +2,9 @@ import { handler as httpHandler } from '../../lib/http/handler';
 import { exportCodesCsv } from '../../lib/enrollment/enrollments';
 import { baseUrlFor } from '../../lib/enrollment/list';
 import { exportCodesRequest } from '../../lib/enrollment/reference-schemas';
+import * as responses from '../../lib/enrollment/responses';
 
-export const handler = httpHandler({ surface: 'enrollment', input: exportCodesRequest }, async ({ query, headers }, { tenantId }) => {
+export const handler = httpHandler({ surface: 'enrollment', output: responses.codesCsv, textType: 'text/csv', input: exportCodesRequest }, async ({ query, headers }, { tenantId }) => {
   const { csv, nextPage } = await exportCodesCsv(tenantId, {
     courseId: query.course_id,
     page: query.page,

@@ -1,8 +1,9 @@
 import { handler as httpHandler } from '../../lib/http/handler';
 import { baseUrl, listCourseCodes } from '../../lib/enrollment/list';
 import { listRequest } from '../../lib/enrollment/schemas';
+import * as responses from '../../lib/enrollment/responses';
 
-export const handler = httpHandler({ surface: 'enrollment', input: listRequest }, async ({ query, headers }, { tenantId }) => {
+export const handler = httpHandler({ surface: 'enrollment', output: responses.codesPage, input: listRequest }, async ({ query, headers }, { tenantId }) => {
   const page = await listCourseCodes(tenantId, {
     courseId: query.course_id,
     page: query.page,

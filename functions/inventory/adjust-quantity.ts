@@ -3,10 +3,12 @@ import { handler as httpHandler } from '../../lib/http/handler';
 import { countMetric } from '../../lib/metrics';
 import { inventoryRecord, quantityChange, unitPath } from '../../lib/inventory/schemas';
 import { adjustQuantity } from '../../lib/inventory/adjust';
+import * as responses from '../../lib/inventory/responses';
 
 export const handler = httpHandler(
   {
     surface: 'inventory',
+    output: responses.unitBody,
     bodyRoot: 'inventory_unit',
     input: z.object({ path: unitPath, body: z.object({ quantity: quantityChange, inventory_record: inventoryRecord }) }),
   },

@@ -10,6 +10,7 @@ import {
   partPath,
   positiveDecimal,
 } from '../../lib/inventory/schemas';
+import * as responses from '../../lib/inventory/responses';
 
 const body = editableFields.extend({
   inventory_sublocation_id: bodyId,
@@ -22,7 +23,7 @@ const body = editableFields.extend({
 });
 
 export const handler = httpHandler(
-  { surface: 'inventory', bodyRoot: 'inventory_unit', input: z.object({ path: partPath, body }) },
+  { surface: 'inventory', output: responses.unitBody, status: 201, bodyRoot: 'inventory_unit', input: z.object({ path: partPath, body }) },
   async ({ path, body: { inventory_record, ...fields } }, { tenantId }) => ({
     statusCode: 201,
     body: { inventory_unit: await createUnit(tenantId, path.part_id, { ...fields, comment: inventory_record.comment }) },

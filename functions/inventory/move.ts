@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { bodyId, inventoryRecord, optionalText, unitPath } from '../../lib/inventory/schemas';
 import { moveUnit } from '../../lib/inventory/move';
+import * as responses from '../../lib/inventory/responses';
 
 const body = z.object({
   inventory_sublocation_id: bodyId,
@@ -10,7 +11,7 @@ const body = z.object({
 });
 
 export const handler = httpHandler(
-  { surface: 'inventory', bodyRoot: 'inventory_unit', input: z.object({ path: unitPath, body }) },
+  { surface: 'inventory', output: responses.unitBody, bodyRoot: 'inventory_unit', input: z.object({ path: unitPath, body }) },
   async ({ path, body: { inventory_record, ...fields } }, { tenantId }) => ({
     body: { inventory_unit: await moveUnit(tenantId, path.part_id, path.id, { ...fields, comment: inventory_record.comment }) },
   }),

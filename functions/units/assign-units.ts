@@ -3,9 +3,10 @@ import { handler as httpHandler } from '../../lib/http/handler';
 import { countMetric } from '../../lib/metrics';
 import { assignUnits } from '../../lib/units/assign';
 import { assignBody } from '../../lib/units/schemas';
+import * as responses from '../../lib/units/responses';
 
 export const handler = httpHandler(
-  { surface: 'units', bodyRoot: 'content', input: z.object({ body: assignBody }) },
+  { surface: 'units', output: responses.assignResult, bodyRoot: 'content', input: z.object({ body: assignBody }) },
   async ({ body }, { tenantId, requestId, remainingTimeMs }) => {
     const request = { courseCodes: body.course_codes, loginIds: body.login_ids };
     const result = await assignUnits(tenantId, request, { requestId, remainingMs: remainingTimeMs });

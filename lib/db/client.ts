@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { watchWrites } from './writes';
 
 /**
  * One client per process (module scope), so a warm Lambda reuses its connections.
@@ -19,6 +20,7 @@ export function rawDb(): DynamoDBClient {
       ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
   });
+  watchWrites(client);
   return client;
 }
 

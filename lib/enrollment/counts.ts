@@ -51,6 +51,9 @@ export function delta(changes: { from?: Counted; to?: Counted }[], into = emptyD
   return into;
 }
 
+/** COUNTER's version: + 1 in every transaction that changes `enrolled` or a code count. */
+export const counterVersionAttr = 'ver';
+
 /** `ADD` clauses for COUNTER (to merge into an update the transaction makes anyway). */
 export function counterAdds(d: CountDelta): { clauses: string[]; names: Record<string, string>; values: Record<string, number> } {
   const out = { clauses: [] as string[], names: {} as Record<string, string>, values: {} as Record<string, number> };
@@ -60,6 +63,13 @@ export function counterAdds(d: CountDelta): { clauses: string[]; names: Record<s
     out.clauses.push(`#${s} :${s}`);
     out.names[`#${s}`] = storedAttr[s];
     out.values[`:${s}`] = n;
+  }
+  // Every change of the counts also moves COUNTER's version: the reconcile job repairs only if it
+  // did not move since its read (repository-reconcile.ts setCounts).
+  if (out.clauses.length) {
+    out.clauses.push('#cver :cver');
+    out.names['#cver'] = counterVersionAttr;
+    out.values[':cver'] = 1;
   }
   return out;
 }

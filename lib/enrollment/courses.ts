@@ -88,28 +88,36 @@ export async function createCourse(tenantId: string, fields: CourseFields) {
   return renderCourse(course);
 }
 
-/** Sets the given fields (null clears a bound or the cap); absent ones stay. */
+/**
+ * Sets the given fields (null clears a bound or the cap); absent ones stay. The write is
+ * conditioned on the fields as read, so a concurrent PUT of another field makes it read again
+ * and merge with that change instead of undoing it.
+ */
 export async function updateCourse(tenantId: string, courseId: string, changes: Omit<CourseFields, 'course_id'>) {
-  const before = await findCourse(tenantId, courseId);
-  if (!before) throw new ValidationError(COURSE_NOT_FOUND);
-  const merged: CourseFields = {
-    course_id: courseId,
-    enrollment_start: changes.enrollment_start === undefined ? before.enrollmentStart : changes.enrollment_start,
-    enrollment_end: changes.enrollment_end === undefined ? before.enrollmentEnd : changes.enrollment_end,
-    max_enrollments: changes.max_enrollments === undefined ? before.maxEnrollments : changes.max_enrollments,
-  };
-  const course = toCourse(merged);
-  try {
-    await replaceCourse(tenantId, course);
-  } catch (err) {
-    if (err instanceof Missing) throw new ValidationError(COURSE_NOT_FOUND);
-    if (err instanceof BelowEnrolled) {
-      const enrolled = await getEnrolledCount(tenantId, courseId);
-      throw new ValidationError(`max_enrollments must be at least the number enrolled (${enrolled})`);
-    }
-    throw err;
-  }
-  return renderCourse(courseFrom(courseItem(tenantId, course))); // as stored (instants normalised), without reading it back
+  return withRetry(
+    async () => {
+      const before = await findCourse(tenantId, courseId);
+      if (!before) throw new ValidationError(COURSE_NOT_FOUND);
+      const merged: CourseFields = {
+        course_id: courseId,
+        enrollment_start: changes.enrollment_start === undefined ? before.enrollmentStart : changes.enrollment_start,
+        enrollment_end: changes.enrollment_end === undefined ? before.enrollmentEnd : changes.enrollment_end,
+        max_enrollments: changes.max_enrollments === undefined ? before.maxEnrollments : changes.max_enrollments,
+      };
+      const course = toCourse(merged);
+      try {
+        await replaceCourse(tenantId, course, before);
+      } catch (err) {
+        if (err instanceof BelowEnrolled) {
+          const enrolled = await getEnrolledCount(tenantId, courseId);
+          throw new ValidationError(`max_enrollments must be at least the number enrolled (${enrolled})`);
+        }
+        throw err; // Missing: gone (the next read says so) or changed meanwhile: read again
+      }
+      return renderCourse(courseFrom(courseItem(tenantId, course))); // as stored (instants normalised), without reading it back
+    },
+    { attempts: 10, capMs: 200, retryIf: (err) => err instanceof Missing },
+  );
 }
 
 /** Import: the course has this configuration afterwards, created if absent (idempotent). */

@@ -14,10 +14,10 @@
 import { randomUUID } from 'node:crypto';
 import { chunk, forEachLimit } from '../db/concurrency';
 import { remainingTimeOf, type RemainingTime } from '../deadline';
-import { ServiceUnavailableError, ValidationError } from '../errors';
+import { notApplied, ServiceUnavailableError, ValidationError } from '../errors';
 import { log } from '../log';
 import { generateCodes } from './code-generator';
-import { discardBatch } from './discard';
+import { discardBatch, type DiscardOutcome } from './discard';
 import type { CodeRecord } from './model';
 import { getCourseListing, insertListed } from './repository';
 import { commitBatch, insertBatchCodes, putPendingBatch, replaceBatchCode } from './repository-batches';
@@ -86,8 +86,10 @@ export async function generateCourseCodes(
     if ((await commitBatch(tenantId, { ...batch, codes: listed, ...(expiresAt ? { expiresAt } : {}) }, seen)) === 'committed') return codes;
     throw new ServiceUnavailableError();
   } catch (err) {
-    if (await cleanUp(tenantId, batch.id, courseId, remaining)) return codes; // committed after all
-    throw err;
+    const outcome = await cleanUp(tenantId, batch.id, courseId, remaining);
+    if (outcome === 'committed') return codes; // committed after all (its answer was lost)
+    // Abandoned: the batch can never commit, so a retry under the same Idempotency-Key may run.
+    throw outcome === 'unknown' ? err : notApplied(err);
   }
 }
 
@@ -119,14 +121,13 @@ async function listAtOnce(
   }
 }
 
-/** Discards the batch as far as time allows; true when it turns out to have committed (a lost answer). */
-async function cleanUp(tenantId: string, batchId: string, courseId: string, remaining: RemainingTime): Promise<boolean> {
+/** Discards the batch as far as time allows; `committed` when it turns out to have committed (a lost answer). */
+async function cleanUp(tenantId: string, batchId: string, courseId: string, remaining: RemainingTime): Promise<DiscardOutcome | 'unknown'> {
   try {
-    const { outcome } = await discardBatch(tenantId, batchId, () => remaining() < cleanupReserveMs);
-    return outcome === 'committed';
+    return (await discardBatch(tenantId, batchId, () => remaining() < cleanupReserveMs)).outcome;
   } catch (cleanup) {
     // Left pending or abandoned: invisible, and the hourly job deletes it.
     log({ level: 'error', msg: 'generate cleanup failed', tenantId, courseId, batchId, error: (cleanup as Error).message });
-    return false;
+    return 'unknown';
   }
 }

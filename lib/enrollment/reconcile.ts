@@ -8,15 +8,16 @@
  *
  * The course's counters are read before and after the count. If they moved, requests are
  * running on the course: left alone, the next run looks again. Otherwise each number is set to
- * the count on condition that it still holds what was read, so a request landing in between
- * wins. What remains is an enroll and a cancel both landing inside that window (milliseconds):
- * a count could be set one off, and the next quiet run puts it right.
+ * the count on condition that COUNTER's version (`ver`, + 1 in every transaction that changes
+ * the counts: counts.ts) is still the one read before the count: a restore and an enroll landing
+ * in between leave the numbers as they were, but not the version, so a count that is no longer
+ * exact is never written.
  *
  * It also brings a course written before these counters existed up to date (the migration,
  * docs/REFERENCE-DATA.md): the counts recounted, enrollments without a list position given one
  * (after the others), max_enrollments copied onto COUNTER as the cap enroll checks.
  */
-import { codeCounts, stored, storedAttr, type CountDelta } from './counts';
+import { codeCounts, counterVersionAttr, stored, storedAttr, type CountDelta } from './counts';
 import type { CodeRecord } from './model';
 import { allocatePosition, getCourseListing, listedCodes, type CourseListing } from './repository';
 import { copyCap, placeEnrollment, readEnrollments, readExpiryCounts, recountCodes, setCounts, setExpiryCount } from './repository-reconcile';
@@ -35,7 +36,8 @@ export interface CourseCheck {
 
 const numbers = (l: CourseListing): Record<string, number> =>
   Object.fromEntries(['enrolled', ...stored.map((s) => storedAttr[s])].map((a) => [a, Number(l.counter?.[a] ?? 0)]));
-const fingerprint = (l: CourseListing) => JSON.stringify([l.count, numbers(l), l.counter?.cap ?? null]);
+const version = (l: CourseListing) => Number(l.counter?.[counterVersionAttr] ?? 0);
+const fingerprint = (l: CourseListing) => JSON.stringify([l.count, numbers(l), l.counter?.cap ?? null, version(l)]);
 
 /**
  * The cheap check: what the codes list shows (blocks + the changed-code index, a few RCU per
@@ -78,7 +80,7 @@ export async function reconcileCourse(tenantId: string, courseId: string): Promi
   const off = Object.keys(counted).filter((a) => counted[a] !== seen[a]);
   for (const a of off) if (a !== 'enrolled') check.codes.push({ what: a, recorded: seen[a]!, counted: counted[a]! });
   let repaired = true;
-  if (off.length) repaired = await setCounts(tenantId, courseId, seen, Object.fromEntries(off.map((a) => [a, counted[a]!])));
+  if (off.length) repaired = await setCounts(tenantId, courseId, seen, Object.fromEntries(off.map((a) => [a, counted[a]!])), version(before));
   for (const expiresAt of codes ? new Set([...Object.keys(expiries), ...Object.keys(codes.expiries)]) : []) {
     const [was, is] = [expiries[expiresAt] ?? 0, codes!.expiries[expiresAt] ?? 0];
     if (was === is) continue;

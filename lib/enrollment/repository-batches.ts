@@ -13,6 +13,7 @@
  * batch commit is what makes them visible.
  */
 import { BatchExecuteStatementCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { chunk, forEachLimit } from '../db/concurrency';
 import { cancellation, isConditionFailed, isContended } from '../db/conditions';
@@ -79,12 +80,21 @@ export async function insertBatchCodes(tenantId: string, batch: string, entries:
     return { Statement: `INSERT INTO "${table()}" VALUE {${names.map((n) => `'${n}': ?`).join(', ')}}`, Parameters: Object.values(item) };
   });
   const outcome = await runStatements(statements);
-  const collided: number[] = [];
+  const duplicates: number[] = [];
   outcome.forEach((code, i) => {
-    if (code === 'DuplicateItem') collided.push(i);
+    if (code === 'DuplicateItem') duplicates.push(i);
     else if (code) throw new Error(`Code insert failed: ${code}`);
   });
-  return collided;
+  if (duplicates.length === 0) return [];
+  // A request the SDK sent again after a lost answer meets the codes its first attempt wrote:
+  // those are this batch's own (same batch, same index), not collisions to replace.
+  const stored = await batchGetAll(table(), duplicates.map((i) => codeKey(tenantId, entries[i]!.record.code)), {
+    consistentRead: true,
+    projection: 'pk, #b, idx',
+    names: { '#b': 'batch' },
+  });
+  const ours = new Set(stored.filter((item) => item.batch === batch).map((item) => `${String(item.pk)}#${Number(item.idx)}`));
+  return duplicates.filter((i) => !ours.has(`${codeKey(tenantId, entries[i]!.record.code).pk}#${entries[i]!.idx}`));
 }
 
 /** Records a replacement for the code at `idx` (after a collision), before that code is written. */

@@ -8,7 +8,7 @@ import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
 import { counterItem, delta, expiryItems } from './counts';
-import { expiryCountKey, expiryShardKey, parseBatchKey, pendingKey } from './keys';
+import { batchKey, expiryCountKey, expiryShardKey, parseBatchKey, pendingKey } from './keys';
 import { table, transact } from './repository-transact';
 import type { CodeStatus } from './model';
 
@@ -43,21 +43,30 @@ export async function queryDueCodes(shard: number, before: string, start?: Key):
 }
 
 /** The tenant and course of due codes (not in gsi2's projection): one BatchGet per page. */
-export async function courseOfCodes(keys: DueCode['key'][]): Promise<Map<string, { tenantId: string; courseId: string }>> {
-  const items = await batchGetAll(table(), keys, { projection: 'pk, courseId' });
-  const out = new Map<string, { tenantId: string; courseId: string }>();
+export async function courseOfCodes(keys: DueCode['key'][]): Promise<Map<string, CodeOwner>> {
+  const items = await batchGetAll(table(), keys, { projection: 'pk, courseId, #b', names: { '#b': 'batch' } });
+  const out = new Map<string, CodeOwner>();
   for (const item of items) {
     const pk = String(item.pk);
-    out.set(pk, { tenantId: pk.slice(2, pk.lastIndexOf('#CODE#')), courseId: String(item.courseId) });
+    out.set(pk, { tenantId: pk.slice(2, pk.lastIndexOf('#CODE#')), courseId: String(item.courseId), ...(item.batch === undefined ? {} : { batch: String(item.batch) }) });
   }
   return out;
 }
 
+/** Where a due code belongs; `batch` for a code written by a generate request's batch. */
+export interface CodeOwner {
+  tenantId: string;
+  courseId: string;
+  batch?: string;
+}
+
 /**
  * active -> expired and out of the index, only if still active and past `before`, with the
- * course's counts moved in the same transaction (counts.ts).
+ * course's counts moved in the same transaction (counts.ts). A code of a batch only if that
+ * batch committed: a batch that never did lists nothing and counts nothing (the job's second
+ * pass deletes it), so flipping its codes would move the counts of codes that do not exist.
  */
-export async function expireCode(code: DueCode & { tenantId: string; courseId: string }, before: string): Promise<boolean> {
+export async function expireCode(code: DueCode & CodeOwner, before: string): Promise<boolean> {
   const counts = delta([{ from: { status: 'active', expiresAt: code.expiresAt }, to: { status: 'expired' } }]);
   const failed = await transact([
     {
@@ -72,6 +81,17 @@ export async function expireCode(code: DueCode & { tenantId: string; courseId: s
     },
     ...counterItem(code.tenantId, code.courseId, counts),
     ...expiryItems(code.tenantId, code.courseId, counts),
+    ...(code.batch === undefined
+      ? []
+      : [{
+          ConditionCheck: {
+            TableName: table(),
+            Key: batchKey(code.tenantId, code.batch),
+            ConditionExpression: '#status = :committed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':committed': 'committed' },
+          },
+        }]),
   ]);
   return failed.length === 0;
 }

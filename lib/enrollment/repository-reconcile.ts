@@ -9,7 +9,7 @@ import { db } from '../db/client';
 import { cancellation, isConditionFailed, isContended } from '../db/conditions';
 import { queryAll } from '../db/paging';
 import { tableName } from '../db/tables';
-import { delta, emptyDelta, type CountDelta } from './counts';
+import { counterVersionAttr, delta, emptyDelta, type CountDelta } from './counts';
 import {
   codeKey,
   counterKey,
@@ -105,13 +105,21 @@ export async function readExpiryCounts(tenantId: string, courseId: string): Prom
 const held = (attr: string, placeholder: string, seen: number) => (seen === 0 ? `(attribute_not_exists(${attr}) OR ${attr} = ${placeholder})` : `${attr} = ${placeholder}`);
 
 /**
- * Sets COUNTER's numbers (`enrolled`, `n_<status>`) to the counted ones, only if each still holds
- * what was read (a request landing meanwhile wins).
+ * Sets COUNTER's numbers (`enrolled`, `n_<status>`) to the counted ones, only if COUNTER's version
+ * (`ver`, + 1 in every enroll, cancel, restore and status change: counts.ts) is still the one read
+ * before the count, and each number still holds what was read. No transaction changed the
+ * counted items in between, so the count is exact for the counter it replaces.
  */
-export async function setCounts(tenantId: string, courseId: string, seen: Record<string, number>, counted: Record<string, number>): Promise<boolean> {
+export async function setCounts(
+  tenantId: string,
+  courseId: string,
+  seen: Record<string, number>,
+  counted: Record<string, number>,
+  version: number,
+): Promise<boolean> {
   const names = Object.keys(counted);
-  const attr = Object.fromEntries(names.map((n, i) => [`#a${i}`, n]));
-  const values: Record<string, number> = {};
+  const attr: Record<string, string> = { ...Object.fromEntries(names.map((n, i) => [`#a${i}`, n])), '#ver': counterVersionAttr };
+  const values: Record<string, number> = { ':ver': version };
   names.forEach((n, i) => Object.assign(values, { [`:c${i}`]: counted[n], [`:s${i}`]: seen[n] ?? 0 }));
   try {
     await db().send(
@@ -119,7 +127,7 @@ export async function setCounts(tenantId: string, courseId: string, seen: Record
         TableName: table(),
         Key: counterKey(tenantId, courseId),
         UpdateExpression: `SET ${names.map((_, i) => `#a${i} = :c${i}`).join(', ')}`,
-        ConditionExpression: names.map((n, i) => held(`#a${i}`, `:s${i}`, seen[n] ?? 0)).join(' AND '),
+        ConditionExpression: [held('#ver', ':ver', version), ...names.map((n, i) => held(`#a${i}`, `:s${i}`, seen[n] ?? 0))].join(' AND '),
         ExpressionAttributeNames: attr,
         ExpressionAttributeValues: values,
       }),

@@ -10,6 +10,7 @@ import { db } from '../db/client';
 import { capUpdate } from './repository';
 import { createSequenced, CreateRefused, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { tableName } from '../db/tables';
+import { unchanged } from '../db/unchanged';
 import { courseItem, courseKey, enrollListPk, seqKey } from './keys';
 import type { Course } from './model';
 
@@ -36,7 +37,11 @@ export const courseFrom = (item: Record<string, unknown>): Course => ({
 
 export class CourseExists extends Error {}
 export class BelowEnrolled extends Error {}
+/** The course is gone, or changed since it was read: read it again. */
 export class Missing extends Error {}
+
+/** An instant as stored (ISO, UTC). */
+const stamp = (value: string | undefined) => value && new Date(value).toISOString();
 
 export async function insertCourse(tenantId: string, course: Course): Promise<void> {
   try {
@@ -55,7 +60,7 @@ export async function insertCourse(tenantId: string, course: Course): Promise<vo
  * the cap is below the enrollments counted now: one transaction that also sets the cap on the
  * counter, where every later enroll's transaction checks it (repository-redeem.ts).
  */
-export async function replaceCourse(tenantId: string, course: Course): Promise<void> {
+export async function replaceCourse(tenantId: string, course: Course, before: Course): Promise<void> {
   const sets: string[] = [];
   const removes: string[] = [];
   const values: Record<string, unknown> = {};
@@ -67,6 +72,7 @@ export async function replaceCourse(tenantId: string, course: Course): Promise<v
       values[`:${name}`] = value;
     }
   }
+  const same = unchanged({ enrollmentStart: stamp(before.enrollmentStart), enrollmentEnd: stamp(before.enrollmentEnd), maxEnrollments: before.maxEnrollments });
   const update = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim();
   try {
     await transactOrRefuse([
@@ -75,13 +81,16 @@ export async function replaceCourse(tenantId: string, course: Course): Promise<v
           TableName: table(),
           Key: courseKey(tenantId, course.courseId),
           UpdateExpression: update,
-          ConditionExpression: 'attribute_exists(pk)',
-          ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+          // The window and cap still as read: a concurrent PUT of another field makes this one start over.
+          ConditionExpression: `attribute_exists(pk) AND ${same.condition}`,
+          ExpressionAttributeNames: same.names,
+          ExpressionAttributeValues: { ...values, ...same.values },
         },
       },
       capUpdate(tenantId, course, true),
     ]);
   } catch (err) {
+    // Index 0: the course is gone or was changed since it was read (the caller reads again).
     if (err instanceof CreateRefused) throw err.index === 1 ? new BelowEnrolled() : new Missing();
     throw err;
   }

@@ -23,9 +23,14 @@ const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 const xmlType = /^(application|text)\/xml\s*(;|$)/i;
 const jsonType = /^application\/(.+\+)?json\s*(;|$)/i;
 
+// No Content-Type: XML if it looks like XML, else JSON (SPEC section 3).
+const typeOf = (text: string, contentType: string) =>
+  contentType || (text.trimStart().startsWith('<') ? 'application/xml' : 'application/json');
+
+const isXml = (text: string, contentType: string) => xmlType.test(typeOf(text, contentType));
+
 function decode(text: string, contentType: string): unknown {
-  // No Content-Type: XML if it looks like XML, else JSON (SPEC section 3).
-  const type = contentType || (text.trimStart().startsWith('<') ? 'application/xml' : 'application/json');
+  const type = typeOf(text, contentType);
   if (jsonType.test(type)) {
     try {
       return JSON.parse(text);
@@ -59,6 +64,7 @@ export const parseBody = (): middy.MiddlewareObj<ParsedEvent> => ({
     const text = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
     event.isBase64Encoded = false;
     event.body = text.trim() === '' ? {} : decode(text, event.headers?.['content-type'] ?? '');
+    if (isXml(text, event.headers?.['content-type'] ?? '') && isParams(event.body)) event.xmlRoot = Object.keys(event.body)[0];
   },
 });
 

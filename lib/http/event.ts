@@ -36,6 +36,8 @@ export interface HttpEvent extends EventFields {
  */
 export interface ParsedEvent extends EventFields {
   body?: unknown;
+  /** The document element's name when the body was XML (lib/http/body.ts). */
+  xmlRoot?: string;
 }
 
 export function requestPath(event: EventFields): string {

@@ -46,6 +46,16 @@ export interface HandlerContext {
 export interface HandlerOptions<S extends z.ZodType> {
   surface: SurfaceName;
   input: S;
+  /**
+   * The success body (JSON; its XML form follows the surface's rules), from the surface's
+   * `lib/<surface>/responses.ts`. Documentation and the conformance test's contract: the reply is
+   * not checked against it at run time.
+   */
+  output: z.ZodType;
+  /** The success status (default 200). */
+  status?: 200 | 201;
+  /** The media type of a text reply (`Reply.text`) instead of JSON/XML: `output` then describes the text. */
+  textType?: string;
   /** Unwraps `{inventory_unit: {...}}` / XML `<content>` bodies; an unwrapped body is accepted as is. */
   bodyRoot?: string;
 }
@@ -54,6 +64,9 @@ export interface HandlerOptions<S extends z.ZodType> {
 export interface HandlerDefinition {
   surface: SurfaceName;
   input: z.ZodType;
+  output: z.ZodType;
+  status?: 200 | 201;
+  textType?: string;
   bodyRoot?: string;
 }
 
@@ -73,7 +86,18 @@ function unwrap(body: unknown, root: string | undefined): unknown {
   return typeof inner === 'object' && inner !== null && !Array.isArray(inner) && Object.hasOwn(body, root) ? inner : body;
 }
 
-function xmlBody(surfaceName: SurfaceName, body: Record<string, unknown>): string {
+/**
+ * Surfaces that read XML like Django REST framework's XMLParser (enrollment, oauth) take the
+ * document element's children whatever the root is called (`<root>`, `<request>`...).
+ */
+function xmlDocumentContent(surface: SurfaceName, event: ParsedEvent): unknown {
+  if (!surfaces[surface].xml.anyRequestRoot || event.xmlRoot === undefined) return event.body;
+  const inner = (event.body as Record<string, unknown>)[event.xmlRoot];
+  return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? inner : {};
+}
+
+/** A success body as XML, in the surface's style (also the OpenAPI document's XML examples). */
+export function successXml(surfaceName: SurfaceName, body: Record<string, unknown>): string {
   const { root, dasherize, railsTypes } = surfaces[surfaceName].xml;
   if (root) return toXml(root, body, { dasherize, railsTypes });
   const [key] = Object.keys(body);
@@ -89,7 +113,7 @@ function serialize(surface: SurfaceName, reply: Reply, event: ParsedEvent, conte
   return {
     statusCode: reply.statusCode ?? 200,
     headers: { ...reply.headers, 'Content-Type': xml ? contentTypes.xml : contentTypes.json },
-    body: xml ? xmlBody(surface, reply.body) : JSON.stringify(reply.body),
+    body: xml ? successXml(surface, reply.body) : JSON.stringify(reply.body),
   };
 }
 
@@ -100,12 +124,12 @@ export function handler<S extends z.ZodType>(
   options: HandlerOptions<S>,
   fn: (input: z.output<S>, ctx: HandlerContext) => Promise<Reply>,
 ): HttpHandler {
-  const { surface, input, bodyRoot } = options;
+  const { surface, input, output, status, textType, bodyRoot } = options;
   const core = async (event: ParsedEvent, context: TenantContext): Promise<HttpResult> => {
     const params = validate(input, {
       path: pathParams(event),
       query: parseForm(rawQuery(event)),
-      body: unwrap(event.body, bodyRoot),
+      body: unwrap(xmlDocumentContent(surface, event), bodyRoot),
       headers: event.headers ?? {},
     });
     const reply = await fn(params, {
@@ -128,5 +152,5 @@ export function handler<S extends z.ZodType>(
     .use(authenticate(surface))
     .use(refusePaddedFormQuantity())
     .use(claimKey(surface)); // after auth: keys are the tenant's
-  return Object.assign(stack, { definition: { surface, input, bodyRoot } });
+  return Object.assign(stack, { definition: { surface, input, output, status, textType, bodyRoot } });
 }

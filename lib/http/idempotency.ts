@@ -8,13 +8,18 @@
  * - `claimKey` (after authentication, which gives the tenant the key belongs to): takes the
  *   key, or answers 409 (still running), 422 (another request) or replays the stored answer,
  *   in which case `skipWhenReplayed` returns it instead of running the handler.
- * Errors (4xx, 5xx) are not stored: they changed nothing, and a retry runs again
- * (docs/RELIABILITY.md, "Retries").
+ * A refusal (4xx) is not stored: it changed nothing, and a retry runs again. A 5xx is not stored
+ * either when the request knows nothing took effect (every write answered, or its operation
+ * undone); after a write whose answer was lost it is stored and replayed: the request may have
+ * committed, so it never runs again under this key (docs/RELIABILITY.md, "Retries").
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ConflictError, KeyReusedError, ValidationError } from '../errors';
+import { isUnavailable } from '../db/errors';
+import { withRetry } from '../db/retry';
+import { newWriteLog, trackWrites, type WriteLog } from '../db/writes';
+import { ConflictError, isNotApplied, KeyReusedError, ValidationError } from '../errors';
 import { acquireKey, completeKey, releaseKey, type StoredResponse } from '../idempotency/repository';
 import type { TenantContext } from './auth';
 import { requestMethod, requestPath, type ParsedEvent } from './event';
@@ -30,6 +35,8 @@ const defaultLockMs = 30_000;
 interface Claim {
   key: string;
   fingerprint: string;
+  /** The outcomes of the request's writes (lib/db/writes.ts). */
+  writes: WriteLog;
   /** Set once this invocation holds the key. */
   owner?: string;
   replay?: StoredResponse;
@@ -63,6 +70,10 @@ export function requestFingerprint(event: ParsedEvent): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
+/** The error middy throws when the invocation's time is nearly up (timeoutEarly): the handler is not stopped. */
+const timedOut = (err: unknown): boolean =>
+  err instanceof Error && err.name === 'TimeoutError' && (err.cause as { package?: string } | undefined)?.package === '@middy/core';
+
 type Middlewares = middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>[];
 
 export const keyedRequest = (surface: SurfaceName): Middlewares => {
@@ -72,11 +83,18 @@ export const keyedRequest = (surface: SurfaceName): Middlewares => {
     const tenantId = request.context.tenantId;
     if (!claim?.owner || !tenantId) return;
     const response = request.response as StoredResponse | undefined;
+    const status = response?.statusCode ?? 500;
+    // Released only when nothing took effect: a refusal (4xx), or a failure whose writes were all
+    // answered (or that undid its own operation). A failure after a write whose answer was lost
+    // may have committed: its answer is kept and replayed, never run again under this key.
+    // middy's early timeout answers while the handler may still run (and commit): never released.
+    const release =
+      status < 500 ? failed || status >= 400 : !timedOut(request.error) && (isNotApplied(request.error) || claim.writes.uncertain.size === 0);
     try {
-      if (!failed && response && response.statusCode < 400) {
-        await completeKey(tenantId, claim.key, claim.owner, { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body });
-      } else {
-        await releaseKey(tenantId, claim.key, claim.owner);
+      if (release) await releaseKey(tenantId, claim.key, claim.owner);
+      else if (response) {
+        const stored = { statusCode: response.statusCode, headers: response.headers ?? {}, body: response.body };
+        await withRetry(() => completeKey(tenantId, claim.key, claim.owner!, stored), { attempts: 4, retryIf: isUnavailable });
       }
     } catch (err) {
       // The answer is sent anyway; the key stays taken until the invocation's time is up, then a retry runs again.
@@ -89,7 +107,7 @@ export const keyedRequest = (surface: SurfaceName): Middlewares => {
       if (method !== 'POST' && method !== 'PUT') return;
       const key = keyHeader(request.event);
       if (key === undefined) return;
-      claims.set(request.context, { key, fingerprint: requestFingerprint(request.event) });
+      claims.set(request.context, { key, fingerprint: requestFingerprint(request.event), writes: newWriteLog() });
     },
     after: (request) => settle(request, false),
     onError: (request) => settle(request, true),
@@ -118,7 +136,8 @@ export const claimKey = (surface: SurfaceName): Middlewares => {
 /** The handler, unless the answer is a stored one being replayed. */
 export function skipWhenReplayed<C extends Context>(core: (event: ParsedEvent, context: C) => Promise<HttpResult>) {
   return (event: ParsedEvent, context: C): Promise<HttpResult> => {
-    const replay = claims.get(context)?.replay;
-    return replay ? Promise.resolve(replay) : core(event, context);
+    const claim = claims.get(context);
+    if (claim?.replay) return Promise.resolve(claim.replay);
+    return claim ? trackWrites(claim.writes, () => core(event, context)) : core(event, context);
   };
 }

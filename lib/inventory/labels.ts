@@ -6,10 +6,14 @@
  * also stores the current label, so its log entry keeps the name of the place at that time.
  *
  * Names are cached per warm Lambda and checked against the tenant's labels version (bumped by
- * every rename, in the rename's transaction) on each use: one tiny GetItem, started with the
- * request's first read so it adds no round trip. Only after a rename (or for a sublocation not
- * seen yet) are the names read again: one BatchGet of the page's sublocations and locations.
- * Which location a sublocation belongs to never changes, so that part is never re-read.
+ * every rename, in the rename's transaction). The version itself is read at most once per
+ * VERSION_TTL_MS per tenant and warm Lambda (one tiny GetItem, started with the request's first
+ * read so it adds no round trip): a warm show is one read, and the version item, which every
+ * read path of a tenant would otherwise read, is not a hot key. **Staleness bound:** a rename
+ * made by another Lambda shows on every path within VERSION_TTL_MS (1 s); the Lambda that made
+ * it shows it at once (forgetLabels). Only after a rename (or for a sublocation not seen yet)
+ * are the names read again: one BatchGet of the page's sublocations and locations. Which
+ * location a sublocation belongs to never changes, so that part is never re-read.
  *
  * Search on `inventory_location` matches the current labels through `directory()`: every
  * sublocation's label, read from the tenant's location list (one Query of O(places) items),
@@ -24,6 +28,7 @@ import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { queryAll } from '../db/paging';
 import { tableName } from '../db/tables';
+import { warmCache } from '../warm-cache';
 import { keys, type Item, type Key } from './keys';
 
 interface Names {
@@ -51,8 +56,22 @@ const SETTLE_MS = 5_000;
 const cache = new Map<string, Names>();
 const CACHE_TENANTS = 1000;
 
+/** How long a warm Lambda trusts the labels version it read: the staleness bound of a rename made elsewhere. */
+export const VERSION_TTL_MS = 1_000;
+const versionCache = warmCache<Versions>({ ttlMs: VERSION_TTL_MS, max: CACHE_TENANTS });
+
 const table = () => tableName('inventory');
 const num = (v: unknown) => Number(String(v ?? 0));
+
+/** The tenant's versions: read once per VERSION_TTL_MS, from this warm Lambda's cache in between. */
+function versionsOf(tenantId: string): Promise<Versions> {
+  const cached = versionCache.get(tenantId);
+  if (cached) return Promise.resolve(cached);
+  return readVersions(tenantId).then((v) => {
+    versionCache.set(tenantId, v);
+    return v;
+  });
+}
 
 async function readVersions(tenantId: string): Promise<Versions> {
   const { Item } = await db().send(
@@ -132,7 +151,7 @@ export interface LabelResolver {
 
 /** Starts the version read now (with the request's other reads); the methods finish the job. */
 export function labelResolver(tenantId: string): LabelResolver {
-  const versions = readVersions(tenantId);
+  const versions = versionsOf(tenantId);
   versions.catch(() => undefined); // awaited by the methods; not an unhandled rejection meanwhile
   const resolver: LabelResolver = {
     async labels(ids) {
@@ -173,9 +192,10 @@ export function labelResolver(tenantId: string): LabelResolver {
   return resolver;
 }
 
-/** Forgets a tenant's names (after a rename in this process; other processes see the version). */
+/** Forgets a tenant's names and version (after a rename or a new place in this process; others see the version within VERSION_TTL_MS). */
 export function forgetLabels(tenantId: string): void {
   cache.delete(tenantId);
+  versionCache.delete(tenantId);
 }
 
 /** Units with the label of their sublocation as it is now. */

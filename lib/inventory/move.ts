@@ -21,10 +21,12 @@ export async function moveUnit(tenantId: string, partId: number, id: number, inp
   ];
   const unit = await changingUnit(tenantId, id, async () => {
     // In argument order: an unknown unit is a 404 before a bad sublocation is a 422.
+    // The currency too: read before the commit, so nothing after it can fail the answer.
     const [before, sublocation, ids] = await allInOrder([
       ownedUnit(tenantId, partId, id),
       sublocationLookup,
       allocateIds(tenantId, { record: 1 }),
+      currency,
     ]);
     return changeUnit(tenantId, before, ids.record[0]!, {
       record_type: 'move',

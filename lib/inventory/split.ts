@@ -60,6 +60,7 @@ export async function splitUnit(
       sublocationLookup,
       allocateIds(tenantId, { unit: 1, record: 2, asset: generate ? 1 : 0 }),
       holdList(tenantId, token),
+      currency, // read before the commit: nothing after it may fail the answer
     ]);
     const lists = { all, part: partList, token };
     const quantity = checkSplit(before, input);

@@ -22,7 +22,7 @@
 import { expiryShardCount } from '../enrollment/keys';
 import type { Budget } from '../deadline';
 import { discardBatch } from '../enrollment/discard';
-import { courseOfCodes, expireCode, pruneExpiryCount, queryDueCodes, queryStaleBatches, unindexCode, type Key } from '../enrollment/repository-expire';
+import { courseOfCodes, expireCode, pruneExpiryCount, queryDueCodes, queryStaleBatches, unindexCode, type CodeOwner, type Key } from '../enrollment/repository-expire';
 import type { JobSummary } from './summary';
 
 export interface ExpirySummary extends JobSummary {
@@ -58,7 +58,7 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
       }
       const page = await queryDueCodes(shard, before, start);
       const active = page.codes.filter((c) => c.status === 'active');
-      const courses = active.length ? await courseOfCodes(active.map((c) => c.key)) : new Map<string, { tenantId: string; courseId: string }>();
+      const courses = active.length ? await courseOfCodes(active.map((c) => c.key)) : new Map<string, CodeOwner>();
       const touched = new Map<string, { tenantId: string; courseId: string; expiresAt: string }>();
       for (const code of page.codes) {
         summary.scanned++;

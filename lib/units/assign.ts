@@ -15,12 +15,12 @@
  */
 import { chunk, forEachLimit, mapLimit } from '../db/concurrency';
 import { remainingTimeOf } from '../deadline';
-import { ServiceUnavailableError, ValidationError } from '../errors';
+import { notApplied, ServiceUnavailableError, ValidationError } from '../errors';
 import { notEnoughUnits, planCharge } from './balance';
 import { assignmentsPk } from './keys';
 import type { Account, Course, Operation } from './model';
 import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type Lease } from './operation';
-import { findLogins, getAccount, getCourses, getOperation } from './repository';
+import { findLogins, getAccount, getCourses } from './repository';
 import { pairsFingerprint } from './fingerprint';
 import { commitOperation, fingerprintRecorded, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
 import { groupByBucket, readBuckets } from './repository-buckets';
@@ -104,12 +104,11 @@ export async function assignUnits(tenantId: string, request: AssignRequest, opti
     return await run(work);
   } catch (err) {
     if (err instanceof Killed) throw err;
-    if ((await abortOperation(tenantId, op, work.sent, err)) === 'committed') {
-      // The commit was applied and only its answer was lost: report what it recorded.
-      const done = await getOperation(tenantId, op.sk);
-      if (done) return { opId: op.opId, pairs: done.pairs ?? 0, unitsCharged: done.units ?? 0, unitsOwed: done.owed ?? 0 };
-    }
-    throw err;
+    const outcome = await abortOperation(tenantId, op, work.sent, err);
+    // The commit was applied and only its answer was lost: answer what it wrote (no read after a commit).
+    if (outcome === 'committed' && work.committing) return work.committing;
+    // Aborted: the operation can never commit; a retry under the same Idempotency-Key may run.
+    throw outcome === 'aborted' ? notApplied(err) : err;
   }
 }
 
@@ -127,6 +126,8 @@ interface Work {
   allAssigned: boolean;
   /** To record with the commit (a large request not recorded yet). */
   fingerprint?: string;
+  /** The answer of the commit last sent: what a commit whose answer was lost recorded. */
+  committing?: AssignResult;
 }
 
 function faultHook(faults: AssignOptions['faults']): Work['fault'] {
@@ -209,6 +210,7 @@ async function commit(w: Work, read: Account, plan: Plan, adds: BucketAdd[]): Pr
   for (let attempt = 0; attempt < 5; attempt++) {
     const charge = planCharge(account, plan.cost);
     if (!charge) throw new ValidationError(notEnoughUnits); // the balance was lowered meanwhile
+    w.committing = { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
     const outcome = await commitOperation(w.tenantId, w.op, {
       expectedAvailable: account.unitsAvailable,
       ...charge,
@@ -220,7 +222,7 @@ async function commit(w: Work, read: Account, plan: Plan, adds: BucketAdd[]): Pr
       adds,
       ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
     });
-    if (outcome === 'committed') return { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
+    if (outcome === 'committed') return w.committing;
     // Our lease ran out and the operation was undone by someone else: the client may retry.
     if (outcome === 'lost') throw new ServiceUnavailableError();
     account = (await getAccount(w.tenantId)) ?? account; // a grant changed the balance: plan again

@@ -35,7 +35,7 @@ export async function updateCourse(tenantId: string, code: string, changes: { na
     const before = await findCourse(tenantId, code);
     if (!before) throw new NotFoundError();
     const after = { code, name: changes.name ?? before.name, unit_cost: changes.unit_cost ?? before.unit_cost };
-    if (after.name !== before.name || after.unit_cost !== before.unit_cost) await replaceCourse(tenantId, after, before.seq);
+    if (after.name !== before.name || after.unit_cost !== before.unit_cost) await replaceCourse(tenantId, after, before.seq, before);
     return renderCourse(after);
   }, retryChanged);
 }

@@ -27,6 +27,11 @@ export interface Account {
   /** Assignments per course code. */
   assigned: Record<string, number>;
   lock?: Lock;
+  /**
+   * How many operations have taken the lock so far (`lock_count`, + 1 in every acquireLock): the
+   * reconcile job repairs only if no operation started since it read the account.
+   */
+  locks?: number;
 }
 
 export interface Pair {
@@ -108,6 +113,7 @@ export function toAccount(item: Record<string, unknown>): Account {
     unitsOwed: int(item.units_owed),
     extraPayment: item.extra_payment === true,
     assigned,
+    ...(item.lock_count === undefined ? {} : { locks: int(item.lock_count) }),
     ...(item.lock_op === undefined
       ? {}
       : { lock: { opId: String(item.lock_op), sk: String(item.lock_sk), until: int(item.lock_until) } }),

@@ -12,8 +12,8 @@ import { log } from '../log';
 import { operationSk } from './keys';
 import type { Lock, Operation } from './model';
 import { getAccount, getOperation } from './repository';
-import { chunk, forEachLimit } from '../db/concurrency';
-import { acquireLock, clearLock, markAborting, readJournal, releaseOperation, renewLock, undoBuckets, type BucketAdd } from './repository-assign';
+import { chunk } from '../db/concurrency';
+import { acquireLock, bucketsPerUndo, clearLock, markAborting, readJournal, releaseOperation, renewLock, undoBuckets, type BucketAdd } from './repository-assign';
 import { groupByBucket } from './repository-buckets';
 
 /** How long a lease lasts unless renewed. */
@@ -124,24 +124,29 @@ export async function undoOperation(tenantId: string, op: Operation, reason: str
   if (status === 'committed') return 'committed';
   if (status === 'aborted') return 'aborted';
   const adds = sent ?? addsOf(await readJournal(tenantId, op.opId, op.courseCodes));
-  await forEachLimit(chunk(adds, bucketsPerTransaction), writeConcurrency, async (group) => {
-    await undoBuckets(tenantId, op, group);
-  });
+  // One transaction at a time: each checks the operation item, and concurrent transactions on
+  // one item conflict. Stops as soon as the operation is no longer aborting (another undoer
+  // released it: from then on a later operation may own the same pairs).
+  for (const group of chunk(adds, bucketsPerUndo)) {
+    if ((await undoBuckets(tenantId, op, group)) === 'stale') return 'aborted';
+  }
   await releaseOperation(tenantId, op, reason, new Date().toISOString());
   return 'aborted';
 }
 
 /**
  * Undo after a failure in this process. If the undo itself fails the operation stays pending
- * (or aborting) and locked; the next request after the lease undoes it from the journal.
+ * (or aborting) and locked; the next request after the lease undoes it from the journal
+ * (`unknown`: whether a commit whose answer was lost applied is not known then).
  */
-export async function abortOperation(tenantId: string, op: Operation, sent: BucketAdd[], cause: unknown): Promise<'committed' | 'aborted'> {
+export async function abortOperation(tenantId: string, op: Operation, sent: BucketAdd[], cause: unknown): Promise<'committed' | 'aborted' | 'unknown'> {
   const reason = cause instanceof Error ? cause.message : String(cause);
   try {
     return await undoOperation(tenantId, op, reason, sent);
   } catch (err) {
     log({ level: 'error', msg: 'units undo failed', tenantId, opId: op.opId, error: (err as Error).message });
-    return 'aborted';
+    // Possibly not even marked aborting: a commit whose answer was lost may have applied.
+    return 'unknown';
   }
 }
 

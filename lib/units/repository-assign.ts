@@ -62,9 +62,10 @@ export async function acquireLock(t: string, op: Operation, until: number): Prom
         expression:
           'SET lock_op = :op, lock_sk = :sk, lock_until = :until, ' +
           'units_available = if_not_exists(units_available, :zero), units_used = if_not_exists(units_used, :zero), ' +
-          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false)',
+          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false) ' +
+          'ADD lock_count :one',
         condition: 'attribute_not_exists(lock_op)',
-        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false },
+        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false, ':one': 1 },
         returnOld: true,
       }),
       { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -176,20 +177,47 @@ export async function writeBuckets(t: string, op: Operation, adds: BucketAdd[]):
   }
 }
 
+/** Buckets per undo transaction: one item of the 100 is the check that the operation is still aborting. */
+export const bucketsPerUndo = 99;
+
 /**
- * Removes the ids from their buckets and fences them against the operation (one transaction).
- * Safe without a condition: the ids were not assigned when the operation (holding the lock)
- * planned them, and no other operation can write until this one is released, so only its own
- * writes are removed.
+ * Removes the ids from their buckets and fences them against the operation, in one transaction
+ * (<= 99 buckets) that also checks the operation is still `aborting`: once it is `aborted` (its
+ * lock freed, so a later operation may have added the same pairs and committed), a late undo
+ * changes nothing. A fence only moves forward (`fence <= :op`): a late undo can never reopen a
+ * bucket to a newer undone operation's in-flight write. The ids were not assigned when the
+ * operation (holding the lock) planned them, and no other operation writes while it is
+ * aborting, so only its own writes are removed. `stale`: the operation is no longer aborting.
  */
-export function undoBuckets(t: string, op: Operation, adds: BucketAdd[]) {
-  return withRetry(
-    () =>
-      transact(
-        adds.map((add) => bucketUpdate(t, add, 'DELETE ids :ids SET fence = :op', { ':op': op.sk })),
-      ),
-    { attempts: 4, retryIf: isContended },
-  );
+export async function undoBuckets(t: string, op: Operation, adds: BucketAdd[]): Promise<'undone' | 'stale'> {
+  try {
+    await withRetry(
+      () =>
+        transact([
+          {
+            ConditionCheck: {
+              TableName: table(),
+              Key: operationKey(t, op.sk),
+              ConditionExpression: '#status = :aborting',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':aborting': 'aborting' },
+            },
+          },
+          ...adds.map((add) =>
+            bucketUpdate(t, add, 'DELETE ids :ids SET fence = :op', { ':op': op.sk }, 'attribute_not_exists(fence) OR fence <= :op'),
+          ),
+        ]),
+      { attempts: 6, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
+    );
+    return 'undone';
+  } catch (err) {
+    const failed = conditionFailedAt(err);
+    if (failed.includes(0)) return 'stale';
+    // A newer fence on a bucket while this operation is still aborting: no later operation can
+    // have started, so this cannot happen; refuse rather than move a fence back.
+    if (failed.length) throw new Error(`units undo of ${op.sk}: a bucket is fenced by a newer operation`, { cause: err });
+    throw err;
+  }
 }
 
 /** The add of one bucket inside the commit transaction (small operations write nothing before). */

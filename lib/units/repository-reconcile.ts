@@ -73,9 +73,10 @@ export async function readLedger(t: string): Promise<Ledger> {
 
 /**
  * Sets the drifted values (units_used and/or per-course counts) on condition that the account
- * is unlocked and each of them still holds what `seen` read. A commit raises units_used when it
- * charges and the count of every course it assigns (both only ever grow), so any commit since
- * the read that touches these values fails the condition: never a stale overwrite. False then.
+ * is unlocked, no operation took the lock since `seen` was read (`lock_count` unchanged) and
+ * each value still holds what `seen` read. With no operation started since the read (made with
+ * the account unlocked), the ledger and the buckets counted after it held exactly the committed
+ * pairs: no pair of an operation that was undone afterwards is counted. False otherwise.
  */
 export async function repairAccountCounts(
   t: string,
@@ -86,6 +87,8 @@ export async function repairAccountCounts(
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
   const conditions = ['attribute_not_exists(lock_op)'];
+  values[':locks'] = seen.locks ?? 0;
+  conditions.push(seen.locks === undefined ? '(attribute_not_exists(lock_count) OR lock_count = :locks)' : 'lock_count = :locks');
   const fix = (name: string, to: number, was: number | undefined, i: number) => {
     names[`#f${i}`] = name;
     values[`:f${i}`] = to;

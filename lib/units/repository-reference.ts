@@ -15,6 +15,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { createSequenced, CreateRefused, padSeq, readCounter, readPage, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
 import { tableName } from '../db/tables';
+import { unchanged } from '../db/unchanged';
 import { courseKey } from './keys';
 import { courseItem } from './model';
 import { loginClaim } from './repository';
@@ -155,19 +156,17 @@ export async function replaceLogin(tenantId: string, before: Login, after: Login
   const seq = num(item.seq);
   const { profile, entry } = loginItems(tenantId, after, seq);
   const emailChanged = before.email !== after.email;
+  const same = unchanged({ email: before.email, first_name: before.first_name, last_name: before.last_name });
   try {
     await transactOrRefuse([
       {
         Put: {
           TableName: table(),
           Item: profile,
-          // The email read is still the login's: a concurrent change makes this attempt start over.
-          ...(before.email
-            ? { ConditionExpression: 'email = :before', ExpressionAttributeValues: { ':before': before.email } }
-            : {
-                ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(email) OR attribute_type(email, :null))',
-                ExpressionAttributeValues: { ':null': 'NULL' },
-              }),
+          // Every field still as read: a concurrent change of any of them makes this attempt start over.
+          ConditionExpression: `attribute_exists(pk) AND ${same.condition}`,
+          ExpressionAttributeNames: same.names,
+          ExpressionAttributeValues: same.values,
         },
       },
       ...(emailChanged && after.email ? [put({ ...refKeys.email(tenantId, after.email), login_id: after.id }, notExists)] : []),
@@ -225,15 +224,26 @@ export async function insertCourse(tenantId: string, course: CourseRecord): Prom
  * New name and unit cost on the course and its list entry. The assign code reads the cost when
  * it charges, so the new cost applies to assignments made from now on; past charges stay.
  */
-export async function replaceCourse(tenantId: string, course: CourseRecord, seq: number | undefined): Promise<void> {
+export async function replaceCourse(tenantId: string, course: CourseRecord, seq: number | undefined, before: CourseRecord): Promise<void> {
   const set = {
     UpdateExpression: 'SET #name = :name, unit_cost = :cost',
     ExpressionAttributeNames: { '#name': 'name' },
     ExpressionAttributeValues: { ':name': course.name, ':cost': course.unit_cost },
   };
+  // Name and cost still as read: a concurrent PUT of the other field makes this one start over.
+  const same = unchanged({ name: before.name, unit_cost: before.unit_cost });
   try {
     await transactOrRefuse([
-      { Update: { TableName: table(), Key: courseKey(tenantId, course.code), ConditionExpression: 'attribute_exists(pk)', ...set } },
+      {
+        Update: {
+          TableName: table(),
+          Key: courseKey(tenantId, course.code),
+          ...set,
+          ConditionExpression: same.condition,
+          ExpressionAttributeNames: { ...set.ExpressionAttributeNames, ...same.names },
+          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ...same.values },
+        },
+      },
       ...(seq === undefined
         ? []
         : [{ Update: { TableName: table(), Key: refKeys.listEntry(tenantId, 'COURSES', seq), ConditionExpression: 'attribute_exists(pk)', ...set } }]),

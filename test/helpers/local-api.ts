@@ -33,7 +33,7 @@ function routes(): Route[] {
   );
 }
 
-export async function startLocalApi(): Promise<{ url: string; server: Server }> {
+export async function startLocalApi(port = 0): Promise<{ url: string; server: Server }> {
   const table = routes();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -56,6 +56,6 @@ export async function startLocalApi(): Promise<{ url: string; server: Server }> 
       });
     });
   });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }

@@ -33,7 +33,7 @@ describe('remainingTimeOf', () => {
 });
 
 describe('handler ctx.remainingTimeMs', () => {
-  const seen = handler({ surface: 'oauth', input: z.object({}) }, async (_input, ctx) => ({ body: { left: ctx.remainingTimeMs() } }));
+  const seen = handler({ surface: 'oauth', input: z.object({}), output: z.object({ left: z.number() }) }, async (_input, ctx) => ({ body: { left: ctx.remainingTimeMs() } }));
 
   it('is the Lambda context time left', async () => {
     const context = { ...lambdaContext('deadline'), getRemainingTimeInMillis: () => 7_000 };

@@ -8,7 +8,7 @@
 import { createBenchTenant, type BenchTenant } from '../../env';
 import { createLocation, createSublocation, createUnitOfMeasure } from '../../../lib/inventory/locations';
 import { createPart } from '../../../lib/inventory/parts';
-import { renameLocationItem } from '../../../lib/inventory/repository-reference';
+import { findLocation, renameLocationItem } from '../../../lib/inventory/repository-reference';
 import { createCourse } from '../../../lib/units/courses';
 import { createLogin } from '../../../lib/units/logins';
 import { putUnitsData } from '../../../lib/units/repository';
@@ -263,7 +263,8 @@ const showAfterRename: Scenario<Awaited<ReturnType<typeof inventoryTenant>>> = {
   warm: async (w) => {
     await warmTenant(w.tenant, 'inventory');
     // As another Lambda renames: the labels version moves, this process's cache is not told.
-    await renameLocationItem(w.tenant.tenantId, 1, fresh('CDHQ'));
+    const location = await findLocation(w.tenant.tenantId, 1);
+    await renameLocationItem(w.tenant.tenantId, location!, fresh('CDHQ'));
   },
   call: (w) => ({ http: { path: `/api/v2/${w.tenant.inventoryToken}/parts/${PART_ID}/inventory_units/${w.showUnitId}`, route: UNIT_ROUTE } }),
   minimum: { requests: 3, rounds: 2, rcu: 2, wru: 0, why: 'the unit and the labels version in parallel; then the sublocation and location names (one BatchGet)' },

@@ -3,9 +3,11 @@
  * on every path that answers a unit (show, list by part, search, create, split, move, update,
  * adjust; JSON and XML), and search matches the current names; log entries keep the name the
  * place had when they were written. Another process's cache (or a stale one) is refreshed by
- * the labels version the rename bumps; one tenant's names never show on another's units.
+ * the labels version the rename bumps, read at most once per VERSION_TTL_MS (the staleness bound
+ * of a rename made elsewhere); one tenant's names never show on another's units.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { VERSION_TTL_MS } from '../../../lib/inventory/labels';
 import { putLocation, putRefCounters } from '../../../lib/inventory/repository';
 import { renameLocationItem } from '../../../lib/inventory/repository-reference';
 import { inventoryTenant, xmlLines, type CreatedUnit, type InventoryTenant } from './fixture';
@@ -115,18 +117,33 @@ describe('after renaming a location and a sublocation', () => {
 });
 
 describe('a cache filled before a rename made elsewhere', () => {
+  // The clock is this file's: only Date is faked (DynamoDB Local and the SDK run as usual).
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const versionTtlPasses = () => vi.setSystemTime(Date.now() + VERSION_TTL_MS + 1);
+
   it('keeps the names it holds while the labels version stands, and reads them again once a rename bumps it', async () => {
     const t = await inventoryTenant();
     const unit = await t.createUnit({ quantity: 2 });
     expect((await show(t, unit)).inventory_location).toBe('WH - Rack 1');
     expect(await search(t, 'field0=inventory_location&term0=rack')).toEqual([unit.id]);
     // A name written without a rename (no version bump): this process's cache still answers the
-    // names it holds, which shows the check against the version is what refreshes them.
+    // names it holds, also after the version was read again, which shows the check against the
+    // version is what refreshes them.
     await putLocation(t.tenantId, { id: 1, name: 'Quiet' }, 1);
+    versionTtlPasses();
     expect((await show(t, unit)).inventory_location).toBe('WH - Rack 1');
     // A rename as another Lambda makes it: the repository's transaction (the version bump), without
-    // this process's forgetLabels.
-    await renameLocationItem(t.tenantId, 1, 'Depot');
+    // this process's forgetLabels. Within the staleness bound the version read before answers...
+    await renameLocationItem(t.tenantId, { id: 1, name: 'Quiet' }, 'Depot');
+    vi.setSystemTime(Date.now() + VERSION_TTL_MS - 1);
+    expect((await show(t, unit)).inventory_location).toBe('WH - Rack 1');
+    // ...and once it has passed, every path shows the new name.
+    versionTtlPasses();
     expect((await show(t, unit)).inventory_location).toBe('Depot - Rack 1');
     expect(unitsOf(await ok(t.send('listByPart', { part_id: 1 })))[0]!.inventory_location).toBe('Depot - Rack 1');
     expect(await search(t, 'field0=inventory_location&comparison0=starts_with&term0=depot')).toEqual([unit.id]);
@@ -138,12 +155,15 @@ describe('a cache filled before a rename made elsewhere', () => {
     const unit = await t.createUnit({ quantity: 2 });
     // The last rename a minute ago: the list read now is kept.
     await putRefCounters(t.tenantId, { part: 2, uom: 2, location: 2, locations: 2, sublocation: 2, sublocations: 2, labels: 1, labels_at: Date.now() - 60_000 });
+    versionTtlPasses(); // the version create read has lapsed: the counters above are read
     expect(await search(t, 'field0=inventory_location&term0=wh')).toEqual([unit.id]);
     await putLocation(t.tenantId, { id: 1, name: 'Quiet' }, 1); // no version bump: the kept list still says WH
+    versionTtlPasses();
     expect(await search(t, 'field0=inventory_location&term0=quiet')).toEqual([]);
     expect(await search(t, 'field0=inventory_location&term0=wh')).toEqual([unit.id]);
     // A rename just now: the list is read on every search until it has settled.
-    await renameLocationItem(t.tenantId, 1, 'Depot');
+    await renameLocationItem(t.tenantId, { id: 1, name: 'Quiet' }, 'Depot');
+    versionTtlPasses();
     expect(await search(t, 'field0=inventory_location&term0=depot')).toEqual([unit.id]);
     await putLocation(t.tenantId, { id: 1, name: 'Later' }, 1);
     expect(await search(t, 'field0=inventory_location&term0=later')).toEqual([unit.id]);

@@ -11,7 +11,7 @@ import { call as callHandler, type RequestSpec } from '../../helpers/http';
 beforeAll(() => putCredential('inventory', 'stack-test-token', 'tenant-stack'));
 
 const echo = handler(
-  { surface: 'oauth', input: z.object({ body: z.unknown(), query: z.unknown(), path: z.unknown() }) },
+  { surface: 'oauth', input: z.object({ body: z.unknown(), query: z.unknown(), path: z.unknown() }), output: z.object({ echo: z.unknown(), query: z.unknown() }) },
   async (input) => ({ body: { echo: input.body as Record<string, unknown>, query: input.query as Record<string, unknown> } }),
 );
 
@@ -26,6 +26,7 @@ const strict = handler(
     surface: 'inventory' as const,
     input: z.object({ body: z.object({ quantity: z.coerce.number().positive() }) }),
     bodyRoot: 'inventory_unit',
+    output: z.object({ inventory_unit: z.object({ quantity: z.number(), vendor: z.null(), tenantId: z.string() }) }),
   },
   async ({ body }, { tenantId }) => ({ body: { inventory_unit: { quantity: body.quantity, vendor: null, tenantId } } }),
 );

@@ -33,11 +33,29 @@ export interface Attempt {
   call: number;
 }
 
+/**
+ * Holds one attempt until `until` resolves, then lets it through; `done` is called once its
+ * answer (or error) came back. A hand-built schedule: the test decides when the call lands.
+ */
+export interface Hold {
+  until: Promise<unknown>;
+  done?: (outcome: { ok: boolean; error?: unknown }) => void;
+}
+
 export interface FaultPlan {
   /** Which calls the plan is about (default: all). */
   select?: (a: Omit<Attempt, 'call'>) => boolean;
-  /** The fault for an attempt of a selected call, or undefined to let it through. */
-  fault: (a: Attempt) => FaultKind | undefined;
+  /** The fault for an attempt of a selected call, a hold, or undefined to let it through. */
+  fault: (a: Attempt) => FaultKind | Hold | undefined;
+}
+
+/** A promise opened by hand: `open()` resolves `opened`. */
+export function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { opened, open };
 }
 
 export interface Injector {
@@ -110,6 +128,18 @@ export function injectFaults(plan: FaultPlan, client: DynamoDBClient = rawDb()):
       if (!callOf.has(id)) callOf.set(id, ++calls);
       const fault = plan.fault({ ...base, call: callOf.get(id)! });
       if (!fault) return through(next, args);
+      if (typeof fault === 'object') {
+        injected.hold = (injected.hold ?? 0) + 1;
+        await fault.until;
+        try {
+          const out = await through(next, args);
+          fault.done?.({ ok: true });
+          return out;
+        } catch (error) {
+          fault.done?.({ ok: false, error });
+          throw error;
+        }
+      }
       injected[fault] = (injected[fault] ?? 0) + 1;
       switch (fault) {
         case 'ProvisionedThroughputExceededException':
