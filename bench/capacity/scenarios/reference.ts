@@ -8,7 +8,7 @@
 import { createBenchTenant, type BenchTenant } from '../../env';
 import { createLocation, createSublocation, createUnitOfMeasure } from '../../../lib/inventory/locations';
 import { createPart } from '../../../lib/inventory/parts';
-import { renameLocationItem } from '../../../lib/inventory/repository-reference';
+import { findLocation, renameLocationItem } from '../../../lib/inventory/repository-reference';
 import { VERSION_TTL_MS } from '../../../lib/inventory/labels';
 import { sleep } from '../../../lib/db/retry';
 import { createCourse } from '../../../lib/units/courses';
@@ -266,7 +266,8 @@ const showAfterRename: Scenario<Awaited<ReturnType<typeof inventoryTenant>>> = {
     await warmTenant(w.tenant, 'inventory');
     // As another Lambda renames: the labels version moves, this process's cache is not told; the
     // version it read lapses after VERSION_TTL_MS (lib/inventory/labels.ts), then the next show reads it.
-    await renameLocationItem(w.tenant.tenantId, 1, fresh('CDHQ'));
+    const location = await findLocation(w.tenant.tenantId, 1);
+    await renameLocationItem(w.tenant.tenantId, location!, fresh('CDHQ'));
     await sleep(VERSION_TTL_MS + 50);
   },
   call: (w) => ({ http: { path: `/api/v2/${w.tenant.inventoryToken}/parts/${PART_ID}/inventory_units/${w.showUnitId}`, route: UNIT_ROUTE } }),
