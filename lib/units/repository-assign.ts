@@ -7,6 +7,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteComm
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
+import { releaseItem, release, renew, takeItem, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
 import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
@@ -30,25 +31,13 @@ const old = (r: CancellationReason | undefined) => (r?.Item ? unmarshall(r.Item)
 
 const transact = (items: TransactItem[]) => db().send(new TransactWriteCommand({ TransactItems: items }));
 
-/** One update of the tenant's account item inside a transaction. */
-function accountUpdate(
-  t: string,
-  u: { expression: string; condition: string; values: Record<string, unknown>; names?: Record<string, string>; returnOld?: boolean },
-): TransactItem {
-  return {
-    Update: {
-      TableName: table(),
-      Key: accountKey(t),
-      UpdateExpression: u.expression,
-      ConditionExpression: u.condition,
-      ...(u.names ? { ExpressionAttributeNames: u.names } : {}),
-      ExpressionAttributeValues: u.values,
-      ...(u.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
-    },
-  };
-}
-
 // ---- the lock -------------------------------------------------------------------------
+
+/**
+ * The tenant's lock as a claim (lib/db/claim.ts) on the account item: `lock_op` owns it until
+ * `lock_until`; `lock_count` numbers the takes (the reconcile job's repair condition).
+ */
+const lockOf = (t: string): ClaimRef => ({ table: table(), key: accountKey(t), owner: 'lock_op', until: 'lock_until', epoch: 'lock_count' });
 
 /**
  * Takes the tenant's lock for `op` until `until` and records the operation as pending, in one
@@ -58,14 +47,22 @@ function accountUpdate(
 export async function acquireLock(t: string, op: Operation, until: number): Promise<{ acquired: boolean; holder?: Lock }> {
   try {
     await transact([
-      accountUpdate(t, {
-        expression:
-          'SET lock_op = :op, lock_sk = :sk, lock_until = :until, ' +
-          'units_available = if_not_exists(units_available, :zero), units_used = if_not_exists(units_used, :zero), ' +
-          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false) ' +
-          'ADD lock_count :one',
-        condition: 'attribute_not_exists(lock_op)',
-        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false, ':one': 1 },
+      // Taken only if absent: a lapsed holder is undone first (operation.ts), never simply taken over.
+      takeItem(lockOf(t), {
+        owner: op.opId,
+        until,
+        now: Date.now(),
+        lapsed: false,
+        extra: {
+          set: [
+            'lock_sk = :sk',
+            'units_available = if_not_exists(units_available, :zero)',
+            'units_used = if_not_exists(units_used, :zero)',
+            'units_owed = if_not_exists(units_owed, :zero)',
+            'extra_payment = if_not_exists(extra_payment, :false)',
+          ],
+          values: { ':sk': op.sk, ':zero': 0, ':false': false },
+        },
         returnOld: true,
       }),
       { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -81,38 +78,12 @@ export async function acquireLock(t: string, op: Operation, until: number): Prom
 
 /** Moves the lease of `opId` on to `until`; false when the lock is no longer its own. */
 export async function renewLock(t: string, opId: string, until: number): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: accountKey(t),
-        UpdateExpression: 'SET lock_until = :until',
-        ConditionExpression: 'lock_op = :op',
-        ExpressionAttributeValues: { ':op': opId, ':until': until },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+  return (await renew(lockOf(t), opId, until)) !== false;
 }
 
 /** Frees a lock that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
 export async function clearLock(t: string, opId: string): Promise<void> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: accountKey(t),
-        UpdateExpression: 'REMOVE lock_op, lock_sk, lock_until',
-        ConditionExpression: 'lock_op = :op',
-        ExpressionAttributeValues: { ':op': opId },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
+  await release(lockOf(t), opId, { remove: ['lock_sk'] });
 }
 
 // ---- writing the pairs ----------------------------------------------------------------
@@ -266,24 +237,24 @@ export interface Commit {
  */
 export async function commitOperation(t: string, op: Operation, c: Commit): Promise<'committed' | 'lost' | 'balance_changed'> {
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':op': op.opId, ':expected': c.expectedAvailable, ':take': c.take, ':owe': c.owe, ':cost': c.cost };
+  const values: Record<string, unknown> = { ':expected': c.expectedAvailable, ':take': c.take, ':owe': c.owe, ':cost': c.cost };
   const counts = Object.entries(c.perCourse).map(([code, n], i) => {
     names[`#a${i}`] = assignedPrefix + code;
     values[`:a${i}`] = n;
     return `#a${i} :a${i}`;
   });
   try {
+    const release = releaseItem(lockOf(t), op.opId, {
+      set: ['units_available = units_available - :take', 'units_owed = units_owed + :owe', 'units_used = units_used + :cost'],
+      remove: ['lock_sk'],
+      add: counts,
+      condition: 'units_available = :expected',
+      names,
+      values,
+    }) as { Update: NonNullable<TransactItem['Update']> };
     await transact([
-      accountUpdate(t, {
-        expression:
-          'SET units_available = units_available - :take, units_owed = units_owed + :owe, ' +
-          'units_used = units_used + :cost REMOVE lock_op, lock_sk, lock_until' +
-          (counts.length ? ` ADD ${counts.join(', ')}` : ''),
-        condition: 'lock_op = :op AND units_available = :expected',
-        ...(counts.length ? { names } : {}),
-        values,
-        returnOld: true,
-      }),
+      // The lock freed by its owner, with the charge, only on the balance the charge was planned on.
+      { Update: { ...release.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
       {
         Update: {
           TableName: table(),
@@ -354,7 +325,7 @@ export async function markAborting(t: string, op: Operation): Promise<OperationS
 export async function releaseOperation(t: string, op: Operation, reason: string, at: string): Promise<boolean> {
   try {
     await transact([
-      accountUpdate(t, { expression: 'REMOVE lock_op, lock_sk, lock_until', condition: 'lock_op = :op', values: { ':op': op.opId } }),
+      releaseItem(lockOf(t), op.opId, { remove: ['lock_sk'] }),
       {
         Update: {
           TableName: table(),
