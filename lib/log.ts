@@ -10,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 import { METRICS_SERVICE } from './metrics/names';
+import { mappedStack } from './stack';
 
 export type LogLine = Record<string, unknown>;
 type Sink = (line: LogLine) => void;
@@ -61,9 +62,12 @@ const logger = new AllotLogger({
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const levels: readonly Level[] = ['debug', 'info', 'warn', 'error'];
 
-/** `level` picks the method (default info); `msg` becomes the message (and stays a field, as before). */
+/** `level` picks the method (default info); `msg` becomes the message (and stays a field, as before); `error.stack` is source-mapped. */
 export function log(line: LogLine): void {
   const { level, ...fields } = line;
+  // An error's stack names the bundle's positions: mapped to lib/...ts here (lib/stack.ts).
+  const error = fields.error as { stack?: string } | undefined;
+  if (typeof error?.stack === 'string') fields.error = { ...error, stack: mappedStack(error.stack) };
   const method = levels.includes(level as Level) ? (level as Level) : 'info';
   logger[method](typeof fields.msg === 'string' ? fields.msg : 'request', fields);
 }

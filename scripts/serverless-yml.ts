@@ -109,10 +109,11 @@ function resolveSource(source: string, ctx: ResolveContext, where: string): Yaml
     if (kind === 'self') return lookupSelf(arg, ctx);
     if (kind === 'sls' && arg === 'stage') return ctx.stage;
     if (kind === 'opt') return arg === 'stage' ? ctx.stage : undefined;
+    if (kind === 'env') return process.env[arg];
   }
   throw new Error(
     `serverless.yml ${where}: unsupported variable source "${source}" ` +
-      '(scripts/serverless-yml.ts resolves only self:, sls:stage, opt: and quoted fallbacks)',
+      '(scripts/serverless-yml.ts resolves only self:, sls:stage, opt:, env: and quoted fallbacks)',
   );
 }
 

@@ -50,8 +50,11 @@ export async function getBatch(tenantId: string, batchId: string): Promise<Batch
  * Runs statements 25 per request, sending again (after a pause) those DynamoDB did not judge
  * on their data; answers each statement's final error code (undefined: done).
  */
-async function runStatements(statements: { Statement: string; Parameters: unknown[] }[]): Promise<(string | undefined)[]> {
-  const outcome: (string | undefined)[] = [];
+/** Each statement's error code (undefined: it applied) and whether it returned an item (`RETURNING ALL OLD *`). */
+type StatementOutcome = { code?: string; returned: boolean };
+
+async function runStatements(statements: { Statement: string; Parameters: unknown[] }[]): Promise<StatementOutcome[]> {
+  const outcome: StatementOutcome[] = [];
   await Promise.all(
     chunk(statements.map((s, i) => ({ s, i })), statementsPerRequest).map(async (part) => {
       let pending = part;
@@ -61,7 +64,7 @@ async function runStatements(statements: { Statement: string; Parameters: unknow
         pending.forEach((p, j) => {
           const code = Responses[j]?.Error?.Code;
           if (code && retryableStatement.has(code)) again.push(p);
-          else outcome[p.i] = code;
+          else outcome[p.i] = { code, returned: Responses[j]?.Item !== undefined };
         });
         if (again.length > 0 && attempt >= statementAttempts) throw new ServiceUnavailableError();
         if (again.length > 0) await sleep(backoffMs(attempt));
@@ -81,7 +84,7 @@ export async function insertBatchCodes(tenantId: string, batch: string, entries:
   });
   const outcome = await runStatements(statements);
   const duplicates: number[] = [];
-  outcome.forEach((code, i) => {
+  outcome.forEach(({ code }, i) => {
     if (code === 'DuplicateItem') duplicates.push(i);
     else if (code) throw new Error(`Code insert failed: ${code}`);
   });
@@ -211,11 +214,12 @@ export async function deleteBatchCodes(
     const outcome = await runStatements(
       part.map((code) => {
         const key = codeKey(tenantId, code);
-        return { Statement: `DELETE FROM "${table()}" WHERE pk = ? AND sk = ? AND batch = ?`, Parameters: [key.pk, key.sk, batchId] };
+        // RETURNING: a DELETE of an absent item succeeds too; only a returned item was deleted.
+        return { Statement: `DELETE FROM "${table()}" WHERE pk = ? AND sk = ? AND batch = ? RETURNING ALL OLD *`, Parameters: [key.pk, key.sk, batchId] };
       }),
     );
-    // ConditionalCheckFailed: absent (never written, deleted before) or another batch's code.
-    deleted += outcome.filter((code) => code === undefined).length;
+    // ConditionalCheckFailed: another batch's code. No item returned: absent (never written, deleted before).
+    deleted += outcome.filter((o) => o.code === undefined && o.returned).length;
   });
   return { deleted, done };
 }

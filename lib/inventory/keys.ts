@@ -114,6 +114,14 @@ export const keys = {
   // the labels version), part number claims, and the gsi1 partition each list is read from.
   refCounters: (tenantId: string): Key => ({ pk: `${t(tenantId)}#REFCOUNTERS`, sk: 'REFCOUNTERS' }),
   partNumber: (tenantId: string, partNumber: string): Key => ({ pk: `${t(tenantId)}#PARTNO#${partNumber}`, sk: 'PARTNO' }),
+  /**
+   * A name claim: names are unique per kind within their scope (a sublocation's is its location;
+   * locations and units of measure the tenant), like part numbers (docs/REFERENCE-DATA.md).
+   */
+  name: (tenantId: string, kind: NamedKind, scope: number, name: string): Key => ({
+    pk: `${t(tenantId)}#NAME#${kind}#${scope}#${name}`,
+    sk: 'NAME',
+  }),
   refList: (tenantId: string, kind: RefList) => `${t(tenantId)}#REFLIST#${kind}`,
   indexPartition: (tenantId: string, field: SearchField) =>
     `${t(tenantId)}#IDX#${field === 'inventory_location' ? 'sublocation' : field}`,
@@ -272,6 +280,13 @@ export const sublocationItem = (
   label: `${location.name} - ${sub.name}`,
   ...(locationSeq === undefined ? {} : { location_seq: locationSeq }),
   ...listed(tenantId, 'LOCATIONS', locationSeq === undefined ? undefined : `${padSeq(locationSeq)}#${padSeq(sub.id)}`),
+});
+/** The reference data whose names are unique (keys.name). */
+export type NamedKind = 'location' | 'sublocation' | 'uom';
+/** `scope`: the location of a sublocation; 0 for locations and units of measure. */
+export const nameItem = (tenantId: string, kind: NamedKind, scope: number, name: string, id: number): Item => ({
+  ...keys.name(tenantId, kind, scope, name),
+  id,
 });
 export const partNumberItem = (tenantId: string, partNumber: string, partId: number): Item => ({
   ...keys.partNumber(tenantId, partNumber),

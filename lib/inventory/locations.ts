@@ -4,7 +4,7 @@
  * one transaction on one item, and every unit at the place shows the new label at once
  * because units resolve it when read (labels.ts, docs/REFERENCE-DATA.md).
  */
-import { NotFoundError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
 import { withRetry } from '../db/retry';
 import type { Location, UnitOfMeasure } from './keys';
 import { forgetLabels } from './labels';
@@ -19,6 +19,7 @@ import {
   insertSublocation,
   insertUnitOfMeasure,
   listLocations,
+  NameTaken,
   listUnitsOfMeasure,
   renameLocationItem,
   renameSublocationItem,
@@ -26,6 +27,14 @@ import {
   type LocationWithSublocations,
 } from './repository-reference';
 import type { PageQuery } from './schemas';
+
+export const NAME_TAKEN = 'Name must be unique.';
+
+/** A name another record of the same kind and scope holds: the surface's 422. */
+function refuseTakenName(err: unknown): never {
+  if (err instanceof NameTaken) throw new ValidationError(NAME_TAKEN);
+  throw err;
+}
 
 const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
 
@@ -47,7 +56,7 @@ export async function listLocationsPage(tenantId: string, query: PageQuery): Pro
 }
 
 export async function createLocation(tenantId: string, name: string, explicitId?: number) {
-  const location = await insertLocation(tenantId, name, explicitId);
+  const location = await insertLocation(tenantId, name, explicitId).catch(refuseTakenName);
   return renderLocation({ ...location, sublocations: [] });
 }
 
@@ -63,17 +72,15 @@ export async function createSublocation(tenantId: string, locationId: number, na
     const created = await insertSublocation(tenantId, location, name, explicitId);
     forgetLabels(tenantId); // this Lambda's search sees the new place at once
     return renderSublocation(created);
-  }, retryChanged);
+  }, retryChanged).catch(refuseTakenName);
 }
 
 export async function renameLocation(tenantId: string, id: number, name: string) {
-  await existingLocation(tenantId, id);
-  try {
-    await renameLocationItem(tenantId, id, name);
-  } catch (err) {
-    if (err instanceof ChangedMeanwhile) throw new NotFoundError();
-    throw err;
-  }
+  await withRetry(async () => {
+    // Conditioned on the name as read (its claim moves with it): a rename meanwhile reads again.
+    const location = await existingLocation(tenantId, id);
+    await renameLocationItem(tenantId, location, name);
+  }, retryChanged).catch(refuseTakenName);
   forgetLabels(tenantId);
   return { id, name }; // what the transaction wrote: no read after it
 }
@@ -83,10 +90,10 @@ export async function renameSublocation(tenantId: string, locationId: number, id
   return withRetry(async () => {
     const [location, sub] = await Promise.all([findLocation(tenantId, locationId), findSublocation(tenantId, id)]);
     if (!location || !sub || sub.location_id !== locationId) throw new NotFoundError();
-    await renameSublocationItem(tenantId, location, id, name);
+    await renameSublocationItem(tenantId, location, sub, name);
     forgetLabels(tenantId);
     return renderSublocation({ id, name, location_id: locationId });
-  }, retryChanged);
+  }, retryChanged).catch(refuseTakenName);
 }
 
 export async function listUnitsOfMeasurePage(tenantId: string, query: PageQuery): Promise<{ units: ReturnType<typeof renderUnitOfMeasure>[]; pagination: Pagination }> {
@@ -95,7 +102,7 @@ export async function listUnitsOfMeasurePage(tenantId: string, query: PageQuery)
 }
 
 export async function createUnitOfMeasure(tenantId: string, name: string) {
-  return renderUnitOfMeasure(await insertUnitOfMeasure(tenantId, name));
+  return renderUnitOfMeasure(await insertUnitOfMeasure(tenantId, name).catch(refuseTakenName));
 }
 
 // ------------------------------------------------------------------ imports (idempotent upserts by id)
@@ -110,10 +117,11 @@ export async function upsertUnitOfMeasure(tenantId: string, uom: UnitOfMeasure):
     try {
       await insertUnitOfMeasure(tenantId, uom.name, uom.id);
     } catch (err) {
+      refuseTakenName(err);
       if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
       throw err;
     }
-  }, retryChanged);
+  }, retryChanged).catch(refuseTakenName);
 }
 
 export async function upsertLocation(tenantId: string, location: Location): Promise<void> {
@@ -129,7 +137,7 @@ export async function upsertLocation(tenantId: string, location: Location): Prom
       if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
       throw err;
     }
-  }, retryChanged);
+  }, retryChanged).catch(refuseTakenName);
 }
 
 export async function upsertSublocation(tenantId: string, sub: { id: number; name: string; location_id: number }): Promise<void> {

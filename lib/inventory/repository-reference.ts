@@ -27,6 +27,8 @@ import {
   type RefList,
   type Sublocation,
   type UnitOfMeasure,
+  nameItem,
+  type NamedKind,
 } from './keys';
 
 const table = () => tableName('inventory');
@@ -45,6 +47,29 @@ const notExists = 'attribute_not_exists(pk)';
 const put = (Item: Item, ConditionExpression?: string) => ({
   Put: { TableName: table(), Item, ...(ConditionExpression ? { ConditionExpression } : {}) },
 });
+
+/** Claims `name` for record `id`: refused when another record holds it. */
+const claimName = (tenantId: string, kind: NamedKind, scope: number, name: string, id: number) =>
+  put(nameItem(tenantId, kind, scope, name, id), notExists);
+
+/**
+ * A rename's claim changes: the new name claimed, the old one released (unless another record
+ * holds it: data written before names were claimed). Nothing when the name stays.
+ */
+function moveNameClaim(tenantId: string, kind: NamedKind, scope: number, id: number, from: string, to: string) {
+  if (from === to) return [];
+  return [
+    claimName(tenantId, kind, scope, to, id),
+    {
+      Delete: {
+        TableName: table(),
+        Key: keys.name(tenantId, kind, scope, from),
+        ConditionExpression: 'attribute_not_exists(pk) OR id = :id',
+        ExpressionAttributeValues: { ':id': id },
+      },
+    },
+  ];
+}
 
 async function get(key: { pk: string; sk: string }): Promise<Item | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
@@ -78,6 +103,8 @@ export async function listParts(tenantId: string, page: number, perPage: number)
 }
 
 export class PartNumberTaken extends Error {}
+/** Another location (sublocation of the same location, unit of measure) already has this name. */
+export class NameTaken extends Error {}
 export class AlreadyExists extends Error {}
 /** The record changed (or vanished) since it was read: read again. */
 export class ChangedMeanwhile extends Error {}
@@ -161,12 +188,12 @@ export async function insertUnitOfMeasure(tenantId: string, name: string, explic
   try {
     const { id } = await createSequenced(
       counter(tenantId, 'uom'),
-      ({ id, seq }) => [put(uomItem(tenantId, { id, name }, seq), notExists)],
+      ({ id, seq }) => [put(uomItem(tenantId, { id, name }, seq), notExists), claimName(tenantId, 'uom', 0, name, id)],
       explicitId,
     );
     return { id, name };
   } catch (err) {
-    if (err instanceof CreateRefused) throw new AlreadyExists();
+    if (err instanceof CreateRefused) throw err.index === 1 ? new NameTaken() : new AlreadyExists();
     throw err;
   }
 }
@@ -175,7 +202,23 @@ export async function insertUnitOfMeasure(tenantId: string, name: string, explic
 export async function renameUnitOfMeasure(tenantId: string, id: number, name: string): Promise<void> {
   const item = await get(keys.uom(tenantId, id));
   if (!item) throw new ChangedMeanwhile();
-  await transactOrRefuse([put({ ...item, name }, 'attribute_exists(pk)')]);
+  try {
+    await transactOrRefuse([
+      {
+        Put: {
+          TableName: table(),
+          Item: { ...item, name },
+          ConditionExpression: '#name = :was',
+          ExpressionAttributeNames: { '#name': 'name' },
+          ExpressionAttributeValues: { ':was': item.name },
+        },
+      },
+      ...moveNameClaim(tenantId, 'uom', 0, id, String(item.name), name),
+    ]);
+  } catch (err) {
+    if (err instanceof CreateRefused) throw err.index === 1 ? new NameTaken() : new ChangedMeanwhile();
+    throw err;
+  }
 }
 
 // ------------------------------------------------------------------ locations and sublocations
@@ -212,12 +255,12 @@ export async function insertLocation(tenantId: string, name: string, explicitId?
   try {
     const { id, seq } = await createSequenced(
       counter(tenantId, 'location'),
-      ({ id, seq }) => [put(locationItem(tenantId, { id, name }, seq), notExists)],
+      ({ id, seq }) => [put(locationItem(tenantId, { id, name }, seq), notExists), claimName(tenantId, 'location', 0, name, id)],
       explicitId,
     );
     return { id, name, seq };
   } catch (err) {
-    if (err instanceof CreateRefused) throw new AlreadyExists();
+    if (err instanceof CreateRefused) throw err.index === 1 ? new NameTaken() : new AlreadyExists();
     throw err;
   }
 }
@@ -235,12 +278,13 @@ export async function insertSublocation(
       ({ id }) => [
         put(sublocationItem(tenantId, { id, name }, location, location.seq), notExists),
         { ConditionCheck: { TableName: table(), Key: keys.location(tenantId, location.id), ConditionExpression: 'attribute_exists(pk)' } },
+        claimName(tenantId, 'sublocation', location.id, name, id),
       ],
       explicitId,
     );
     return { id, name, location_id: location.id, label: `${location.name} - ${name}` };
   } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 0 ? new AlreadyExists() : new ChangedMeanwhile();
+    if (err instanceof CreateRefused) throw err.index === 0 ? new AlreadyExists() : err.index === 2 ? new NameTaken() : new ChangedMeanwhile();
     throw err;
   }
 }
@@ -256,7 +300,8 @@ const bumpLabels = (tenantId: string) => ({
 });
 
 /** New name for a location, and a new labels version, in one transaction. */
-export async function renameLocationItem(tenantId: string, id: number, name: string): Promise<void> {
+export async function renameLocationItem(tenantId: string, location: Location, name: string): Promise<void> {
+  const { id } = location;
   try {
     await transactOrRefuse([
       {
@@ -264,21 +309,23 @@ export async function renameLocationItem(tenantId: string, id: number, name: str
           TableName: table(),
           Key: keys.location(tenantId, id),
           UpdateExpression: 'SET #name = :name',
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: '#name = :was',
           ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': name },
+          ExpressionAttributeValues: { ':name': name, ':was': location.name },
         },
       },
       bumpLabels(tenantId),
+      ...moveNameClaim(tenantId, 'location', 0, id, location.name, name),
     ]);
   } catch (err) {
-    if (err instanceof CreateRefused) throw new ChangedMeanwhile();
+    if (err instanceof CreateRefused) throw err.index === 2 ? new NameTaken() : new ChangedMeanwhile();
     throw err;
   }
 }
 
 /** New name for a sublocation of `location`, and a new labels version, in one transaction. */
-export async function renameSublocationItem(tenantId: string, location: Location, id: number, name: string): Promise<void> {
+export async function renameSublocationItem(tenantId: string, location: Location, sub: { id: number; name: string }, name: string): Promise<void> {
+  const { id } = sub;
   try {
     await transactOrRefuse([
       {
@@ -288,15 +335,16 @@ export async function renameSublocationItem(tenantId: string, location: Location
           // `label` is what the sublocation's name makes with the location's name as read now;
           // units resolve theirs from both names when read (labels.ts).
           UpdateExpression: 'SET #name = :name, label = :label',
-          ConditionExpression: 'location_id = :location',
+          ConditionExpression: 'location_id = :location AND #name = :was',
           ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': name, ':label': `${location.name} - ${name}`, ':location': location.id },
+          ExpressionAttributeValues: { ':name': name, ':label': `${location.name} - ${name}`, ':location': location.id, ':was': sub.name },
         },
       },
       bumpLabels(tenantId),
+      ...moveNameClaim(tenantId, 'sublocation', location.id, id, sub.name, name),
     ]);
   } catch (err) {
-    if (err instanceof CreateRefused) throw new ChangedMeanwhile();
+    if (err instanceof CreateRefused) throw err.index === 2 ? new NameTaken() : new ChangedMeanwhile();
     throw err;
   }
 }

@@ -62,12 +62,12 @@ interface Run {
 
 const progress = /^\[allot\] waiting for DynamoDB Local on port \d+: \d+ s of at most \d+ s$/;
 
-/** A port with the three after it free too (npm start's serverless-offline uses PORT..PORT+3). */
+/** A port with the four after it free too (npm start's front uses PORT, serverless-offline PORT+1..PORT+4). */
 async function freePortRange(): Promise<number> {
   for (;;) {
     const port = await freePort();
-    if (port > 65532) continue;
-    const free = await Promise.all([1, 2, 3].map((i) => assertPortFree(port + i, 'test').then(() => true, () => false)));
+    if (port > 65531) continue;
+    const free = await Promise.all([1, 2, 3, 4].map((i) => assertPortFree(port + i, 'test').then(() => true, () => false)));
     if (free.every(Boolean)) return port;
   }
 }

@@ -80,8 +80,8 @@ describe('tableDefinitions (from serverless.yml)', () => {
     };
     expect(tableDefinitions('x', doc).map((d) => d.create.TableName)).toEqual(['allot-x-t']);
     const bad = structuredClone(doc);
-    bad.custom.tables.t = '${env:TABLE}';
-    expect(() => tableDefinitions('x', bad)).toThrow(/unsupported variable source "env:TABLE"/);
+    bad.custom.tables.t = '${ssm:/table}';
+    expect(() => tableDefinitions('x', bad)).toThrow(/unsupported variable source "ssm:\/table"/);
     const withFallback = structuredClone(doc);
     withFallback.custom.tables.t = "${opt:table, 'fallback'}";
     expect(tableDefinitions('x', withFallback)[0]!.create.TableName).toBe('fallback');

@@ -8,7 +8,9 @@
 import { createBenchTenant, type BenchTenant } from '../../env';
 import { createLocation, createSublocation, createUnitOfMeasure } from '../../../lib/inventory/locations';
 import { createPart } from '../../../lib/inventory/parts';
-import { renameLocationItem } from '../../../lib/inventory/repository-reference';
+import { findLocation, renameLocationItem } from '../../../lib/inventory/repository-reference';
+import { VERSION_TTL_MS } from '../../../lib/inventory/labels';
+import { sleep } from '../../../lib/db/retry';
 import { createCourse } from '../../../lib/units/courses';
 import { createLogin } from '../../../lib/units/logins';
 import { putUnitsData } from '../../../lib/units/repository';
@@ -257,13 +259,16 @@ const showAfterRename: Scenario<Awaited<ReturnType<typeof inventoryTenant>>> = {
   name: 'show_unit_after_rename',
   fn: 'showInventoryUnit',
   small: true,
-  note: 'GET one unit after its location was renamed elsewhere (this Lambda\'s names are stale)',
+  note: 'GET one unit once a rename made elsewhere shows (this Lambda\'s names are stale, its labels version has lapsed)',
   reusable: true,
   prepare: () => inventoryTenant(100, '-writes'),
   warm: async (w) => {
     await warmTenant(w.tenant, 'inventory');
-    // As another Lambda renames: the labels version moves, this process's cache is not told.
-    await renameLocationItem(w.tenant.tenantId, 1, fresh('CDHQ'));
+    // As another Lambda renames: the labels version moves, this process's cache is not told; the
+    // version it read lapses after VERSION_TTL_MS (lib/inventory/labels.ts), then the next show reads it.
+    const location = await findLocation(w.tenant.tenantId, 1);
+    await renameLocationItem(w.tenant.tenantId, location!, fresh('CDHQ'));
+    await sleep(VERSION_TTL_MS + 50);
   },
   call: (w) => ({ http: { path: `/api/v2/${w.tenant.inventoryToken}/parts/${PART_ID}/inventory_units/${w.showUnitId}`, route: UNIT_ROUTE } }),
   minimum: { requests: 3, rounds: 2, rcu: 2, wru: 0, why: 'the unit and the labels version in parallel; then the sublocation and location names (one BatchGet)' },

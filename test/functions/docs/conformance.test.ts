@@ -83,10 +83,11 @@ async function send(req: Sent): Promise<Answer> {
 }
 
 /** Sends each request in order; answers the ones Prism found a violation in (or that did not reach the API). */
-async function violationsOf(requests: Sent[]): Promise<string[]> {
+async function violationsOf(requests: Sent[], statuses: number[] = []): Promise<string[]> {
   const found: string[] = [];
   for (const req of requests) {
     const answer = await send(req);
+    statuses.push(answer.status);
     if (answer.violations || answer.contentType.startsWith('application/problem+json') || answer.status >= 500) {
       found.push(`${req.label}: ${req.method} ${req.path} -> ${answer.status} ${answer.violations ?? answer.body.slice(0, 400)}`);
     }
@@ -310,8 +311,15 @@ describe('README examples through Prism', () => {
   it('every curl line answers as documented, and again when run a second time', async () => {
     const requests = readmeRequests();
     expect(requests.length).toBeGreaterThanOrEqual(25);
-    const first = await violationsOf(requests);
-    const second = await violationsOf(requests);
+    const firstStatuses: number[] = [];
+    const secondStatuses: number[] = [];
+    const first = await violationsOf(requests, firstStatuses);
+    const second = await violationsOf(requests, secondStatuses);
     expect({ first, second }).toEqual({ first: [], second: [] });
+    // First run: every line succeeds. Second run: only creates differ, each with its documented refusal.
+    expect(firstStatuses.filter((s) => s >= 300)).toEqual([]);
+    const changed = requests.flatMap((r, i) => (secondStatuses[i] === firstStatuses[i] ? [] : [`${r.method} ${secondStatuses[i]}`]));
+    expect(changed.length).toBeGreaterThan(0);
+    for (const line of changed) expect(line).toMatch(/^POST (400|422)$/);
   }, 180_000);
 });

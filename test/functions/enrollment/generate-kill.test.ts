@@ -111,6 +111,7 @@ describe('a generate request frozen at a chunk boundary', () => {
     // Restart: the hourly job's second pass.
     const result = await discardStaleBatches({ budget: unlimited });
     expect(result.complete).toBe(true);
+    expect(result.discarded).toBe(present.length); // the items it deleted, not the codes the batch listed
     expect(await stored(written)).toEqual([]);
     expect(await leftBatches()).toEqual([]);
     expect(await listedCount(courseId)).toBe(0);

@@ -139,7 +139,7 @@ describe('a cache filled before a rename made elsewhere', () => {
     expect((await show(t, unit)).inventory_location).toBe('WH - Rack 1');
     // A rename as another Lambda makes it: the repository's transaction (the version bump), without
     // this process's forgetLabels. Within the staleness bound the version read before answers...
-    await renameLocationItem(t.tenantId, 1, 'Depot');
+    await renameLocationItem(t.tenantId, { id: 1, name: 'Quiet' }, 'Depot');
     vi.setSystemTime(Date.now() + VERSION_TTL_MS - 1);
     expect((await show(t, unit)).inventory_location).toBe('WH - Rack 1');
     // ...and once it has passed, every path shows the new name.
@@ -162,7 +162,7 @@ describe('a cache filled before a rename made elsewhere', () => {
     expect(await search(t, 'field0=inventory_location&term0=quiet')).toEqual([]);
     expect(await search(t, 'field0=inventory_location&term0=wh')).toEqual([unit.id]);
     // A rename just now: the list is read on every search until it has settled.
-    await renameLocationItem(t.tenantId, 1, 'Depot');
+    await renameLocationItem(t.tenantId, { id: 1, name: 'Quiet' }, 'Depot');
     versionTtlPasses();
     expect(await search(t, 'field0=inventory_location&term0=depot')).toEqual([unit.id]);
     await putLocation(t.tenantId, { id: 1, name: 'Later' }, 1);

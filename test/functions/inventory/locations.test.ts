@@ -134,3 +134,52 @@ describe('units of measure', () => {
     expect((await sendRef(b.inventoryToken, 'listUoms')).json).toEqual({ units: [] });
   });
 });
+
+describe('one name per kind and scope (like part numbers): 422 "Name must be unique."', () => {
+  it('refuses a second location, unit of measure or sublocation (of the same location) with a taken name; another location may reuse a sublocation name', async () => {
+    const t = await createTenant('loc-names');
+    const annex = await location(t, 'Annex');
+    const again = await sendRef(t.inventoryToken, 'createLocation', { body: { inventory_location: { name: 'Annex' } } });
+    expect([again.statusCode, errorsOf(again)]).toEqual([422, ['Name must be unique.']]);
+    expect(await sendRef(t.inventoryToken, 'createUom', { body: { unit: { name: 'reel' } } }).then((r) => r.statusCode)).toBe(201);
+    const uom = await sendRef(t.inventoryToken, 'createUom', { body: { unit: { name: 'reel' } } });
+    expect([uom.statusCode, errorsOf(uom)]).toEqual([422, ['Name must be unique.']]);
+    await sublocation(t, annex.id, 'Bin 35');
+    const sub = await sendRef(t.inventoryToken, 'createSublocation', { params: { location_id: annex.id }, body: { inventory_sublocation: { name: 'Bin 35' } } });
+    expect([sub.statusCode, errorsOf(sub)]).toEqual([422, ['Name must be unique.']]);
+    const other = await location(t, 'Depot');
+    expect((await sublocation(t, other.id, 'Bin 35')).name).toBe('Bin 35');
+    // Nothing was created by the refusals.
+    const list = await sendRef(t.inventoryToken, 'listLocations');
+    expect((list.json as { inventory_locations: Named[] }).inventory_locations.map((l) => l.name)).toEqual(['Annex', 'Depot']);
+    expect((await sendRef(t.inventoryToken, 'listUoms')).json).toEqual({ units: [{ id: expect.any(Number), name: 'reel' }] });
+  });
+
+  it('a rename moves the claim: the old name is free again, a taken one is refused, renaming to the same name succeeds', async () => {
+    const t = await createTenant('loc-rename');
+    const a1 = await location(t, 'North');
+    const a2 = await location(t, 'South');
+    const taken = await sendRef(t.inventoryToken, 'renameLocation', { params: { location_id: a2.id }, body: { inventory_location: { name: 'North' } } });
+    expect([taken.statusCode, errorsOf(taken)]).toEqual([422, ['Name must be unique.']]);
+    const same = await sendRef(t.inventoryToken, 'renameLocation', { params: { location_id: a1.id }, body: { inventory_location: { name: 'North' } } });
+    expect(same.statusCode).toBe(200);
+    const moved = await sendRef(t.inventoryToken, 'renameLocation', { params: { location_id: a1.id }, body: { inventory_location: { name: 'East' } } });
+    expect(moved.json).toEqual({ inventory_location: { id: a1.id, name: 'East' } });
+    expect((await location(t, 'North')).name).toBe('North');
+    const s1 = await sublocation(t, a2.id, 'Shelf 1');
+    await sublocation(t, a2.id, 'Shelf 2');
+    const subTaken = await sendRef(t.inventoryToken, 'renameSublocation', { params: { location_id: a2.id, id: s1.id }, body: { inventory_sublocation: { name: 'Shelf 2' } } });
+    expect([subTaken.statusCode, errorsOf(subTaken)]).toEqual([422, ['Name must be unique.']]);
+    const subMoved = await sendRef(t.inventoryToken, 'renameSublocation', { params: { location_id: a2.id, id: s1.id }, body: { inventory_sublocation: { name: 'Shelf 3' } } });
+    expect(subMoved.statusCode).toBe(200);
+    expect((await sublocation(t, a2.id, 'Shelf 1')).name).toBe('Shelf 1');
+  });
+
+  it('two creates of one name at the same time: one 201, one 422 (a conditional write, not a read)', async () => {
+    const t = await createTenant('loc-race');
+    const results = await Promise.all(
+      [1, 2, 3].map(() => sendRef(t.inventoryToken, 'createLocation', { body: { inventory_location: { name: 'Dock' } } })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 422, 422]);
+  });
+});

@@ -30,11 +30,12 @@ beforeAll(async () => {
 const bodies: Record<string, () => Record<string, unknown>> = {
   createPart: () => ({ part: { part_number: `ROUTE-${Math.random()}` } }),
   updatePart: () => ({ part: { description: 'routed' } }),
-  createInventoryLocation: () => ({ inventory_location: { name: 'L' } }),
+  // Names are unique per kind (and location): each call its own.
+  createInventoryLocation: () => ({ inventory_location: { name: `L-${Math.random()}` } }),
   renameInventoryLocation: () => ({ inventory_location: { name: 'Routes' } }),
-  createInventorySublocation: () => ({ inventory_sublocation: { name: 'S' } }),
+  createInventorySublocation: () => ({ inventory_sublocation: { name: `S-${Math.random()}` } }),
   renameInventorySublocation: () => ({ inventory_sublocation: { name: 'R1' } }),
-  createUnitOfMeasure: () => ({ unit: { name: 'u' } }),
+  createUnitOfMeasure: () => ({ unit: { name: `u-${Math.random()}` } }),
 };
 
 it('declares one function per reference endpoint, each with its handler', () => {
