@@ -7,7 +7,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteComm
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
-import { releaseItem, release, renew, takeItem, type ClaimRef } from '../db/claim';
+import { releaseItem, release, renewItem, takeItem, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
 import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
@@ -76,9 +76,31 @@ export async function acquireLock(t: string, op: Operation, until: number): Prom
   }
 }
 
-/** Moves the lease of `opId` on to `until`; false when the lock is no longer its own. */
-export async function renewLock(t: string, opId: string, until: number): Promise<boolean> {
-  return (await renew(lockOf(t), opId, until)) !== false;
+/**
+ * Moves the lease of `op` on to `until`, in one transaction with a check that the operation is
+ * still `pending`; false when the lock is no longer its own or a recovery has marked the
+ * operation aborting (its lease had lapsed): the holder must write nothing more, since the
+ * recovery may have read the journal before the holder's last journal write landed.
+ */
+export async function renewLock(t: string, op: Pick<Operation, 'opId' | 'sk'>, until: number): Promise<boolean> {
+  try {
+    await transact([
+      renewItem(lockOf(t), op.opId, until),
+      {
+        ConditionCheck: {
+          TableName: table(),
+          Key: operationKey(t, op.sk),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        },
+      },
+    ]);
+    return true;
+  } catch (err) {
+    if (conditionFailedAt(err).length) return false;
+    throw err;
+  }
 }
 
 /** Frees a lock that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
@@ -122,7 +144,7 @@ function bucketUpdate(t: string, add: BucketAdd, UpdateExpression: string, value
       Key: assignmentBucketKey(t, add.code, add.bucket),
       UpdateExpression,
       ...(ConditionExpression ? { ConditionExpression } : {}),
-      ExpressionAttributeValues: { ':ids': new Set(add.ids), ...values },
+      ExpressionAttributeValues: { ...(add.ids.length ? { ':ids': new Set(add.ids) } : {}), ...values },
     },
   };
 }
@@ -156,39 +178,43 @@ export const bucketsPerUndo = 99;
  * (<= 99 buckets) that also checks the operation is still `aborting`: once it is `aborted` (its
  * lock freed, so a later operation may have added the same pairs and committed), a late undo
  * changes nothing. A fence only moves forward (`fence <= :op`): a late undo can never reopen a
- * bucket to a newer undone operation's in-flight write. The ids were not assigned when the
- * operation (holding the lock) planned them, and no other operation writes while it is
- * aborting, so only its own writes are removed. `stale`: the operation is no longer aborting.
+ * bucket to a newer undone operation's in-flight write, and a bucket fenced by a newer operation
+ * is left alone (it holds nothing of this one). The ids were not assigned when the operation
+ * (holding the lock) planned them, and no other operation writes while it is aborting, so only
+ * its own writes are removed. `stale`: the operation is no longer aborting.
  */
 export async function undoBuckets(t: string, op: Operation, adds: BucketAdd[]): Promise<'undone' | 'stale'> {
-  try {
-    await withRetry(
-      () =>
-        transact([
-          {
-            ConditionCheck: {
-              TableName: table(),
-              Key: operationKey(t, op.sk),
-              ConditionExpression: '#status = :aborting',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':aborting': 'aborting' },
+  let left = adds;
+  for (let round = 0; left.length > 0; round++) {
+    const sending = left;
+    try {
+      await withRetry(
+        () =>
+          transact([
+            {
+              ConditionCheck: {
+                TableName: table(),
+                Key: operationKey(t, op.sk),
+                ConditionExpression: '#status = :aborting',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':aborting': 'aborting' },
+              },
             },
-          },
-          ...adds.map((add) =>
-            bucketUpdate(t, add, 'DELETE ids :ids SET fence = :op', { ':op': op.sk }, 'attribute_not_exists(fence) OR fence <= :op'),
-          ),
-        ]),
-      { attempts: 6, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
-    );
-    return 'undone';
-  } catch (err) {
-    const failed = conditionFailedAt(err);
-    if (failed.includes(0)) return 'stale';
-    // A newer fence on a bucket while this operation is still aborting: no later operation can
-    // have started, so this cannot happen; refuse rather than move a fence back.
-    if (failed.length) throw new Error(`units undo of ${op.sk}: a bucket is fenced by a newer operation`, { cause: err });
-    throw err;
+            ...sending.map((add) => bucketUpdate(t, add, 'DELETE ids :ids SET fence = :op', { ':op': op.sk }, 'attribute_not_exists(fence) OR fence <= :op')),
+          ]),
+        { attempts: 6, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
+      );
+      return 'undone';
+    } catch (err) {
+      const failed = conditionFailedAt(err);
+      if (failed.includes(0)) return 'stale';
+      if (!failed.length || round >= 3) throw err;
+      // A bucket fenced by a newer operation holds nothing of this one (its writes there would
+      // have met that fence): leave it as it is, and undo the others.
+      left = sending.filter((_, i) => !failed.includes(i + 1));
+    }
   }
+  return 'undone';
 }
 
 /** The add of one bucket inside the commit transaction (small operations write nothing before). */
