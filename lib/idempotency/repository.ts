@@ -1,10 +1,6 @@
 /**
- * The idempotency table: each tenant's Idempotency-Keys and the first answer to each (SPEC
- * section 3, "Retries"). Only this module knows its keys.
- *
- *   T#<tenant>#KEY#<key> / REQUEST   status (in_progress | completed), fingerprint (of the request),
- *                                    owner (the invocation holding it), lockedUntil (ms),
- *                                    response (JSON, or gzip when large), ttl (s: 24 h after first use)
+ * The idempotency table's commands: each tenant's Idempotency-Keys and the first answer to each
+ * (SPEC section 3, "Retries"; the layout is in keys.ts).
  *
  * Hand-written rather than Powertools' idempotency utility: docs/RELIABILITY.md, "Retries".
  * The record is a claim of lib/db/claim.ts (take if absent, lapsed or expired; complete and
@@ -16,6 +12,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { complete, releaseByDelete, take, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
+import { recordKey } from './keys';
 
 export const keyLifetimeSeconds = 24 * 60 * 60;
 /** Above this the stored answer is compressed (an item holds at most 400 KB; 10,000 codes in XML are ~220 KB). */
@@ -33,7 +30,6 @@ export type Acquired =
   | { kind: 'mismatch' }
   | { kind: 'completed'; response: StoredResponse };
 
-const recordKey = (tenantId: string, key: string) => ({ pk: `T#${tenantId}#KEY#${key}`, sk: 'REQUEST' });
 
 /** The record as a claim (lib/db/claim.ts): `owner` holds it until `lockedUntil`; completed, it keeps its owner and no lease. */
 const claimOf = (tenantId: string, key: string): ClaimRef => ({
