@@ -224,22 +224,11 @@ export function commonViolations(outcomes: Outcome[]): string[] {
 }
 
 /**
- * Invariants the harness already checks but `npm test` does not fail on yet: each is broken on
- * main by a bug of issue 21 whose fix has not landed (docs/RELIABILITY.md). `npm run sim --
- * --strict` checks them too. Emptied as the fixes land.
+ * Tags of invariants the harness checks but `npm test` does not fail on yet, each broken on
+ * main by a bug whose fix has not landed (the board names it); `npm run sim -- --strict` checks
+ * them too. Empty: every finding so far is fixed on main.
  */
-export const awaitingFix: string[] = [
-  // Finding A (board 17:52): a recovery whose journal read raced the holder's late journal write
-  // fences nothing, and the holder's lease renewal still succeeds: pairs stored, never charged
-  // (and not counted in assigned:<code>).
-  'U3', 'U4',
-  // Finding B (board 17:59): an undo meeting a bucket fenced by a newer operation throws, the
-  // operation stays pending, the lock is never released (and the holder's client gets a 500).
-  'S1', 'U6', 'X2',
-  // Finding C (board 18:02): generate's commit answer lost -> 503 and the Idempotency-Key
-  // released, so the retry with the key generates the codes again.
-  'I9',
-];
+export const awaitingFix: string[] = [];
 
 export interface RunResult {
   violations: string[];

@@ -38,6 +38,8 @@ export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
   beforeAll(async () => {
     // `npm run sim -- --log`: the handlers' log lines (errors with their cause) for a replay.
     if (process.env.SIM_LOG) process.env.ALLOT_LOG = 'on';
+    // One SDK attempt per call: an injected fault is one that outlasted the SDK's retries (runtime.ts).
+    process.env.DYNAMODB_MAX_ATTEMPTS = '1';
     await useSimTables();
     containers = await loadContainers(3);
     retry.timers.sleep = virtualSleep;
