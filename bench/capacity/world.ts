@@ -11,7 +11,7 @@ import { currencyOf } from '../../lib/inventory/currency';
 import { labelResolver } from '../../lib/inventory/labels';
 import { BENCH_COURSE } from '../bulk-codes';
 import { generateCodes } from '../../lib/enrollment/code-generator';
-import { listedItems, metaItem } from '../../lib/enrollment/keys';
+import { listedItems, codeCountItem } from '../../lib/enrollment/keys';
 import { seedInventory, type InventoryFixture } from '../inventory-data';
 import { batchPutAll } from '../../lib/db/batch';
 import { tableName } from '../../lib/db/tables';
@@ -75,7 +75,7 @@ export function codesCourse(count: number, label = ''): Promise<CodesWorld> {
       const items = listedItems(tenant.tenantId, BENCH_COURSE, records, start);
       await batchPutAll(tableName('enrollment'), [...items.codes, ...items.blocks]);
     }
-    await batchPutAll(tableName('enrollment'), [metaItem(tenant.tenantId, BENCH_COURSE, count)]);
+    await batchPutAll(tableName('enrollment'), [codeCountItem(tenant.tenantId, BENCH_COURSE, count)]);
     return { tenant, courseId: BENCH_COURSE, codes };
   });
 }

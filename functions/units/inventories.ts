@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
-import { getInventory } from '../../lib/units/inventory';
+import { getInventory } from '../../lib/units/inventories';
 import * as responses from '../../lib/units/responses';
 
 export const handler = httpHandler(

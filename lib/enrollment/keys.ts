@@ -29,6 +29,8 @@
  *                                                   start (its first listing position, once
  *                                                   committed), codes[] and gsi2pk = PENDING
  *                                                   + expiresAt (when it counts as stale) while pending
+ *   T#<t>#REFCOUNTERS            REFCOUNTERS        courses: the last course list position handed out
+ *   course items (COURSE) listed over HTTP also carry seq, gsi1pk = T#<t>#REFLIST#COURSES, gsi1sk = <seq>
  *
  * A code is keyed by its exact string (never normalised: demo code 1Ls34dQa has characters
  * outside the generation alphabet), so another tenant's code is simply a different key. A code
@@ -70,12 +72,15 @@ export const enrollmentItem = (tenantId: string, e: { courseId: string; email: s
 /** Active codes of a course with expiry `expiresAt` (counts.ts): its own partition, read by expiry range. */
 export const expiryCountPk = (tenantId: string, courseId: string) => `T#${tenantId}#EXPCOUNT#${courseId}`;
 export const expiryCountKey = (tenantId: string, courseId: string, expiresAt: string): Key => ({ pk: expiryCountPk(tenantId, courseId), sk: expiresAt });
-export const metaKey = (tenantId: string, courseId: string): Key => ({ pk: coursePk(tenantId, courseId), sk: 'CODES' });
+export const codeCountKey = (tenantId: string, courseId: string): Key => ({ pk: coursePk(tenantId, courseId), sk: 'CODES' });
 export const codeKey = (tenantId: string, code: string): Key => ({ pk: `T#${tenantId}#CODE#${code}`, sk: 'CODE' });
-export const listPk = (tenantId: string, courseId: string) => `T#${tenantId}#LIST#${courseId}`;
+export const codeListPk = (tenantId: string, courseId: string) => `T#${tenantId}#LIST#${courseId}`;
+/** The tenant's course list (reference data): the gsi1 partition of listed course items, and its position counter. */
+export const courseListPk = (tenantId: string) => `T#${tenantId}#REFLIST#COURSES`;
+export const refCountersKey = (tenantId: string): Key => ({ pk: `T#${tenantId}#REFCOUNTERS`, sk: 'REFCOUNTERS' });
 /** Listing positions as fixed-width strings, so key order is number order. */
 export const seqKey = (seq: number) => String(seq).padStart(seqDigits, '0');
-export const blockKey = (tenantId: string, courseId: string, start: number): Key => ({ pk: listPk(tenantId, courseId), sk: seqKey(start) });
+export const blockKey = (tenantId: string, courseId: string, start: number): Key => ({ pk: codeListPk(tenantId, courseId), sk: seqKey(start) });
 export const batchKey = (tenantId: string, batchId: string): Key => ({ pk: `T#${tenantId}#BATCH#${batchId}`, sk: 'BATCH' });
 
 /** The tenant and course of a course item's key, or undefined when it is not one of ours. */
@@ -116,7 +121,7 @@ export const courseItem = (tenantId: string, course: Course) => ({
 export type CodePlace = { seq: number } | { batch: string; idx: number };
 
 /** A code whose status or holder changed since it was listed: the list reads it from gsi1. */
-export const changedCodeIndex = (tenantId: string, courseId: string, seq: number) => ({ gsi1pk: listPk(tenantId, courseId), gsi1sk: seqKey(seq) });
+export const changedCodeIndex = (tenantId: string, courseId: string, seq: number) => ({ gsi1pk: codeListPk(tenantId, courseId), gsi1sk: seqKey(seq) });
 
 export const codeItem = (tenantId: string, record: CodeRecord, place: CodePlace) => ({
   ...codeKey(tenantId, record.code),
@@ -156,11 +161,11 @@ export function blocksOf(records: CodeRecord[], start: number): Block[] {
   return blocks;
 }
 
-export const metaItem = (tenantId: string, courseId: string, count: number) => ({ ...metaKey(tenantId, courseId), codes: count });
+export const codeCountItem = (tenantId: string, courseId: string, count: number) => ({ ...codeCountKey(tenantId, courseId), codes: count });
 
 /**
  * The items of codes listed at once from position `start` (one course): the codes and their
- * blocks. The course's count (metaItem) moves to start + records.length.
+ * blocks. The course's count (codeCountItem) moves to start + records.length.
  */
 export function listedItems(tenantId: string, courseId: string, records: CodeRecord[], start: number) {
   return {

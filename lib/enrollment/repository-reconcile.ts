@@ -20,7 +20,7 @@ import {
   enrollmentPrefix,
   expiryCountKey,
   expiryCountPk,
-  listPk,
+  codeListPk,
   parseCourseKey,
   seqKey,
 } from './keys';
@@ -83,7 +83,7 @@ export async function recountCodes(tenantId: string, courseId: string, count: nu
   const blocks = await queryAll({
     TableName: table(),
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    ExpressionAttributeValues: { ':pk': listPk(tenantId, courseId), ':from': seqKey(0), ':to': seqKey(count - 1) },
+    ExpressionAttributeValues: { ':pk': codeListPk(tenantId, courseId), ':from': seqKey(0), ':to': seqKey(count - 1) },
     ConsistentRead: true,
   });
   const codes = blocks.flatMap((b) => (b.codes as string[]).filter((_, i) => Number(b.sk) + i < count));

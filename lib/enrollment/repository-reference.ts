@@ -1,9 +1,7 @@
 /**
  * The enrollment table's reference data over HTTP (docs/REFERENCE-DATA.md): courses with a
- * list position, and reads for the enrollments list and the codes export.
- *
- *   T#<t>#REFCOUNTERS / REFCOUNTERS    courses: the last list position handed out
- *   course items (keys.ts) also carry   seq, gsi1pk = T#<t>#REFLIST#COURSES, gsi1sk = <seq, 0-padded>
+ * list position, and reads for the enrollments list and the codes export. Keys: keys.ts
+ * (`refCountersKey`, `courseListPk`).
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
@@ -11,22 +9,20 @@ import { capUpdate } from './repository';
 import { createSequenced, CreateRefused, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { tableName } from '../db/tables';
 import { unchanged } from '../db/unchanged';
-import { courseItem, courseKey, enrollListPk, seqKey } from './keys';
+import { courseItem, courseKey, courseListPk, enrollListPk, refCountersKey, seqKey } from './keys';
 import type { Course } from './model';
 
 const table = () => tableName('enrollment');
-const refCounters = (tenantId: string) => ({ pk: `T#${tenantId}#REFCOUNTERS`, sk: 'REFCOUNTERS' });
-const listPk = (tenantId: string) => `T#${tenantId}#REFLIST#COURSES`;
-const counter = (tenantId: string): Counter => ({ table: table(), key: refCounters(tenantId), seqAttr: 'courses' });
+const counter = (tenantId: string): Counter => ({ table: table(), key: refCountersKey(tenantId), seqAttr: 'courses' });
 
 /** A course item with its list position (seed data and creates). */
 export const listedCourseItem = (tenantId: string, course: Course, seq: number) => ({
   ...courseItem(tenantId, course),
   seq,
-  gsi1pk: listPk(tenantId),
+  gsi1pk: courseListPk(tenantId),
   gsi1sk: padSeq(seq),
 });
-export const refCountersItem = (tenantId: string, courses: number) => ({ ...refCounters(tenantId), courses });
+export const refCountersItem = (tenantId: string, courses: number) => ({ ...refCountersKey(tenantId), courses });
 
 export const courseFrom = (item: Record<string, unknown>): Course => ({
   courseId: String(item.courseId),
@@ -102,7 +98,7 @@ export async function findCourse(tenantId: string, courseId: string): Promise<Co
 }
 
 export async function listCourses(tenantId: string, page: number, perPage: number): Promise<{ items: Course[]; total: number }> {
-  const { items, total } = await readPage({ table: table(), viaIndex: true, pk: listPk(tenantId) }, counter(tenantId), page, perPage);
+  const { items, total } = await readPage({ table: table(), viaIndex: true, pk: courseListPk(tenantId) }, counter(tenantId), page, perPage);
   return { items: items.map(courseFrom), total };
 }
 

@@ -19,8 +19,8 @@ import {
   enrollmentPrefix,
   expiryCountPk,
   listedItems,
-  listPk,
-  metaKey,
+  codeListPk,
+  codeCountKey,
   positionsKey,
   seqKey,
 } from './keys';
@@ -171,7 +171,7 @@ export async function getCourseListing(tenantId: string, courseId: string): Prom
     new QueryCommand({
       TableName: table(),
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':from': metaKey(tenantId, courseId).sk, ':to': 'COURSE' },
+      ExpressionAttributeValues: { ':pk': coursePk(tenantId, courseId), ':from': codeCountKey(tenantId, courseId).sk, ':to': 'COURSE' },
       ConsistentRead: true,
     }),
   );
@@ -204,7 +204,7 @@ export async function pastExpiryActive(tenantId: string, courseId: string, now: 
  * Queries in parallel, each reading O(last - first + blockSize) small entries.
  */
 export async function listedCodes(tenantId: string, courseId: string, first: number, last: number): Promise<CodeRecord[]> {
-  const pk = listPk(tenantId, courseId);
+  const pk = codeListPk(tenantId, courseId);
   const [blocks, changed] = await Promise.all([
     queryAll({
       TableName: table(),
@@ -258,7 +258,7 @@ export function moveCount(tenantId: string, courseId: string, seen: number, next
   return {
     Update: {
       TableName: table(),
-      Key: metaKey(tenantId, courseId),
+      Key: codeCountKey(tenantId, courseId),
       UpdateExpression: 'SET codes = :next',
       ConditionExpression: seen === 0 ? 'attribute_not_exists(codes) OR codes = :seen' : 'codes = :seen',
       ExpressionAttributeValues: { ':next': next, ':seen': seen },

@@ -9,7 +9,15 @@
  *   T#<t>#ASSIGN#<code>  / J#<op id>           an operation's journal: the ids it adds to the course
  *   T#<t>#LEDGER         / OP#<iso>#<op id>    an operation (the ledger entry)
  *   T#<t>#DONE#<hash>    / DONE                a request whose pairs are all assigned (fingerprint.ts)
+ *
+ * Reference data over HTTP (repository-reference.ts, docs/REFERENCE-DATA.md):
+ *   T#<t>#REFCOUNTERS    / REFCOUNTERS         login (last id), logins / courses (last list position)
+ *   T#<t>#LOGIN#<id>     / LOGIN               a login's profile: id, email, first_name, last_name, seq
+ *   T#<t>#EMAIL#<email>  / EMAIL               claims a (lower-cased) email for a login
+ *   T#<t>#LIST#LOGINS    / <seq>               the login list: a copy of the profile per position
+ *   T#<t>#LIST#COURSES   / <seq>               the course list: a copy of the course per position
  */
+import { padSeq } from '../db/sequenced';
 
 /**
  * Login ids per bucket: 256 consecutive ids share an item, so an item holds at most 256 ids
@@ -39,3 +47,12 @@ export function tenantOfAccountPk(pk: string): string | undefined {
   const tenantId = pk.slice(2, pk.length - '#ACCOUNT'.length);
   return accountKey(tenantId).pk === pk ? tenantId : undefined;
 }
+
+/** Keys of the reference data over HTTP (logins with their profiles, the login and course lists). */
+export const refKeys = {
+  counters: (t: string) => ({ pk: `T#${t}#REFCOUNTERS`, sk: 'REFCOUNTERS' }),
+  login: (t: string, id: number) => ({ pk: `T#${t}#LOGIN#${id}`, sk: 'LOGIN' }),
+  email: (t: string, email: string) => ({ pk: `T#${t}#EMAIL#${email}`, sk: 'EMAIL' }),
+  listPk: (t: string, kind: 'LOGINS' | 'COURSES') => `T#${t}#LIST#${kind}`,
+  listEntry: (t: string, kind: 'LOGINS' | 'COURSES', seq: number) => ({ pk: refKeys.listPk(t, kind), sk: padSeq(seq) }),
+};

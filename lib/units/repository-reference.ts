@@ -1,35 +1,20 @@
 /**
  * The units table's reference data over HTTP: logins (with email and names) and courses
- * (docs/REFERENCE-DATA.md). Every write is one transaction:
- *
- *   T#<t>#REFCOUNTERS  / REFCOUNTERS     login (last id), logins / courses (last list position)
- *   T#<t>#LOGIN#<id>   / LOGIN           a login's profile: id, email, first_name, last_name, seq
- *   T#<t>#EMAIL#<email>/ EMAIL           claims a (lower-cased) email for a login
- *   T#<t>#LIST#LOGINS  / <seq>           the login list: a copy of the profile per position
- *   T#<t>#LIST#COURSES / <seq>           the course list: a copy of the course per position
+ * (docs/REFERENCE-DATA.md). Every write is one transaction; the keys are keys.ts `refKeys`.
  *
  * The login's existence (what assign_units checks) and the course itself stay where the assign
  * code reads them (repository.ts): a create writes them in the same transaction.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { createSequenced, CreateRefused, padSeq, readCounter, readPage, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
+import { createSequenced, CreateRefused, readCounter, readPage, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
 import { tableName } from '../db/tables';
 import { unchanged } from '../db/unchanged';
-import { courseKey } from './keys';
+import { courseKey, refKeys } from './keys';
 import { courseItem } from './model';
 import { loginClaim } from './repository';
 
 const table = () => tableName('units');
-const t = (tenantId: string) => `T#${tenantId}`;
-
-export const refKeys = {
-  counters: (tenantId: string) => ({ pk: `${t(tenantId)}#REFCOUNTERS`, sk: 'REFCOUNTERS' }),
-  login: (tenantId: string, id: number) => ({ pk: `${t(tenantId)}#LOGIN#${id}`, sk: 'LOGIN' }),
-  email: (tenantId: string, email: string) => ({ pk: `${t(tenantId)}#EMAIL#${email}`, sk: 'EMAIL' }),
-  listPk: (tenantId: string, kind: 'LOGINS' | 'COURSES') => `${t(tenantId)}#LIST#${kind}`,
-  listEntry: (tenantId: string, kind: 'LOGINS' | 'COURSES', seq: number) => ({ pk: refKeys.listPk(tenantId, kind), sk: padSeq(seq) }),
-};
 
 export interface Login {
   id: number;

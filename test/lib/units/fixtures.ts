@@ -4,7 +4,7 @@
  */
 import { handler as assignHandler } from '../../../functions/units/assign-units';
 import { handler as inventoriesHandler } from '../../../functions/units/inventories';
-import { getInventory } from '../../../lib/units/inventory';
+import { getInventory } from '../../../lib/units/inventories';
 import type { UnitsData } from '../../../lib/units/model';
 import { countAssignments, listOperations, putUnitsData } from '../../../lib/units/repository';
 import { call, type RequestSpec } from '../../helpers/http';

@@ -18,6 +18,8 @@ export type JobHandler = (event: unknown, context: Context) => Promise<unknown>;
 export interface Container {
   http: Record<string, HttpHandler>;
   jobs: Record<string, JobHandler>;
+  /** Domain functions without an endpoint: the admin CLI's grant (scripts/admin.ts). */
+  lib: { grantUnits: (typeof import('../../../lib/units/grant'))['grantUnits'] };
 }
 
 /** The POST/PUT functions of serverless.yml (the token endpoint aside: it writes no domain data). */
@@ -39,7 +41,8 @@ export async function loadContainers(count: number): Promise<Container[]> {
   const out: Container[] = [];
   for (let i = 0; i < count; i++) {
     vi.resetModules();
-    const container: Container = { http: {}, jobs: {} };
+    const grant = (await import('../../../lib/units/grant')) as typeof import('../../../lib/units/grant');
+    const container: Container = { http: {}, jobs: {}, lib: { grantUnits: grant.grantUnits } };
     for (const f of functions) {
       const handler = ((await import(f.sourcePath)) as Record<string, unknown>)[f.exportName];
       if (f.schedules.length > 0) container.jobs[f.name] = handler as JobHandler;

@@ -12,10 +12,11 @@
  *   sent (ten times that for a slow call; concurrent calls overlap), a `sleep` of lib/ (lib/db/retry.ts `timers.sleep`, a scheduled task that
  *   wakes at its time) and the clock jumps the scenario schedules. Leases, holds and key claims
  *   therefore lapse when the schedule says.
- * - Per call the scenario may inject what AWS can do and DynamoDB Local cannot (THIS MOCKS AWS
- *   BEHAVIOUR: throttling or a 500 that outlast the SDK's retries, a timeout before the request
- *   was sent, the answer lost after the write was applied), slow the call, or crash the actor
- *   before or after the call (it never resumes: a Lambda killed mid-call). Conditions,
+ * - Per call (an actor's nth call, or its nth write) the scenario may inject what AWS can do
+ *   and DynamoDB Local cannot (THIS MOCKS AWS BEHAVIOUR: throttling or a 500 that outlast the
+ *   SDK's retries, a timeout before the request was sent, the answer lost after the write was
+ *   applied), slow the call, stall it (delivered late: `stallPoints` other steps first), or
+ *   crash the actor before or after the call (it never resumes: a Lambda killed mid-call). Conditions,
  *   transactions and the data stay DynamoDB Local's.
  * - Math.random is seeded per run (backoff jitter decides sleep lengths), so a seed replays.
  */
@@ -24,16 +25,32 @@ import { InternalServerError, ProvisionedThroughputExceededException, type Dynam
 import type fc from 'fast-check';
 import { vi } from 'vitest';
 
-export type FaultKind = 'throttle' | 'error500' | 'timeout' | 'lost' | 'slow' | 'crash' | 'crashAfter';
-export const faultKinds: FaultKind[] = ['throttle', 'error500', 'timeout', 'lost', 'slow', 'crash', 'crashAfter'];
+export type FaultKind = 'throttle' | 'error500' | 'timeout' | 'lost' | 'slow' | 'stall' | 'crash' | 'crashAfter';
+export const faultKinds: FaultKind[] = ['throttle', 'error500', 'timeout', 'lost', 'slow', 'stall', 'crash', 'crashAfter'];
+
+/** Which call a fault hits: the actor's nth call, or its nth write (where the protocols decide). */
+export interface FaultAt {
+  of: 'call' | 'write';
+  nth: number;
+  kind: FaultKind;
+}
+
+/**
+ * A stalled call reaches DynamoDB this long after it was sent (a network delay, a frozen
+ * Lambda thawed): longer than a units lease (5 s) or an inventory hold (5 s). The others run
+ * meanwhile; when nobody else can, the clock moves to its arrival.
+ */
+export const stallMs = 8_000;
+
+const writeCommands = /^(Put|Update|Delete|TransactWrite|BatchWrite|BatchExecuteStatement|ExecuteStatement|ExecuteTransaction)/;
 
 export interface Actor {
   name: string;
   state: 'running' | 'done' | 'crashed';
-  /** Calls made so far (1-based index of the next one after increment). */
+  /** Calls and writes made so far. */
   calls: number;
-  /** Fault per call index. */
-  faults: Map<number, FaultKind>;
+  writes: number;
+  faults: FaultAt[];
   /** Virtual ms at which the actor started. */
   startedAt: number;
 }
@@ -110,12 +127,13 @@ export class Run {
   }
 
   /** Starts `body` as actor `name`; its DynamoDB calls are scheduled. Resolves with its result, never if it crashed. */
-  actor<T>(name: string, faults: Map<number, FaultKind>, body: () => Promise<T>): Promise<T> {
-    const actor: Actor = { name, state: 'running', calls: 0, faults, startedAt: Date.now() };
+  actor<T>(name: string, faults: FaultAt[], body: () => Promise<T>, delay = 0): Promise<T> {
+    const actor: Actor = { name, state: 'running', calls: 0, writes: 0, faults, startedAt: Date.now() };
     this.all.push(actor);
     const done = actors.run(actor, async () => {
-      // The start itself is a scheduling point: which request arrives first is the schedule's.
-      await this.s.schedule(Promise.resolve(), `${name} start`);
+      // The start itself is a scheduling point: which request arrives first is the schedule's;
+      // `delay` more points let the others get that far ahead before it arrives.
+      for (let i = 0; i <= delay; i++) await this.s.schedule(Promise.resolve(), `${name} start${i < delay ? ` (waits ${delay - i})` : ''}`);
       actor.startedAt = Date.now();
       return body();
     });
@@ -126,7 +144,8 @@ export class Run {
   }
 
   /** A clock jump the schedule places among the calls. */
-  jump(ms: number): Promise<void> {
+  async jump(ms: number, after = 0): Promise<void> {
+    for (let i = 0; i < after; i++) await this.s.schedule(Promise.resolve(), `clock +${ms} ms in ${after - i}`);
     return this.s.schedule(Promise.resolve(), `clock +${ms} ms`).then(() => {
       this.advance(ms);
       this.jumped += ms;
@@ -148,13 +167,15 @@ export class Run {
   async intercept(actor: Actor, command: string, input: Record<string, unknown>, send: () => Promise<unknown>): Promise<unknown> {
     if (actor.state === 'crashed') return hang();
     const n = ++actor.calls;
+    const w = writeCommands.test(command) ? ++actor.writes : 0;
+    const fault = actor.faults.find((f) => (f.of === 'call' ? f.nth === n : f.nth === w))?.kind;
     const label = `${actor.name}#${n} ${describe(command, input)}`;
     const issued = Date.now();
     this.activity++;
+    if (fault === 'stall') await this.stall(issued + stallMs, label);
     await this.s.schedule(Promise.resolve(), label);
     this.activity++;
     if (isCrashed(actor)) return hang();
-    const fault = actor.faults.get(n);
     // The call answers `callMs` after it was sent (ten times that when slow): calls in flight
     // at once overlap, as they do on DynamoDB; the clock only moves forward.
     const answered = issued + (fault === 'slow' ? this.options.callMs * 10 : this.options.callMs);
@@ -196,6 +217,18 @@ export class Run {
     return out;
   }
 
+  private released = 0;
+
+  /** Keeps a stalled call out of DynamoDB until the clock reaches `until`, letting every other task go first. */
+  private async stall(until: number, label: string): Promise<void> {
+    for (let i = 0; i < 500 && Date.now() < until; i++) {
+      const before = this.released;
+      await this.s.schedule(Promise.resolve(), `${label} (stalled)`);
+      // Released with nobody else released since the last look: nothing else can run now.
+      if (this.released === before + 1 && this.s.count() === 0) vi.setSystemTime(until);
+    }
+  }
+
   /** Waits until no call is in flight and nothing moved for two turns of the event loop. */
   private async quiesce(): Promise<void> {
     for (let turns = 0; ; turns++) {
@@ -223,6 +256,7 @@ export class Run {
           continue;
         }
         if (steps >= maxSteps) throw new Error(`sim: no end after ${maxSteps} steps (livelock?)\n${this.trace.slice(-20).join('\n')}`);
+        this.released++;
         await this.s.waitNext(1);
       }
     } finally {

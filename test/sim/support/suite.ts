@@ -7,16 +7,32 @@ import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import * as retry from '../../../lib/db/retry';
 import { loadContainers, type Container } from './containers';
 import { virtualSleep } from './runtime';
-import { checkSurface, combos, simConfig, type Surface } from './sim';
+import { checkSurface, combos, phases, simConfig, type Surface } from './sim';
 import { useSimTables } from './tables';
 
-export function simSuite<W>(surface: Surface<W>, defaultRuns: number, groups: string[][] = [Object.keys(surface.ops)]): void {
-  const config = simConfig(defaultRuns);
+export interface SuiteOptions {
+  /** Groups of operations touching the same items: every pair within a group runs together (combos()). Default: all of the surface's. */
+  groups?: string[][];
+  /** Schedules per combination in `npm test` (`npm run sim -- --runs N` overrides). */
+  runs: number;
+  /**
+   * Combinations of the surface's guarded protocols (lease + fence, hold + list count, code
+   * claim + counters): `npm test` runs each `focusRuns` schedules more, so that removing a
+   * guarding condition fails within the default budget (docs/RELIABILITY.md).
+   */
+  focus?: string[][];
+  focusRuns?: number;
+}
+
+export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
+  const groups = options.groups ?? [Object.keys(surface.ops)];
+  const config = simConfig(options.runs);
+  const focusConfig = { ...simConfig(options.focusRuns ?? options.runs), focused: true };
   let containers: Container[];
   let runs = 0;
   let ms = 0;
   afterAll(() => {
-    console.info(`[sim] ${JSON.stringify({ surface: surface.name, runs, seconds: Math.round(ms / 100) / 10 })}`);
+    console.info(`[sim] ${JSON.stringify({ surface: surface.name, runs, seconds: Math.round(ms / 100) / 10, setupSeconds: Math.round(phases.setup / 100) / 10, runSeconds: Math.round(phases.run / 100) / 10 })}`);
   });
   beforeAll(async () => {
     // `npm run sim -- --log`: the handlers' log lines (errors with their cause) for a replay.
@@ -29,15 +45,16 @@ export function simSuite<W>(surface: Surface<W>, defaultRuns: number, groups: st
 
   describe(`sim: ${surface.name}`, () => {
     const seen = new Set<string>();
-    for (const combo of groups.flatMap((g) => combos(g))) {
+    const focus = (options.focus ?? []).map((combo) => ({ combo, config: focusConfig, what: 'focus' }));
+    for (const { combo, config: runConfig, what } of [...groups.flatMap((g) => combos(g)).map((combo) => ({ combo, config, what: 'pairs' })), ...focus]) {
       const name = combo.join(' x ');
       if (seen.has(name) || (config.only && !name.includes(config.only))) continue;
       seen.add(name);
-      it(`${name}: every invariant holds under every schedule tried`, async () => {
+      it(`${what}: ${name}: every invariant holds under every schedule tried`, async () => {
         // performance.now: Date is the simulation's clock.
         const started = performance.now();
         try {
-          runs += await checkSurface(surface, combo, containers, config);
+          runs += await checkSurface(surface, combo, containers, runConfig);
         } finally {
           ms += performance.now() - started;
         }

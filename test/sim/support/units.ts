@@ -1,6 +1,6 @@
 /**
- * Units (SPEC 5.1; docs/UNITS.md): a tenant with a balance, two courses and 62 logins spread
- * over 60 buckets, so that assigning both courses to all of them is a large operation (journal,
+ * Units (SPEC 5.1; docs/UNITS.md): a tenant with a balance, two courses and 53 logins spread
+ * over 51 buckets, so that assigning both courses to all of them is a large operation (journal,
  * fenced bucket writes, commit) and assigning a few is a small one (adds inside the commit).
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -21,7 +21,7 @@ export interface UnitsWorld extends TestTenant {
   costs: Record<string, number>;
   /** A few ids in bucket 0 (small operations). */
   few: number[];
-  /** One id in each of 60 buckets (a large operation with both courses: 120 bucket adds). */
+  /** One id in each of buckets 1-50 (a large operation with both courses: 102 bucket adds, more than a commit holds). */
   spread: number[];
   /** The courses' fields as written by the world. */
   courses: Record<string, { name: string; unit_cost: number }>;
@@ -30,14 +30,17 @@ export interface UnitsWorld extends TestTenant {
 const codes = ['C1', 'C2'];
 const costs: Record<string, number> = { C1: 1, C2: 2 };
 const few = [1, 2, 3];
-const spread = Array.from({ length: 60 }, (_, i) => i * 256 + 5);
+const spread = Array.from({ length: 50 }, (_, i) => (i + 1) * 256 + 5);
 
-export async function unitsWorld(): Promise<UnitsWorld> {
+/** Variants: a balance that pays everything (0), or 100, less than a large assign's 180, with extra payment (1, 3) or without (2). */
+export async function unitsWorld(variant = 0): Promise<UnitsWorld> {
   const tenant = await createTenant('sim-u');
-  const balance = 1_000;
+  const balance = variant === 0 ? 1_000 : 100;
+  const extraPayment = variant % 2 === 1;
   const logins = [...few, ...spread];
-  await putUnitsData(tenant.tenantId, { account: { unitsAvailable: balance, extraPayment: false }, logins });
-  await batchPutAll(tableName('units'), seededReferenceItems(tenant.tenantId, logins, codes.map((code) => ({ code, name: `Course ${code}`, unitCost: costs[code] }))));
+  await putUnitsData(tenant.tenantId, { account: { unitsAvailable: balance, extraPayment }, logins });
+  // Profiles (what the login endpoints read and write) for the first few only: fewer items to write per run.
+  await batchPutAll(tableName('units'), seededReferenceItems(tenant.tenantId, few, codes.map((code) => ({ code, name: `Course ${code}`, unitCost: costs[code] }))));
   return {
     ...tenant, balance, codes, costs, few, spread,
     courses: Object.fromEntries(codes.map((c) => [c, { name: `Course ${c}`, unit_cost: costs[c]! }])),
@@ -58,12 +61,12 @@ function http(w: UnitsWorld, fn: string, label: string, method: string, path: st
 
 export const unitsOps: Surface<UnitsWorld>['ops'] = {
   assignUnits: fc
-    .record({ codes: fc.subarray(codes, { minLength: 1 }), large: fc.boolean(), logins: fc.subarray(few, { minLength: 1 }), client: clientArb })
+    .record({ codes: fc.subarray(codes, { minLength: 1 }), large: fc.oneof(fc.constant(true), fc.boolean()), logins: fc.subarray(few, { minLength: 1 }), client: clientArb })
         .map(({ codes: chosen, large, logins, client }) => (w: UnitsWorld): Op => {
-      // Large: both courses x 62 logins in 60 buckets = 120 bucket adds, more than one commit holds.
+      // Large: both courses x 53 logins in 51 buckets = 102 bucket adds, more than one commit holds.
       const c = large ? codes : chosen;
       return {
-      ...http(w, 'assignUnits', `assign ${c.join('+')} x ${large ? 'all 62' : logins.join(',')}`, 'POST', '/api/v2/inventories/assign_units',
+      ...http(w, 'assignUnits', `assign ${c.join('+')} x ${large ? 'all 53' : logins.join(',')}`, 'POST', '/api/v2/inventories/assign_units',
         { content: { course_codes: c, login_ids: large ? [...few, ...spread] : logins } }, client),
         deadlineAware: true,
       };
@@ -84,6 +87,7 @@ export const unitsOps: Surface<UnitsWorld>['ops'] = {
       return http(w, 'updateCourse', `update course ${code} ${field}=${value}`, 'PUT', `/api/v2/courses/${code}`, { course: { [field]: value } }, client, { code, field, value });
     }),
   reconcile: fc.constant((): Op => ({ kind: 'job', fn: 'reconcile', label: 'reconcile job', deadlineAware: true })),
+  grantUnits: fc.constantFrom(7, 50).map((units) => (w: UnitsWorld): Op => ({ kind: 'call', fn: 'grantUnits', label: `grant ${units}`, args: [w.tenantId, units], meta: { units } })),
 };
 
 type Item = Record<string, unknown>;
@@ -125,7 +129,15 @@ export async function checkUnits(w: UnitsWorld, outcomes: Outcome[]): Promise<st
   const available = num(account.units_available);
   const used = num(account.units_used);
   const owed = num(account.units_owed);
-  if (available + used - owed !== w.balance) out.push(`U1 units_available ${available} + units_used ${used} - units_owed ${owed} != ${w.balance} bought`);
+  // Granted: every grant that answered, and any of those that failed (a failed call may have applied).
+  const grants = outcomes.filter((o) => o.op.fn === 'grantUnits');
+  const sure = grants.filter((o) => o.answers.some((a) => a.status < 300)).reduce((n, o) => n + Number(o.op.meta!.units), 0);
+  const unsure = grants.filter((o) => !o.answers.some((a) => a.status < 300)).map((o) => Number(o.op.meta!.units));
+  const possible = unsure.reduce((sums, u) => [...sums, ...sums.map((x) => x + u)], [sure]).map((g) => w.balance + g);
+  if (!possible.includes(available + used - owed)) {
+    out.push(`U1 units_available ${available} + units_used ${used} - units_owed ${owed} != ${possible.join(' or ')} bought and granted`);
+  }
+  if (owed > 0 && available > 0) out.push(`U8 ${owed} units owed while ${available} are available (a charge must take the balance first, a grant pays the debt first)`);
   const charged = committed.reduce((s, o) => s + num(o.units), 0);
   if (charged !== used) out.push(`U2 units_used ${used} != ${charged} charged by committed ledger entries`);
   // The pairs each committed operation charged: its pair list, or its journal.
