@@ -3,13 +3,13 @@
  * (SPEC section 3, "Retries"; the layout is in keys.ts).
  *
  * Hand-written rather than Powertools' idempotency utility: docs/RELIABILITY.md, "Retries".
- * Every state change is conditional, so an invocation only ever completes or releases the
- * record it acquired itself.
+ * The record is a claim of lib/db/claim.ts (take if absent, lapsed or expired; complete and
+ * release by owner), so an invocation only ever completes or releases the record it acquired
+ * itself.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { complete, releaseByDelete, take, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
 import { tableName } from '../db/tables';
 import { recordKey } from './keys';
@@ -31,10 +31,20 @@ export type Acquired =
   | { kind: 'completed'; response: StoredResponse };
 
 
+/** The record as a claim (lib/db/claim.ts): `owner` holds it until `lockedUntil`; completed, it keeps its owner and no lease. */
+const claimOf = (tenantId: string, key: string): ClaimRef => ({
+  table: tableName('idempotency'),
+  key: recordKey(tenantId, key),
+  owner: 'owner',
+  until: 'lockedUntil',
+  epoch: 'takes',
+});
+
 /**
- * Takes the key for this request, unless a live record holds it: one conditional Put that also
- * wins over an expired record (TTL deletion is lazy) and over an in-progress record whose
- * invocation's time ran out (it can no longer answer).
+ * Takes the key for this request, unless a live record holds it: one conditional write (the
+ * claim primitive's take) that wins over an absent record, an in-progress record whose
+ * invocation's time ran out (it can no longer answer: its lease lapsed), and an expired record
+ * (TTL deletion is lazy). A completed record has no lease: it is replayed, never taken.
  */
 export async function acquireKey(
   tenantId: string,
@@ -45,34 +55,26 @@ export async function acquireKey(
   now = Date.now(),
 ): Promise<Acquired> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: tableName('idempotency'),
-          Item: {
-            ...recordKey(tenantId, key),
-            status: 'in_progress',
-            fingerprint,
-            owner,
-            lockedUntil: now + lockMs,
-            ttl: Math.ceil(now / 1000) + keyLifetimeSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR #ttl <= :nowS OR (#status = :running AND lockedUntil < :nowMs)',
-          ExpressionAttributeNames: { '#ttl': 'ttl', '#status': 'status' },
-          ExpressionAttributeValues: { ':nowS': Math.floor(now / 1000), ':nowMs': now, ':running': 'in_progress' },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { kind: 'acquired' };
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-      const existing = err.Item ? unmarshall(err.Item) : await readRecord(tenantId, key);
-      // Released (its request failed) between the Put and the read: try again.
-      if (!existing) continue;
-      if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
-      if (existing.status !== 'completed') return { kind: 'running' };
-      return { kind: 'completed', response: decodeResponse(existing) };
-    }
+    const taken = await take(claimOf(tenantId, key), {
+      owner,
+      now,
+      until: now + lockMs,
+      orIf: { condition: '#ttl <= :nowS', names: { '#ttl': 'ttl' }, values: { ':nowS': Math.floor(now / 1000) } },
+      extra: {
+        set: ['#status = :running', 'fingerprint = :fingerprint', '#ttl = :ttl'],
+        remove: ['#response', 'responseGzip'],
+        names: { '#status': 'status', '#ttl': 'ttl', '#response': 'response' },
+        values: { ':running': 'in_progress', ':fingerprint': fingerprint, ':ttl': Math.ceil(now / 1000) + keyLifetimeSeconds },
+      },
+      returnOld: true,
+    });
+    if (taken.taken) return { kind: 'acquired' };
+    const existing = taken.item ?? (await readRecord(tenantId, key));
+    // Released (its request failed) between the write and the read: try again.
+    if (!existing) continue;
+    if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
+    if (existing.status !== 'completed') return { kind: 'running' };
+    return { kind: 'completed', response: decodeResponse(existing) };
   }
   return { kind: 'running' };
 }
@@ -84,46 +86,25 @@ async function readRecord(tenantId: string, key: string): Promise<Record<string,
   return Item;
 }
 
-/** Stores the answer of the request that holds the key (and only if it still does). */
+/** Stores the answer of the request that holds the key (and only if it still does): the claim completed. */
 export async function completeKey(tenantId: string, key: string, owner: string, response: StoredResponse): Promise<void> {
   const json = JSON.stringify(response);
   const large = json.length > compressAbove;
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: tableName('idempotency'),
-        Key: recordKey(tenantId, key),
-        UpdateExpression: `SET #status = :completed, ${large ? 'responseGzip' : '#response'} = :response REMOVE lockedUntil`,
-        ConditionExpression: '#owner = :owner AND #status = :running',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status', ...(large ? {} : { '#response': 'response' }) },
-        ExpressionAttributeValues: {
-          ':completed': 'completed',
-          ':running': 'in_progress',
-          ':owner': owner,
-          ':response': large ? gzipSync(json) : json,
-        },
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  }
+  await complete(claimOf(tenantId, key), owner, {
+    set: ['#status = :completed', `${large ? 'responseGzip' : '#response'} = :response`],
+    condition: '#status = :running',
+    names: { '#status': 'status', ...(large ? {} : { '#response': 'response' }) },
+    values: { ':completed': 'completed', ':running': 'in_progress', ':response': large ? gzipSync(json) : json },
+  });
 }
 
-/** Frees the key after a failed request (nothing it did is kept), if this invocation still holds it. */
+/** Frees the key after a failed request (nothing it did is kept), if this invocation still holds it: the claim released (record deleted). */
 export async function releaseKey(tenantId: string, key: string, owner: string): Promise<void> {
-  try {
-    await db().send(
-      new DeleteCommand({
-        TableName: tableName('idempotency'),
-        Key: recordKey(tenantId, key),
-        ConditionExpression: '#owner = :owner AND #status = :running',
-        ExpressionAttributeNames: { '#owner': 'owner', '#status': 'status' },
-        ExpressionAttributeValues: { ':owner': owner, ':running': 'in_progress' },
-      }),
-    );
-  } catch (err) {
-    if (!(err instanceof ConditionalCheckFailedException)) throw err;
-  }
+  await releaseByDelete(claimOf(tenantId, key), owner, {
+    condition: '#status = :running',
+    names: { '#status': 'status' },
+    values: { ':running': 'in_progress' },
+  });
 }
 
 function decodeResponse(item: Record<string, unknown>): StoredResponse {

@@ -36,8 +36,10 @@ export interface BeginOptions {
  * The holder's lease, renewed as the operation works: every step calls `keep`, which renews it
  * once a third of it is used up (never on a timer, so a holder that hangs or dies stops
  * renewing, and a quick operation makes no renewal at all). A holder past its invocation's
- * deadline renews no more. Lost when a renewal finds the lock taken over (the lease had
- * lapsed): nothing more may be written then.
+ * deadline renews no more. Lost when a renewal finds the lock taken over or the operation no
+ * longer pending (a recovery began undoing it after the lease lapsed): nothing more may be
+ * written then, so every write of the holder follows its journal and precedes the recovery's
+ * read of it.
  */
 export class Lease {
   private until: number;
@@ -46,7 +48,7 @@ export class Lease {
 
   constructor(
     private readonly tenantId: string,
-    private readonly opId: string,
+    private readonly op: Pick<Operation, 'opId' | 'sk'>,
     until: number,
     private readonly leaseMs: number,
     private readonly remainingMs: () => number,
@@ -65,7 +67,7 @@ export class Lease {
 
   private async renew(): Promise<void> {
     const until = Date.now() + this.leaseMs;
-    if (await renewLock(this.tenantId, this.opId, until)) this.until = until;
+    if (await renewLock(this.tenantId, this.op, until)) this.until = until;
     else this.lost = true;
   }
 
@@ -102,7 +104,7 @@ export async function beginOperation(
     const createdAt = new Date(now).toISOString();
     const op: Operation = { ...what, opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt };
     const { acquired, holder } = await acquireLock(tenantId, op, now + leaseMs);
-    if (acquired) return { op, lease: new Lease(tenantId, opId, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
+    if (acquired) return { op, lease: new Lease(tenantId, op, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
     if (holder && holder.until <= now) await recoverHolder(tenantId, holder);
   }
 }

@@ -7,6 +7,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
+import { releaseItem, release, renewItem, takeItem, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
 import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
@@ -29,25 +30,13 @@ const old = (r: CancellationReason | undefined) => (r?.Item ? unmarshall(r.Item)
 
 const transact = (items: TransactItem[]) => db().send(new TransactWriteCommand({ TransactItems: items }));
 
-/** One update of the tenant's account item inside a transaction. */
-function accountUpdate(
-  t: string,
-  u: { expression: string; condition: string; values: Record<string, unknown>; names?: Record<string, string>; returnOld?: boolean },
-): TransactItem {
-  return {
-    Update: {
-      TableName: table(),
-      Key: accountKey(t),
-      UpdateExpression: u.expression,
-      ConditionExpression: u.condition,
-      ...(u.names ? { ExpressionAttributeNames: u.names } : {}),
-      ExpressionAttributeValues: u.values,
-      ...(u.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
-    },
-  };
-}
-
 // ---- the lock -------------------------------------------------------------------------
+
+/**
+ * The tenant's lock as a claim (lib/db/claim.ts) on the account item: `lock_op` owns it until
+ * `lock_until`; `lock_count` numbers the takes (the reconcile job's repair condition).
+ */
+const lockOf = (t: string): ClaimRef => ({ table: table(), key: accountKey(t), owner: 'lock_op', until: 'lock_until', epoch: 'lock_count' });
 
 /**
  * Takes the tenant's lock for `op` until `until` and records the operation as pending, in one
@@ -57,14 +46,22 @@ function accountUpdate(
 export async function acquireLock(t: string, op: Operation, until: number): Promise<{ acquired: boolean; holder?: Lock }> {
   try {
     await transact([
-      accountUpdate(t, {
-        expression:
-          'SET lock_op = :op, lock_sk = :sk, lock_until = :until, ' +
-          'units_available = if_not_exists(units_available, :zero), units_used = if_not_exists(units_used, :zero), ' +
-          'units_owed = if_not_exists(units_owed, :zero), extra_payment = if_not_exists(extra_payment, :false) ' +
-          'ADD lock_count :one',
-        condition: 'attribute_not_exists(lock_op)',
-        values: { ':op': op.opId, ':sk': op.sk, ':until': until, ':zero': 0, ':false': false, ':one': 1 },
+      // Taken only if absent: a lapsed holder is undone first (operation.ts), never simply taken over.
+      takeItem(lockOf(t), {
+        owner: op.opId,
+        until,
+        now: Date.now(),
+        lapsed: false,
+        extra: {
+          set: [
+            'lock_sk = :sk',
+            'units_available = if_not_exists(units_available, :zero)',
+            'units_used = if_not_exists(units_used, :zero)',
+            'units_owed = if_not_exists(units_owed, :zero)',
+            'extra_payment = if_not_exists(extra_payment, :false)',
+          ],
+          values: { ':sk': op.sk, ':zero': 0, ':false': false },
+        },
         returnOld: true,
       }),
       { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
@@ -78,40 +75,36 @@ export async function acquireLock(t: string, op: Operation, until: number): Prom
   }
 }
 
-/** Moves the lease of `opId` on to `until`; false when the lock is no longer its own. */
-export async function renewLock(t: string, opId: string, until: number): Promise<boolean> {
+/**
+ * Moves the lease of `op` on to `until`, in one transaction with a check that the operation is
+ * still `pending`; false when the lock is no longer its own or a recovery has marked the
+ * operation aborting (its lease had lapsed): the holder must write nothing more, since the
+ * recovery may have read the journal before the holder's last journal write landed.
+ */
+export async function renewLock(t: string, op: Pick<Operation, 'opId' | 'sk'>, until: number): Promise<boolean> {
   try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: accountKey(t),
-        UpdateExpression: 'SET lock_until = :until',
-        ConditionExpression: 'lock_op = :op',
-        ExpressionAttributeValues: { ':op': opId, ':until': until },
-      }),
-    );
+    await transact([
+      renewItem(lockOf(t), op.opId, until),
+      {
+        ConditionCheck: {
+          TableName: table(),
+          Key: operationKey(t, op.sk),
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        },
+      },
+    ]);
     return true;
   } catch (err) {
-    if (isConditionFailed(err)) return false;
+    if (conditionFailedAt(err).length) return false;
     throw err;
   }
 }
 
 /** Frees a lock that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
 export async function clearLock(t: string, opId: string): Promise<void> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: accountKey(t),
-        UpdateExpression: 'REMOVE lock_op, lock_sk, lock_until',
-        ConditionExpression: 'lock_op = :op',
-        ExpressionAttributeValues: { ':op': opId },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
+  await release(lockOf(t), opId, { remove: ['lock_sk'] });
 }
 
 // ---- writing the pairs ----------------------------------------------------------------
@@ -150,7 +143,7 @@ function bucketUpdate(t: string, add: BucketAdd, UpdateExpression: string, value
       Key: assignmentBucketKey(t, add.code, add.bucket),
       UpdateExpression,
       ...(ConditionExpression ? { ConditionExpression } : {}),
-      ExpressionAttributeValues: { ':ids': new Set(add.ids), ...values },
+      ExpressionAttributeValues: { ...(add.ids.length ? { ':ids': new Set(add.ids) } : {}), ...values },
     },
   };
 }
@@ -184,39 +177,43 @@ export const bucketsPerUndo = 99;
  * (<= 99 buckets) that also checks the operation is still `aborting`: once it is `aborted` (its
  * lock freed, so a later operation may have added the same pairs and committed), a late undo
  * changes nothing. A fence only moves forward (`fence <= :op`): a late undo can never reopen a
- * bucket to a newer undone operation's in-flight write. The ids were not assigned when the
- * operation (holding the lock) planned them, and no other operation writes while it is
- * aborting, so only its own writes are removed. `stale`: the operation is no longer aborting.
+ * bucket to a newer undone operation's in-flight write, and a bucket fenced by a newer operation
+ * is left alone (it holds nothing of this one). The ids were not assigned when the operation
+ * (holding the lock) planned them, and no other operation writes while it is aborting, so only
+ * its own writes are removed. `stale`: the operation is no longer aborting.
  */
 export async function undoBuckets(t: string, op: Operation, adds: BucketAdd[]): Promise<'undone' | 'stale'> {
-  try {
-    await withRetry(
-      () =>
-        transact([
-          {
-            ConditionCheck: {
-              TableName: table(),
-              Key: operationKey(t, op.sk),
-              ConditionExpression: '#status = :aborting',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':aborting': 'aborting' },
+  let left = adds;
+  for (let round = 0; left.length > 0; round++) {
+    const sending = left;
+    try {
+      await withRetry(
+        () =>
+          transact([
+            {
+              ConditionCheck: {
+                TableName: table(),
+                Key: operationKey(t, op.sk),
+                ConditionExpression: '#status = :aborting',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':aborting': 'aborting' },
+              },
             },
-          },
-          ...adds.map((add) =>
-            bucketUpdate(t, add, 'DELETE ids :ids SET fence = :op', { ':op': op.sk }, 'attribute_not_exists(fence) OR fence <= :op'),
-          ),
-        ]),
-      { attempts: 6, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
-    );
-    return 'undone';
-  } catch (err) {
-    const failed = conditionFailedAt(err);
-    if (failed.includes(0)) return 'stale';
-    // A newer fence on a bucket while this operation is still aborting: no later operation can
-    // have started, so this cannot happen; refuse rather than move a fence back.
-    if (failed.length) throw new Error(`units undo of ${op.sk}: a bucket is fenced by a newer operation`, { cause: err });
-    throw err;
+            ...sending.map((add) => bucketUpdate(t, add, 'DELETE ids :ids SET fence = :op', { ':op': op.sk }, 'attribute_not_exists(fence) OR fence <= :op')),
+          ]),
+        { attempts: 6, retryIf: (err) => isContended(err) && !conditionFailedAt(err).length },
+      );
+      return 'undone';
+    } catch (err) {
+      const failed = conditionFailedAt(err);
+      if (failed.includes(0)) return 'stale';
+      if (!failed.length || round >= 3) throw err;
+      // A bucket fenced by a newer operation holds nothing of this one (its writes there would
+      // have met that fence): leave it as it is, and undo the others.
+      left = sending.filter((_, i) => !failed.includes(i + 1));
+    }
   }
+  return 'undone';
 }
 
 /** The add of one bucket inside the commit transaction (small operations write nothing before). */
@@ -265,24 +262,24 @@ export interface Commit {
  */
 export async function commitOperation(t: string, op: Operation, c: Commit): Promise<'committed' | 'lost' | 'balance_changed'> {
   const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':op': op.opId, ':expected': c.expectedAvailable, ':take': c.take, ':owe': c.owe, ':cost': c.cost };
+  const values: Record<string, unknown> = { ':expected': c.expectedAvailable, ':take': c.take, ':owe': c.owe, ':cost': c.cost };
   const counts = Object.entries(c.perCourse).map(([code, n], i) => {
     names[`#a${i}`] = assignedPrefix + code;
     values[`:a${i}`] = n;
     return `#a${i} :a${i}`;
   });
   try {
+    const release = releaseItem(lockOf(t), op.opId, {
+      set: ['units_available = units_available - :take', 'units_owed = units_owed + :owe', 'units_used = units_used + :cost'],
+      remove: ['lock_sk'],
+      add: counts,
+      condition: 'units_available = :expected',
+      names,
+      values,
+    }) as { Update: NonNullable<TransactItem['Update']> };
     await transact([
-      accountUpdate(t, {
-        expression:
-          'SET units_available = units_available - :take, units_owed = units_owed + :owe, ' +
-          'units_used = units_used + :cost REMOVE lock_op, lock_sk, lock_until' +
-          (counts.length ? ` ADD ${counts.join(', ')}` : ''),
-        condition: 'lock_op = :op AND units_available = :expected',
-        ...(counts.length ? { names } : {}),
-        values,
-        returnOld: true,
-      }),
+      // The lock freed by its owner, with the charge, only on the balance the charge was planned on.
+      { Update: { ...release.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
       {
         Update: {
           TableName: table(),
@@ -353,7 +350,7 @@ export async function markAborting(t: string, op: Operation): Promise<OperationS
 export async function releaseOperation(t: string, op: Operation, reason: string, at: string): Promise<boolean> {
   try {
     await transact([
-      accountUpdate(t, { expression: 'REMOVE lock_op, lock_sk, lock_until', condition: 'lock_op = :op', values: { ':op': op.opId } }),
+      releaseItem(lockOf(t), op.opId, { remove: ['lock_sk'] }),
       {
         Update: {
           TableName: table(),

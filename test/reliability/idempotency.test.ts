@@ -80,7 +80,8 @@ function expectError(ep: Endpoint, res: Response, status: number) {
 function holdCompletion(w: World): Injector {
   const table = tableName('idempotency');
   return injectFaults({
-    select: (c) => c.command === 'UpdateItemCommand' && JSON.stringify(c.input).includes(table) && JSON.stringify(c.input).includes(w.tenantId),
+    // The completion (taking the key is an UpdateItem too: the claim primitive's take).
+    select: (c) => c.command === 'UpdateItemCommand' && [table, w.tenantId, ':completed'].every((t) => JSON.stringify(c.input).includes(t)),
     fault: () => 'hang',
   });
 }

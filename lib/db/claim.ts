@@ -1,0 +1,199 @@
+/**
+ * One claim primitive: an item attribute pair (owner, until) that one owner at a time holds under
+ * a lease, kept only by conditional writes (never read-then-write):
+ *
+ *   take      if the claim is absent (no owner) or, unless `lapsed: false`, lapsed (until < now);
+ *             also adds 1 to the claim's epoch, so every take is numbered
+ *   renew     moves `until` on, if `owner` still holds it
+ *   release   frees it (owner and until removed, or the item deleted), if `owner` still holds it
+ *   complete  ends it for good (until removed, owner kept: never taken, renewed or released
+ *             again), if `owner` holds it
+ * "Holds" is `owner = :owner AND attribute_exists(until)`: a lapsed holder still holds it until
+ * someone takes it over (then the owner differs).
+ *
+ * A holder whose lease lapsed and was taken over can neither renew, release nor complete: every
+ * step after the take is conditioned on `owner`. Each step exists as a transaction item (to
+ * combine with the protocol's own writes) and as a single call. Protocols built on it: the units
+ * assign lock (lib/units/repository-assign.ts) and the Idempotency-Key claim
+ * (lib/idempotency/repository.ts); docs/RELIABILITY.md, "One claim primitive".
+ *
+ * `now` and `until` are milliseconds the caller passes (never read here), so a test or a
+ * simulation can run the clock.
+ */
+import { UpdateCommand, DeleteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { db } from './client';
+import { isConditionFailed } from './conditions';
+
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+export interface ClaimRef {
+  table: string;
+  key: Record<string, unknown>;
+  /** Attribute names (default `claim_owner`, `claim_until`, `claim_epoch`). */
+  owner?: string;
+  until?: string;
+  epoch?: string;
+}
+
+/** More of the protocol's own expression: `SET` / `REMOVE` / `ADD` clauses and a condition, with their names and values. */
+export interface Extra {
+  set?: string[];
+  remove?: string[];
+  add?: string[];
+  /** ANDed with the claim's condition. */
+  condition?: string;
+  names?: Record<string, string>;
+  values?: Record<string, unknown>;
+}
+
+export interface TakeOptions {
+  owner: string;
+  until: number;
+  now: number;
+  /** Take over a lapsed claim as well (default). False: only an absent one (the protocol recovers a lapsed holder first). */
+  lapsed?: boolean;
+  /** Another case in which the claim may be taken (ORed with absent/lapsed), e.g. the record expired. */
+  orIf?: { condition: string; names?: Record<string, string>; values?: Record<string, unknown> };
+  extra?: Extra;
+  /** On a failed take, the item as it was (single call only). */
+  returnOld?: boolean;
+}
+
+/** Held by `:cOwner`: a completed claim keeps its owner but has no `until` any more, and nothing acts on it. */
+const heldBy = '#cOwner = :cOwner AND attribute_exists(#cUntil)';
+
+const names = (ref: ClaimRef) => ({
+  '#cOwner': ref.owner ?? 'claim_owner',
+  '#cUntil': ref.until ?? 'claim_until',
+  '#cEpoch': ref.epoch ?? 'claim_epoch',
+});
+
+function expression(clauses: { set: string[]; remove: string[]; add: string[] }): string {
+  return [
+    clauses.set.length ? `SET ${clauses.set.join(', ')}` : '',
+    clauses.remove.length ? `REMOVE ${clauses.remove.join(', ')}` : '',
+    clauses.add.length ? `ADD ${clauses.add.join(', ')}` : '',
+  ].filter(Boolean).join(' ');
+}
+
+/** The names the expression uses (DynamoDB refuses unused ones). */
+function used(text: string, all: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(all).filter(([n]) => text.includes(n)));
+}
+function usedValues(text: string, all: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(all).filter(([n]) => new RegExp(`${n}(?![A-Za-z0-9_])`).test(text)));
+}
+
+interface Built {
+  TableName: string;
+  Key: Record<string, unknown>;
+  UpdateExpression: string;
+  ConditionExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+function build(ref: ClaimRef, update: { set: string[]; remove: string[]; add: string[] }, condition: string, values: Record<string, unknown>, extra: Extra = {}): Built {
+  const clauses = {
+    set: [...update.set, ...(extra.set ?? [])],
+    remove: [...update.remove, ...(extra.remove ?? [])],
+    add: [...update.add, ...(extra.add ?? [])],
+  };
+  const UpdateExpression = expression(clauses);
+  const ConditionExpression = extra.condition ? `(${condition}) AND (${extra.condition})` : condition;
+  const text = `${UpdateExpression} ${ConditionExpression}`;
+  const allValues = usedValues(text, { ...values, ...(extra.values ?? {}) });
+  return {
+    TableName: ref.table,
+    Key: ref.key,
+    UpdateExpression,
+    ConditionExpression,
+    ExpressionAttributeNames: used(text, { ...names(ref), ...(extra.names ?? {}) }),
+    ...(Object.keys(allValues).length ? { ExpressionAttributeValues: allValues } : {}),
+  };
+}
+
+// ---- transaction items ------------------------------------------------------------------
+
+export function takeItem(ref: ClaimRef, o: TakeOptions): TransactItem {
+  const free = o.lapsed === false ? 'attribute_not_exists(#cOwner)' : 'attribute_not_exists(#cOwner) OR #cUntil < :cNow';
+  const condition = o.orIf ? `${free} OR (${o.orIf.condition})` : free;
+  const built = build(
+    ref,
+    { set: ['#cOwner = :cOwner', '#cUntil = :cUntil'], remove: [], add: ['#cEpoch :cOne'] },
+    condition,
+    { ':cOwner': o.owner, ':cUntil': o.until, ':cNow': o.now, ':cOne': 1, ...(o.orIf?.values ?? {}) },
+    { ...o.extra, names: { ...(o.orIf?.names ?? {}), ...(o.extra?.names ?? {}) } },
+  );
+  return { Update: { ...built, ...(o.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}) } };
+}
+
+export function renewItem(ref: ClaimRef, owner: string, until: number, extra?: Extra): TransactItem {
+  return { Update: build(ref, { set: ['#cUntil = :cUntil'], remove: [], add: [] }, heldBy, { ':cOwner': owner, ':cUntil': until }, extra) };
+}
+
+/** Frees the claim (owner and until removed) with the protocol's own changes, if `owner` holds it. */
+export function releaseItem(ref: ClaimRef, owner: string, extra?: Extra): TransactItem {
+  return { Update: build(ref, { set: [], remove: ['#cOwner', '#cUntil'], add: [] }, heldBy, { ':cOwner': owner }, extra) };
+}
+
+/** Ends the claim for good (until removed, owner kept) with the protocol's own changes, if `owner` holds it. */
+export function completeItem(ref: ClaimRef, owner: string, extra?: Extra): TransactItem {
+  return { Update: build(ref, { set: [], remove: ['#cUntil'], add: [] }, heldBy, { ':cOwner': owner }, extra) };
+}
+
+// ---- single calls -----------------------------------------------------------------------
+
+export type Taken = { taken: true; epoch: number } | { taken: false; item?: Record<string, unknown> };
+
+export async function take(ref: ClaimRef, o: TakeOptions): Promise<Taken> {
+  const { Update } = takeItem(ref, o) as { Update: Built };
+  try {
+    const { Attributes } = await db().send(new UpdateCommand({ ...Update, ReturnValues: 'UPDATED_NEW', ...(o.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}) }));
+    return { taken: true, epoch: Number(String(Attributes?.[ref.epoch ?? 'claim_epoch'] ?? 0)) };
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+    const old = err.Item as Record<string, AttributeValue> | undefined;
+    return { taken: false, ...(old ? { item: unmarshall(old) } : {}) };
+  }
+}
+
+/** Held: the epoch (the take's number) the step acted on; false when `owner` does not hold the claim. */
+export type Held = false | { epoch: number };
+
+async function conditional(ref: ClaimRef, item: TransactItem): Promise<Held> {
+  try {
+    const { Attributes } = await db().send(new UpdateCommand({ ...(item as { Update: Built }).Update, ReturnValues: 'ALL_OLD' }));
+    return { epoch: Number(String(Attributes?.[ref.epoch ?? 'claim_epoch'] ?? 0)) };
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
+
+export const renew = (ref: ClaimRef, owner: string, until: number, extra?: Extra) => conditional(ref, renewItem(ref, owner, until, extra));
+export const release = (ref: ClaimRef, owner: string, extra?: Extra) => conditional(ref, releaseItem(ref, owner, extra));
+export const complete = (ref: ClaimRef, owner: string, extra?: Extra) => conditional(ref, completeItem(ref, owner, extra));
+
+/** Releases by deleting the whole item, if `owner` holds it (a claim that is its own record). */
+export async function releaseByDelete(ref: ClaimRef, owner: string, extra: Pick<Extra, 'condition' | 'names' | 'values'> = {}): Promise<Held> {
+  const condition = extra.condition ? `${heldBy} AND (${extra.condition})` : heldBy;
+  try {
+    const { Attributes } = await db().send(
+      new DeleteCommand({
+        TableName: ref.table,
+        Key: ref.key,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: used(condition, { ...names(ref), ...(extra.names ?? {}) }),
+        ExpressionAttributeValues: { ':cOwner': owner, ...(extra.values ?? {}) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return { epoch: Number(String(Attributes?.[ref.epoch ?? 'claim_epoch'] ?? 0)) };
+  } catch (err) {
+    if (isConditionFailed(err)) return false;
+    throw err;
+  }
+}
