@@ -206,3 +206,8 @@ export async function withCurrentLabels<T extends { inventory_sublocation_id: nu
   const labels = await resolver.labels(units.map((u) => u.inventory_sublocation_id));
   return units.map((u) => ({ ...u, inventory_location: labels.get(u.inventory_sublocation_id) ?? u.inventory_location }));
 }
+
+/** Forgets only a tenant's labels version, as if VERSION_TTL_MS had passed (tests). */
+export function forgetLabelsVersion(tenantId: string): void {
+  versionCache.delete(tenantId);
+}
