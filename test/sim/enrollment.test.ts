@@ -11,5 +11,5 @@ simSuite(enrollmentSurface, {
     ['enrollUserWithCode', 'enrollUserWithCode', 'enrollmentCodeStatus'],
     ['enrollUserWithCode', 'enrollmentCodeStatus', 'reconcile'],
   ],
-  focusRuns: 12,
+  focusRuns: 8,
 });

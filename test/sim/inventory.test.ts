@@ -13,5 +13,5 @@ simSuite(inventorySurface, {
     ['createInventoryUnit', 'splitInventoryUnit', 'createInventoryUnit'],
     ['adjustInventoryUnitQuantity', 'splitInventoryUnit', 'moveInventoryUnit'],
   ],
-  focusRuns: 10,
+  focusRuns: 6,
 });
