@@ -65,4 +65,21 @@ export function watchWrites(client: DynamoDBClient): void {
     }) as never,
     { relation: 'before', toMiddleware: 'deserializerMiddleware', name: 'allotWriteOutcome', override: true } as never,
   );
+  // And around the whole call (outside the SDK's retries and anything else on the stack): a call
+  // that ends in an error without a 4xx status may have been applied, whatever its attempts said.
+  let calls = 0;
+  client.middlewareStack.add(
+    ((next: Next, context: { commandName?: string }) => async (args: unknown) => {
+      const log = store.getStore();
+      if (!log || !writeCommands.has(context.commandName ?? '')) return next(args);
+      try {
+        return await next(args);
+      } catch (err) {
+        const status = statusOf(err);
+        if (status === undefined || status >= 500) log.uncertain.add(`call ${++calls}`);
+        throw err;
+      }
+    }) as never,
+    { step: 'initialize', name: 'allotWriteCallOutcome', override: true } as never,
+  );
 }

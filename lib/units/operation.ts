@@ -36,10 +36,9 @@ export interface BeginOptions {
  * The holder's lease, renewed as the operation works: every step calls `keep`, which renews it
  * once a third of it is used up (never on a timer, so a holder that hangs or dies stops
  * renewing, and a quick operation makes no renewal at all). A holder past its invocation's
- * deadline renews no more. Lost when a renewal finds the lock taken over or the operation no
- * longer pending (a recovery began undoing it after the lease lapsed): nothing more may be
- * written then, so every write of the holder follows its journal and precedes the recovery's
- * read of it.
+ * deadline renews no more. Lost when a renewal finds the lock taken over or an undo begun
+ * (`lock_aborting`: a recovery after the lease lapsed): nothing more may be written then, so
+ * every write of the holder follows its journal and precedes the recovery's read of it.
  */
 export class Lease {
   private until: number;

@@ -3,22 +3,21 @@
  * fenced bucket writes and their undo, commit and release. Every invariant is a condition
  * here; docs/UNITS.md says why each is what it is.
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
-import { releaseItem, release, renewItem, takeItem, type ClaimRef } from '../db/claim';
+import { releaseItem, release, renew, takeItem, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
 import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
-import { tableName } from '../db/tables';
+import { unitsTable as table } from '../db/tables';
 import { decodeRanges, encodeRanges } from './repository-buckets';
 import { accountKey, assignmentBucketKey, fingerprintKey, journalKey, operationKey } from './keys';
 import { assignedPrefix, operationItem, toAccount, type Lock, type Operation, type OperationStatus } from './model';
+import type { TransactItem } from '../db/types';
 
-const table = () => tableName('units');
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The per-item reasons of a cancelled transaction (lib/db/conditions.ts); rethrows anything else. */
 function reasonsOf(err: unknown): CancellationReason[] {
@@ -77,35 +76,18 @@ export async function acquireLock(t: string, op: Operation, until: number): Prom
 }
 
 /**
- * Moves the lease of `op` on to `until`, in one transaction with a check that the operation is
- * still `pending`; false when the lock is no longer its own or a recovery has marked the
- * operation aborting (its lease had lapsed): the holder must write nothing more, since the
- * recovery may have read the journal before the holder's last journal write landed.
+ * Moves the lease of `op` on to `until`; false when the lock is no longer its own or an undo of
+ * the operation has begun (`lock_aborting`, set by markAborting before anything else): the holder
+ * must write nothing more, since the undo may have read the journal before the holder's last
+ * journal write landed.
  */
 export async function renewLock(t: string, op: Pick<Operation, 'opId' | 'sk'>, until: number): Promise<boolean> {
-  try {
-    await transact([
-      renewItem(lockOf(t), op.opId, until),
-      {
-        ConditionCheck: {
-          TableName: table(),
-          Key: operationKey(t, op.sk),
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
-        },
-      },
-    ]);
-    return true;
-  } catch (err) {
-    if (conditionFailedAt(err).length) return false;
-    throw err;
-  }
+  return (await renew(lockOf(t), op.opId, until, { condition: 'attribute_not_exists(lock_aborting)' })) !== false;
 }
 
 /** Frees a lock that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
 export async function clearLock(t: string, opId: string): Promise<void> {
-  await release(lockOf(t), opId, { remove: ['lock_sk'] });
+  await release(lockOf(t), opId, { remove: ['lock_sk', 'lock_aborting'] });
 }
 
 // ---- writing the pairs ----------------------------------------------------------------
@@ -272,7 +254,7 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
   try {
     const release = releaseItem(lockOf(t), op.opId, {
       set: ['units_available = units_available - :take', 'units_owed = units_owed + :owe', 'units_used = units_used + :cost'],
-      remove: ['lock_sk'],
+      remove: ['lock_sk', 'lock_aborting'],
       add: counts,
       condition: 'units_available = :expected',
       names,
@@ -320,10 +302,26 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
 }
 
 /**
- * The first step of every undo: pending -> aborting, so the holder (if it is still alive
- * somehow) can no longer commit. Returns the status the operation has afterwards ('missing' if none).
+ * The first step of every undo: the lock marked `lock_aborting` (no more renewals), then the
+ * operation pending -> aborting, so the holder (if it is still alive somehow) can no longer
+ * write or commit. Returns the status the operation has afterwards ('missing' if none).
  */
 export async function markAborting(t: string, op: Operation): Promise<OperationStatus | 'missing'> {
+  // First the lock: from now on its holder can renew no more (renewLock), so it writes nothing
+  // after this undo reads the journal. Refused when the lock is no longer the operation's.
+  try {
+    await db().send(
+      new UpdateCommand({
+        TableName: table(),
+        Key: accountKey(t),
+        UpdateExpression: 'SET lock_aborting = :op',
+        ConditionExpression: 'lock_op = :op',
+        ExpressionAttributeValues: { ':op': op.opId },
+      }),
+    );
+  } catch (err) {
+    if (!isConditionFailed(err)) throw err;
+  }
   try {
     await db().send(
       new UpdateCommand({
@@ -351,7 +349,7 @@ export async function markAborting(t: string, op: Operation): Promise<OperationS
 export async function releaseOperation(t: string, op: Operation, reason: string, at: string): Promise<boolean> {
   try {
     await transact([
-      releaseItem(lockOf(t), op.opId, { remove: ['lock_sk'] }),
+      releaseItem(lockOf(t), op.opId, { remove: ['lock_sk', 'lock_aborting'] }),
       {
         Update: {
           TableName: table(),
