@@ -1,7 +1,8 @@
 /**
- * `npm run sim -- [--runs N] [--seed S] [--path P] [--only TEXT] [--trace]`: the simulation
- * harness of test/sim at length. `--runs` is the number of schedules per combination of
- * functions (`npm test` runs 2); `--only` keeps the combinations whose name contains TEXT
+ * `npm run sim -- [--runs N | --runs-each N] [--seed=S --path=P] [--only TEXT] [--strict] [--trace] [--log]`:
+ * the simulation harness of test/sim at length. `--runs N`: about N schedules in all, a third
+ * per surface, spread evenly over its combinations of functions; `--runs-each N`: N per
+ * combination (`npm test` runs 1, and 10-14 per focused combination); `--only` keeps the combinations whose name contains TEXT
  * (e.g. `--only 'assignUnits x reconcile'`); `--seed` and `--path` replay a failure exactly
  * as the failure message prints them; `--trace` prints every run's calls, `--log` the
  * handlers' log lines; `--strict` also fails on the invariants still awaiting a fix
@@ -15,6 +16,7 @@ import { parseArgs } from 'node:util';
 const { values, positionals } = parseArgs({
   options: {
     runs: { type: 'string' },
+    'runs-each': { type: 'string' },
     seed: { type: 'string' },
     path: { type: 'string' },
     only: { type: 'string' },
@@ -26,7 +28,8 @@ const { values, positionals } = parseArgs({
 });
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-if (values.runs) env.SIM_RUNS = values.runs;
+if (values.runs) env.SIM_TOTAL = values.runs;
+if (values['runs-each']) env.SIM_RUNS = values['runs-each'];
 if (values.seed) env.SIM_SEED = values.seed;
 if (values.path) env.SIM_PATH = values.path;
 if (values.only) env.SIM_ONLY = values.only;
@@ -38,5 +41,5 @@ const files = positionals.length > 0 ? positionals : ['test/sim'];
 const started = Date.now();
 const result = spawnSync('npx', ['vitest', 'run', ...files], { stdio: 'inherit', env });
 const seconds = (Date.now() - started) / 1000;
-console.info(`[sim] ${values.runs ?? 'default'} runs per combination${values.only ? ` (only '${values.only}')` : ''}: ${seconds.toFixed(1)} s, exit ${result.status}`);
+console.info(`[sim] ${values.runs ? `about ${values.runs} runs` : values['runs-each'] ? `${values['runs-each']} runs per combination` : 'the default budget'}${values.only ? ` (only '${values.only}')` : ''}: ${seconds.toFixed(1)} s, exit ${result.status}`);
 process.exit(result.status ?? 1);

@@ -10,7 +10,7 @@ import { BatchWriteCommand, paginatedBatchGet, type BatchWriteCommandInput } fro
 import { ServiceUnavailableError } from '../errors';
 import { db } from './client';
 import { chunk, forEachLimit } from './concurrency';
-import type { Item } from './paging';
+import type { Item } from './types';
 import { backoffMs, sleep, type Backoff } from './retry';
 
 export type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];

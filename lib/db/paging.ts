@@ -12,8 +12,8 @@ import {
   type ScanCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { db } from './client';
+import type { Item } from './types';
 
-export type Item = Record<string, unknown>;
 
 /** The pages of a Query; `pageSize` sets Limit when the input has none. */
 export function queryPages(input: QueryCommandInput, pageSize?: number): AsyncIterable<QueryCommandOutput> {

@@ -9,15 +9,14 @@
  * concurrent creates of one kind cannot take the same id or position; the loser reads again.
  * Records are never deleted, so positions stay dense.
  */
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError } from '../errors';
 import { db } from './client';
 import { cancellation, isContended } from './conditions';
-import { queryAll, type Item } from './paging';
+import { queryAll } from './paging';
 import { withRetry } from './retry';
+import type { Item, Key, TransactItem } from './types';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-export type Key = { pk: string; sk: string };
 
 export interface Counter {
   table: string;

@@ -24,3 +24,13 @@ export function tableEnv(stage: string): Record<string, string> {
   for (const key of Object.keys(envNames) as TableKey[]) env[envNames[key]] = `allot-${stage}-${key}`;
   return env;
 }
+
+/**
+ * Each table's name as a function, defined once here: a repository imports its table's as
+ * `table` (`import { unitsTable as table } from '../db/tables'`).
+ */
+export const tenantsTable = (): string => tableName('tenants');
+export const unitsTable = (): string => tableName('units');
+export const inventoryTable = (): string => tableName('inventory');
+export const enrollmentTable = (): string => tableName('enrollment');
+export const idempotencyTable = (): string => tableName('idempotency');

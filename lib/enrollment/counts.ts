@@ -14,7 +14,8 @@
  */
 import { counterKey, expiryCountKey } from './keys';
 import type { CodeStatus } from './model';
-import { table, type TransactItem } from './repository-transact';
+import type { TransactItem } from '../db/types';
+import { enrollmentTable as table } from '../db/tables';
 
 export type Stored = 'redeemed' | 'canceled' | 'expired';
 export const storedAttr: Record<Stored, string> = { redeemed: 'n_redeemed', canceled: 'n_canceled', expired: 'n_expired' };

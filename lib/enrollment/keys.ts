@@ -42,11 +42,12 @@
  * the same expiry), and batches that never committed, under `PENDING`.
  */
 import type { CodeRecord, Course } from './model';
+import type { Key } from '../db/types';
+export type { Key } from '../db/types';
 
 export const blockSize = 128;
 const seqDigits = 12;
 
-export type Key = { pk: string; sk: string };
 
 export const coursePk = (tenantId: string, courseId: string) => `T#${tenantId}#COURSE#${courseId}`;
 export const courseKey = (tenantId: string, courseId: string): Key => ({ pk: coursePk(tenantId, courseId), sk: 'COURSE' });

@@ -23,7 +23,8 @@ import { batchKey, blockItem, blockSize, codeItem, codeKey, pendingBatchItem, ty
 import type { CodeRecord } from './model';
 import { expiryItems } from './counts';
 import { getCourseListing, moveCount } from './repository';
-import { table, type TransactItem } from './repository-transact';
+import type { TransactItem } from '../db/types';
+import { enrollmentTable as table } from '../db/tables';
 
 export const statementsPerRequest = 25; // the BatchExecuteStatement limit
 const statementAttempts = 6;

@@ -9,10 +9,11 @@ import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
 import { counterItem, delta, expiryItems } from './counts';
 import { batchKey, expiryCountKey, expiryShardKey, parseBatchKey, pendingKey } from './keys';
-import { table, transact } from './repository-transact';
+import { transact } from './repository-transact';
+import { enrollmentTable as table } from '../db/tables';
 import type { CodeStatus } from './model';
+import type { Cursor } from '../db/types';
 
-export type Key = Record<string, unknown>;
 
 const pageSize = 100;
 
@@ -23,7 +24,7 @@ export interface DueCode {
 }
 
 /** One page of a shard's codes whose expiry is before `before` (oldest first). */
-export async function queryDueCodes(shard: number, before: string, start?: Key): Promise<{ codes: DueCode[]; next?: Key }> {
+export async function queryDueCodes(shard: number, before: string, start?: Cursor): Promise<{ codes: DueCode[]; next?: Cursor }> {
   const page = await db().send(
     new QueryCommand({
       TableName: table(),
@@ -135,7 +136,7 @@ export interface StaleBatch {
 }
 
 /** One page of the batches still pending (or abandoned half-way) that went stale before `before`. */
-export async function queryStaleBatches(before: string, start?: Key): Promise<{ batches: StaleBatch[]; next?: Key }> {
+export async function queryStaleBatches(before: string, start?: Cursor): Promise<{ batches: StaleBatch[]; next?: Cursor }> {
   const page = await db().send(
     new QueryCommand({
       TableName: table(),

@@ -8,7 +8,7 @@ import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { cancellation, isConditionFailed, isContended } from '../db/conditions';
 import { queryAll } from '../db/paging';
-import { tableName } from '../db/tables';
+import { enrollmentTable as table } from '../db/tables';
 import { counterVersionAttr, delta, emptyDelta, type CountDelta } from './counts';
 import {
   codeKey,
@@ -25,21 +25,20 @@ import {
   seqKey,
 } from './keys';
 import type { CodeStatus } from './model';
+import type { Cursor } from '../db/types';
 
-export type Key = Record<string, unknown>;
 
-const table = () => tableName('enrollment');
 const pageSize = 500;
 
 export interface CourseRef {
   tenantId: string;
   courseId: string;
   /** The course item's key: where a scan resumes after it. */
-  key: Key;
+  key: Cursor;
 }
 
 /** One page of a scan over every tenant's course items. */
-export async function scanCourses(start?: Key): Promise<{ courses: CourseRef[]; next?: Key }> {
+export async function scanCourses(start?: Cursor): Promise<{ courses: CourseRef[]; next?: Cursor }> {
   const page = await db().send(
     new ScanCommand({
       TableName: table(),

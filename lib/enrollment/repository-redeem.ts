@@ -11,7 +11,8 @@
 import { counterAdds, counterItem, delta, expiryItems } from './counts';
 import { changedCodeIndex, codeKey, counterKey, enrollmentItem, enrollmentKey } from './keys';
 import type { CodeRecord, CodeStatus } from './model';
-import { table, transact } from './repository-transact';
+import { transact } from './repository-transact';
+import { enrollmentTable as table } from '../db/tables';
 
 export type RedeemFailure = 'code' | 'enrolled' | 'full';
 

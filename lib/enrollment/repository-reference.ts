@@ -7,12 +7,11 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { capUpdate } from './repository';
 import { createSequenced, CreateRefused, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
-import { tableName } from '../db/tables';
+import { enrollmentTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
 import { courseItem, courseKey, courseListPk, enrollListPk, refCountersKey, seqKey } from './keys';
 import type { Course } from './model';
 
-const table = () => tableName('enrollment');
 const counter = (tenantId: string): Counter => ({ table: table(), key: refCountersKey(tenantId), seqAttr: 'courses' });
 
 /** A course item with its list position (seed data and creates). */

@@ -4,15 +4,13 @@
  * item met a concurrent transaction or throttling is retried with backoff, since that item's
  * condition was not evaluated and a failure elsewhere proves nothing yet.
  */
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { cancellation, isContended } from '../db/conditions';
 import { withRetry } from '../db/retry';
-import { tableName } from '../db/tables';
+import type { TransactItem } from '../db/types';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-export const table = () => tableName('enrollment');
 
 const attempts = 8;
 

@@ -6,7 +6,8 @@
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { countAll, queryAll, type Item } from '../db/paging';
+import { countAll, queryAll } from '../db/paging';
+import type { Item } from '../db/types';
 import {
   batchKey,
   blockSize,
@@ -26,7 +27,9 @@ import {
 } from './keys';
 import { counterItem, delta, expiryItems } from './counts';
 import type { CodeRecord, CodeStatus, Course } from './model';
-import { table, transact, type TransactItem } from './repository-transact';
+import { transact } from './repository-transact';
+import type { TransactItem } from '../db/types';
+import { enrollmentTable as table } from '../db/tables';
 
 /**
  * Creates or replaces a course's configuration (seeds, tests, benchmarks); its enrollments,

@@ -43,6 +43,8 @@
 import { NumberValue } from '@aws-sdk/lib-dynamodb';
 import { padSeq } from '../db/sequenced';
 import type { InventoryRecord, InventoryUnit, RecordType } from './model';
+import type { Item, Key } from '../db/types';
+export type { Item, Key } from '../db/types';
 
 export interface Part {
   id: number;
@@ -67,8 +69,6 @@ export interface Sublocation {
   label: string;
 }
 
-export type Item = Record<string, unknown>;
-export type Key = { pk: string; sk: string };
 
 export const SEARCH_FIELDS = [
   'asset_id',

@@ -27,9 +27,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { queryAll } from '../db/paging';
-import { tableName } from '../db/tables';
+import { inventoryTable as table } from '../db/tables';
 import { warmCache } from '../warm-cache';
-import { keys, type Item, type Key } from './keys';
+import { keys, type Item } from './keys';
+import type { Key } from '../db/types';
 
 interface Names {
   version: number;
@@ -60,7 +61,6 @@ const CACHE_TENANTS = 1000;
 export const VERSION_TTL_MS = 1_000;
 const versionCache = warmCache<Versions>({ ttlMs: VERSION_TTL_MS, max: CACHE_TENANTS });
 
-const table = () => tableName('inventory');
 const num = (v: unknown) => Number(String(v ?? 0));
 
 /** The tenant's versions: read once per VERSION_TTL_MS, from this warm Lambda's cache in between. */
@@ -205,4 +205,9 @@ export async function withCurrentLabels<T extends { inventory_sublocation_id: nu
 ): Promise<T[]> {
   const labels = await resolver.labels(units.map((u) => u.inventory_sublocation_id));
   return units.map((u) => ({ ...u, inventory_location: labels.get(u.inventory_sublocation_id) ?? u.inventory_location }));
+}
+
+/** Forgets only a tenant's labels version, as if VERSION_TTL_MS had passed (tests). */
+export function forgetLabelsVersion(tenantId: string): void {
+  versionCache.delete(tenantId);
 }

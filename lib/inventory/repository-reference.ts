@@ -8,7 +8,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { createSequenced, CreateRefused, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
-import { tableName } from '../db/tables';
+import { inventoryTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
 import {
   keys,
@@ -31,7 +31,6 @@ import {
   type NamedKind,
 } from './keys';
 
-const table = () => tableName('inventory');
 
 type Kind = 'part' | 'uom' | 'location' | 'sublocation';
 

@@ -10,7 +10,7 @@
 import { mapLimit } from '../db/concurrency';
 import { queryAll } from '../db/paging';
 import { keys, RECORD_NAMES, SHARDS, sortPrefix, unitIdOfRecord, type RecordField, type SearchField } from './keys';
-import { table } from './repository';
+import { inventoryTable as table } from '../db/tables';
 
 export type Comparison = 'contains' | 'equals' | 'starts_with';
 

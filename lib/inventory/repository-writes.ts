@@ -7,7 +7,7 @@
  * yet, a list on still holding the count that was read (so positions are dense). Why a
  * transaction failed is read with lib/db/conditions.
  */
-import { DeleteCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { cancellation, isConditionFailed, isContended, TransactionConflictException } from '../db/conditions';
 import { backoffMs, sleep } from '../db/retry';
@@ -29,11 +29,11 @@ import {
   type ListScope,
   type RecordField,
 } from './keys';
-import { table } from './repository';
+import { inventoryTable as table } from '../db/tables';
+import type { TransactItem } from '../db/types';
 
 const RECORD_FIELDS = Object.keys(RECORD_NAMES) as RecordField[];
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Another write got there first (version changed or DynamoDB saw a concurrent transaction): read again and retry. */
 export class WriteConflict extends Error {

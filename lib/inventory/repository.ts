@@ -6,8 +6,9 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
-import { queryAll, type Item } from '../db/paging';
-import { tableName } from '../db/tables';
+import { queryAll } from '../db/paging';
+import type { Item } from '../db/types';
+import { inventoryTable as table } from '../db/tables';
 import type { InventoryRecord, InventoryUnit } from './model';
 import {
   blockIds,
@@ -26,7 +27,6 @@ import {
   uomFrom,
   uomItem,
   type CounterName,
-  type Key,
   type ListCount,
   type ListScope,
   type Location,
@@ -34,8 +34,8 @@ import {
   type Sublocation,
   type UnitOfMeasure,
 } from './keys';
+import type { Key } from '../db/types';
 
-export const table = () => tableName('inventory');
 
 async function get(key: Key): Promise<Item | undefined> {
   const { Item } = await db().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));

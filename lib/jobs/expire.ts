@@ -22,8 +22,9 @@
 import { expiryShardCount } from '../enrollment/keys';
 import type { Budget } from '../deadline';
 import { discardBatch } from '../enrollment/discard';
-import { courseOfCodes, expireCode, pruneExpiryCount, queryDueCodes, queryStaleBatches, unindexCode, type CodeOwner, type Key } from '../enrollment/repository-expire';
+import { courseOfCodes, expireCode, pruneExpiryCount, queryDueCodes, queryStaleBatches, unindexCode, type CodeOwner } from '../enrollment/repository-expire';
 import type { JobSummary } from './summary';
+import type { Cursor } from '../db/types';
 
 export interface ExpirySummary extends JobSummary {
   /** Active codes set to expired. */
@@ -50,7 +51,7 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
     job: 'expireEnrollmentCodes', complete: true, scanned: 0, changed: 0, drift: 0, skipped: 0, expired: 0, unindexed: 0, batches: 0, discarded: 0, durationMs: 0,
   };
   shards: for (let shard = 0; shard < expiryShardCount; shard++) {
-    let start: Key | undefined;
+    let start: Cursor | undefined;
     do {
       if (options.budget.exhausted()) {
         summary.complete = false;
@@ -93,7 +94,7 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
 export async function discardStaleBatches(options: ExpiryOptions): Promise<{ complete: boolean; batches: number; discarded: number }> {
   const now = (options.now ?? new Date()).toISOString();
   const result = { complete: true, batches: 0, discarded: 0 };
-  let start: Key | undefined;
+  let start: Cursor | undefined;
   do {
     if (options.budget.exhausted()) return { ...result, complete: false };
     const page = await queryStaleBatches(now, start);

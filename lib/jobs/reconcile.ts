@@ -19,9 +19,9 @@ import { scanAccounts } from '../units/repository-reconcile';
 import type { Budget } from '../deadline';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint';
 import type { JobSummary } from './summary';
+import type { Cursor } from '../db/types';
 
 type Phase = 'units' | 'enrollment';
-type Key = Record<string, unknown>;
 
 export interface Repair {
   tenantId: string;
@@ -56,13 +56,13 @@ export interface ReconcileOptions {
 const maxRepairsListed = 100;
 
 interface Item {
-  key: Key;
+  key: Cursor;
   check: (summary: ReconcileSummary) => Promise<void>;
 }
 
 const order: Phase[] = ['units', 'enrollment'];
 
-async function readPage(phase: Phase, start: Key | undefined, options: ReconcileOptions): Promise<{ items: Item[]; next?: Key }> {
+async function readPage(phase: Phase, start: Cursor | undefined, options: ReconcileOptions): Promise<{ items: Item[]; next?: Cursor }> {
   if (phase === 'units') {
     const page = await scanAccounts(start);
     const check = (tenantId: string) => (s: ReconcileSummary) => checkAccount(tenantId, s, options.recoverAfterMs);

@@ -11,10 +11,8 @@
  *
  * Credentials are keyed by the hash of the secret, so no secret is stored or compared as text.
  */
-export interface Key {
-  pk: string;
-  sk: string;
-}
+import type { Key } from '../db/types';
+export type { Key } from '../db/types';
 
 export type CredentialKind = 'units' | 'inventory' | 'bearer';
 

@@ -6,9 +6,11 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
-import { scanAll, type Item } from '../db/paging';
-import { tableName } from '../db/tables';
-import { attemptsKey, checkpointKey, clientKey, credentialKey, sortKeys, tenantKey, type CredentialKind, type Key } from './keys';
+import { scanAll } from '../db/paging';
+import type { Item } from '../db/types';
+import { tenantsTable as table } from '../db/tables';
+import { attemptsKey, checkpointKey, clientKey, credentialKey, sortKeys, tenantKey, type CredentialKind } from './keys';
+import type { Key } from '../db/types';
 
 export type { CredentialKind } from './keys';
 
@@ -18,7 +20,6 @@ export interface Tenant {
   currency: string;
 }
 
-const table = () => tableName('tenants');
 
 // ------------------------------------------------------------------ items
 

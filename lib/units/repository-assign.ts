@@ -3,7 +3,7 @@
  * fenced bucket writes and their undo, commit and release. Every invariant is a condition
  * here; docs/UNITS.md says why each is what it is.
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
@@ -11,14 +11,13 @@ import { releaseItem, release, renew, takeItem, type ClaimRef } from '../db/clai
 import { db } from '../db/client';
 import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
-import { tableName } from '../db/tables';
+import { unitsTable as table } from '../db/tables';
 import { decodeRanges, encodeRanges } from './repository-buckets';
 import { accountKey, assignmentBucketKey, fingerprintKey, journalKey, operationKey } from './keys';
 import { assignedPrefix, operationItem, toAccount, type Lock, type Operation, type OperationStatus } from './model';
+import type { TransactItem } from '../db/types';
 
-const table = () => tableName('units');
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** The per-item reasons of a cancelled transaction (lib/db/conditions.ts); rethrows anything else. */
 function reasonsOf(err: unknown): CancellationReason[] {

@@ -11,14 +11,13 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
 import { queryAll } from '../db/paging';
-import { tableName } from '../db/tables';
+import { unitsTable as table } from '../db/tables';
 import { bucketOf, bucketPrefix, bucketSk } from './keys';
 import { int } from './model';
 
 /** Bucket number -> the ids stored in it. */
 export type Buckets = Map<number, Set<number>>;
 
-const table = () => tableName('units');
 
 /** `ids` grouped by bucket, each group sorted. */
 export function groupByBucket(ids: Iterable<number>): Map<number, number[]> {

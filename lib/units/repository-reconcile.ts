@@ -7,22 +7,21 @@ import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { isConditionFailed } from '../db/conditions';
 import { queryAll } from '../db/paging';
-import { tableName } from '../db/tables';
+import { unitsTable as table } from '../db/tables';
 import { accountKey, operationKey, tenantOfAccountPk } from './keys';
 import { assignedPrefix, int, type Account, type OperationStatus } from './model';
+import type { Cursor } from '../db/types';
 
-export type Key = Record<string, unknown>;
 
-const table = () => tableName('units');
 
 export interface AccountRef {
   tenantId: string;
   /** The account item's key: where a scan resumes after it. */
-  key: Key;
+  key: Cursor;
 }
 
 /** One page of a scan over every tenant's account item. */
-export async function scanAccounts(start?: Key): Promise<{ accounts: AccountRef[]; next?: Key }> {
+export async function scanAccounts(start?: Cursor): Promise<{ accounts: AccountRef[]; next?: Cursor }> {
   const page = await db().send(
     new ScanCommand({
       TableName: table(),

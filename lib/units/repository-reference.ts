@@ -7,14 +7,14 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { createSequenced, CreateRefused, readCounter, readPage, transactOrRefuse, type Counter, type TransactItem } from '../db/sequenced';
-import { tableName } from '../db/tables';
+import { createSequenced, CreateRefused, readCounter, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
+import type { TransactItem } from '../db/types';
+import { unitsTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
 import { courseKey, refKeys } from './keys';
 import { courseItem } from './model';
 import { loginClaim } from './repository';
 
-const table = () => tableName('units');
 
 export interface Login {
   id: number;

@@ -9,12 +9,11 @@ import { db } from '../db/client';
 import { forEachLimit } from '../db/concurrency';
 import { isConditionFailed } from '../db/conditions';
 import { queryAll } from '../db/paging';
-import { tableName } from '../db/tables';
+import { unitsTable as table } from '../db/tables';
 import { accountKey, assignmentsPk, bucketOf, courseKey, loginBucketKey, loginsPk, operationKey } from './keys';
 import { accountItem, courseItem, toAccount, toCourse, toOperation, type Account, type Course, type Operation, type UnitsData } from './model';
 import { addToBucket, groupByBucket, readAllIds, readBuckets } from './repository-buckets';
 
-const table = () => tableName('units');
 
 // ---- reading ----------------------------------------------------------------------------
 

@@ -9,8 +9,8 @@ import { unitsSurface } from './support/units';
 simSuite(unitsSurface, {
   runs: 1,
   focus: [
-    ['assignUnits', 'assignUnits', 'reconcile'],
+    ['assignUnits', 'assignUnits', 'assignUnits'],
     ['assignUnits', 'grantUnits', 'assignUnits'],
   ],
-  focusRuns: 14,
+  focusRuns: 20,
 });

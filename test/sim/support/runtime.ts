@@ -21,7 +21,7 @@
  * - Math.random is seeded per run (backoff jitter decides sleep lengths), so a seed replays.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { InternalServerError, ProvisionedThroughputExceededException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type fc from 'fast-check';
 import { vi } from 'vitest';
 
@@ -50,12 +50,18 @@ export interface Actor {
   /** Calls and writes made so far. */
   calls: number;
   writes: number;
+  /** Virtual ms its stalled calls spent undelivered (left out of its deadline, like clock jumps). */
+  stalledMs: number;
   faults: FaultAt[];
   /** Virtual ms at which the actor started. */
   startedAt: number;
 }
 
 const actors = new AsyncLocalStorage<Actor>();
+
+type WireFault = 'throttle' | 'error500' | 'timeout' | 'lost';
+/** The wire fault of one command invocation, from the scheduling middleware to the transport one (they share the context). */
+const wireFaults = new WeakMap<object, WireFault>();
 /** Read after an await: another branch of the same actor may have crashed it meanwhile. */
 const isCrashed = (actor: Actor): boolean => actor.state === 'crashed';
 const interposer = 'simInterposer';
@@ -113,13 +119,14 @@ export class Run {
   /** Virtual ms the scheduled clock jumps added so far (not time a request spent: a deadline is checked without them). */
   jumped = 0;
 
-  /** Virtual ms since `start` (from `now()`, `jumped`), clock jumps left out. */
-  elapsedSince(start: { at: number; jumped: number }): number {
-    return Date.now() - start.at - (this.jumped - start.jumped);
+  /** Virtual ms since `start` (from `mark()`), clock jumps and the actor's stalled calls left out. */
+  elapsedSince(start: { at: number; jumped: number; stalled: number }): number {
+    const stalled = actors.getStore()?.stalledMs ?? 0;
+    return Date.now() - start.at - (this.jumped - start.jumped) - (stalled - start.stalled);
   }
 
-  mark(): { at: number; jumped: number } {
-    return { at: Date.now(), jumped: this.jumped };
+  mark(): { at: number; jumped: number; stalled: number } {
+    return { at: Date.now(), jumped: this.jumped, stalled: actors.getStore()?.stalledMs ?? 0 };
   }
 
   advance(ms: number): void {
@@ -128,7 +135,7 @@ export class Run {
 
   /** Starts `body` as actor `name`; its DynamoDB calls are scheduled. Resolves with its result, never if it crashed. */
   actor<T>(name: string, faults: FaultAt[], body: () => Promise<T>, delay = 0): Promise<T> {
-    const actor: Actor = { name, state: 'running', calls: 0, writes: 0, faults, startedAt: Date.now() };
+    const actor: Actor = { name, state: 'running', calls: 0, writes: 0, stalledMs: 0, faults, startedAt: Date.now() };
     this.all.push(actor);
     const done = actors.run(actor, async () => {
       // The start itself is a scheduling point: which request arrives first is the schedule's;
@@ -164,7 +171,7 @@ export class Run {
     if (Date.now() < wake) vi.setSystemTime(wake);
   }
 
-  async intercept(actor: Actor, command: string, input: Record<string, unknown>, send: () => Promise<unknown>): Promise<unknown> {
+  async intercept(actor: Actor, command: string, input: Record<string, unknown>, send: (wire?: WireFault) => Promise<unknown>): Promise<unknown> {
     if (actor.state === 'crashed') return hang();
     const n = ++actor.calls;
     const w = writeCommands.test(command) ? ++actor.writes : 0;
@@ -172,7 +179,10 @@ export class Run {
     const label = `${actor.name}#${n} ${describe(command, input)}`;
     const issued = Date.now();
     this.activity++;
-    if (fault === 'stall') await this.stall(issued + stallMs, label);
+    if (fault === 'stall') {
+      await this.stall(issued + stallMs, label);
+      actor.stalledMs += Date.now() - issued;
+    }
     await this.s.schedule(Promise.resolve(), label);
     this.activity++;
     if (isCrashed(actor)) return hang();
@@ -185,21 +195,18 @@ export class Run {
       case 'crash':
         actor.state = 'crashed';
         return hang();
-      case 'throttle':
-        throw new ProvisionedThroughputExceededException({ message: 'injected: throttled past the SDK retries', $metadata: { attempts: 3 } });
-      case 'error500':
-        throw new InternalServerError({ message: 'injected: 500 past the SDK retries', $metadata: { attempts: 3 } });
-      case 'timeout':
-        throw Object.assign(new Error('injected: timed out before sending'), { name: 'TimeoutError' });
       default:
         break;
     }
+    // Throttling, a 500, a timeout before sending and a lost answer happen on the wire: the
+    // transport middleware (below the SDK's deserializer, installTransportFaults) acts them out,
+    // so every middleware between sees what it would see on AWS.
+    const wire = fault === 'throttle' || fault === 'error500' || fault === 'timeout' || fault === 'lost' ? fault : undefined;
     this.inFlight++;
     let out: unknown;
     try {
-      out = await send();
+      out = await send(wire);
     } catch (err) {
-      if (fault === 'lost') throw networkError('injected: answer lost after the write applied');
       if (fault === 'crashAfter') {
         actor.state = 'crashed';
         return hang();
@@ -209,7 +216,6 @@ export class Run {
       this.inFlight--;
       this.activity++;
     }
-    if (fault === 'lost') throw networkError('injected: answer lost after the write applied');
     if (fault === 'crashAfter') {
       actor.state = 'crashed';
       return hang();
@@ -280,17 +286,58 @@ export async function withRun<T>(run: Run, body: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The interposer on one client (one per container). Outside a run, or outside an actor, calls go straight through. */
+/**
+ * The interposer on one client (one per container): the scheduling point in the `build` step
+ * (after serialisation, above the SDK's retry middleware), and the wire faults below the
+ * deserializer, where a real network or DynamoDB error would arise (as
+ * test/reliability/support/faults.ts does). The sim sets DYNAMODB_MAX_ATTEMPTS=1 (suite.ts):
+ * a fault on the single attempt is a fault that outlasted the SDK's retries. Outside a run, or
+ * outside an actor, calls go straight through.
+ */
 export function installInterposer(client: DynamoDBClient): void {
   client.middlewareStack.add(
     ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
       const run = current;
       const actor = actors.getStore();
       if (!run || !actor) return next(args);
-      return run.intercept(actor, context.commandName ?? '', args.input, () => next(args));
+      return run.intercept(actor, context.commandName ?? '', args.input, (wire) => {
+        if (wire) wireFaults.set(context, wire);
+        return next(args);
+      });
     }) as never,
     { step: 'build', name: interposer, override: true } as never,
   );
+  client.middlewareStack.addRelativeTo(
+    ((next: (args: unknown) => Promise<unknown>, context: object) => async (args: unknown) => {
+      switch (wireFaults.get(context)) {
+        case 'throttle':
+          return awsError('ProvisionedThroughputExceededException', 400);
+        case 'error500':
+          return awsError('InternalServerError', 500);
+        case 'timeout':
+          throw Object.assign(new Error('injected: timed out before sending'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+        case 'lost':
+          await next(args);
+          throw networkError('injected: answer lost after the write applied');
+        default:
+          return next(args);
+      }
+    }) as never,
+    { relation: 'after', toMiddleware: 'deserializerMiddleware', name: `${interposer}Wire`, override: true } as never,
+  );
+}
+
+/** The HTTP answer DynamoDB sends for `type` (the SDK's deserializer turns it into that exception). */
+function awsError(type: string, status: number) {
+  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${type}` });
+  return {
+    response: {
+      statusCode: status,
+      reason: status === 500 ? 'Internal Server Error' : 'Bad Request',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'injected' },
+      body: Buffer.from(body),
+    },
+  };
 }
 
 /** lib's pauses (lib/db/retry.ts `timers.sleep`): on the virtual clock, scheduled during a run. */

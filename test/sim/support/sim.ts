@@ -73,6 +73,8 @@ export type Op = HttpOp | JobOp | CallOp;
 
 export interface Plan<W> {
   variant: number;
+  /** Focused runs: the one actor whose faults apply (the others run clean, so the recovery it provokes runs). */
+  target?: number;
   /** Scheduling points each actor waits before it starts (a later arrival). */
   delays: number[];
   ops: ((w: W) => Op)[];
@@ -123,6 +125,7 @@ export function planArb<W>(surface: Surface<W>, fns: string[], focused = false):
     : fc.oneof({ weight: 3, arbitrary: fc.constant<FaultAt[]>([]) }, { weight: 2, arbitrary: fc.array(faultArb, { minLength: 1, maxLength: 2 }) });
   return fc.record({
     variant: fc.nat(3),
+    ...(focused ? { target: fc.nat(fns.length - 1) } : {}),
     delays: fc.tuple(...fns.map(() => fc.oneof(fc.constant(0), fc.nat(12)))),
     ops: fc.tuple(...fns.map((fn) => {
       const arb = surface.ops[fn];
@@ -162,7 +165,11 @@ async function actHttp(run: Run, container: Container, op: HttpOp, outcome: Outc
     const answer = await sendHttp(run, container, op);
     outcome.answers.push(answer);
     const retryable = answer.status >= 500 || (answer.status === 409 && op.key !== undefined);
-    if (retryable && attempt < op.retries) continue;
+    if (retryable && attempt < op.retries) {
+      // A client waits what Retry-After says (1 s without one) before sending again.
+      await run.sleep(1_000 * (Number(answer.headers['Retry-After']) || 1));
+      continue;
+    }
     if (answer.status < 300 && op.key && op.replay) outcome.answers.push(await sendHttp(run, container, op));
     return;
   }
@@ -217,19 +224,11 @@ export function commonViolations(outcomes: Outcome[]): string[] {
 }
 
 /**
- * Invariants the harness already checks but `npm test` does not fail on yet: each is broken on
- * main by a bug of issue 21 whose fix has not landed (docs/RELIABILITY.md). `npm run sim --
- * --strict` checks them too. Emptied as the fixes land.
+ * Tags of invariants the harness checks but `npm test` does not fail on yet, each broken on
+ * main by a bug whose fix has not landed (the board names it); `npm run sim -- --strict` checks
+ * them too. Empty: every finding so far is fixed on main.
  */
-export const awaitingFix: string[] = [
-  // Finding A (board 17:52): a recovery whose journal read raced the holder's late journal write
-  // fences nothing, and the holder's lease renewal still succeeds: pairs stored, never charged
-  // (and not counted in assigned:<code>).
-  'U3', 'U4',
-  // Finding B (board 17:59): an undo meeting a bucket fenced by a newer operation throws, the
-  // operation stays pending, the lock is never released (and the holder's client gets a 500).
-  'S1', 'U6', 'X2',
-];
+export const awaitingFix: string[] = [];
 
 export interface RunResult {
   violations: string[];
@@ -244,7 +243,7 @@ export async function runOnce<W>(s: fc.Scheduler, surface: Surface<W>, w: W, pla
   const outcomes: Outcome[] = ops.map((op) => ({ op, answers: [], crashed: false }));
   await withRun(run, async () => {
     const done = ops.map((op, i) => {
-      const faults = plan.faults[i] ?? [];
+      const faults = plan.target === undefined || plan.target === i ? (plan.faults[i] ?? []) : [];
       const container = containers[i % containers.length]!;
       return run
         .actor(`${i}:${op.label}`, faults, () => (op.kind === 'http' ? actHttp(run, container, op, outcomes[i]!) : op.kind === 'job' ? actJob(run, container, op, outcomes[i]!) : actCall(run, container, op, outcomes[i]!)), plan.delays[i] ?? 0)
@@ -356,11 +355,16 @@ export function combos(fns: string[], size = 3): string[][] {
   return out;
 }
 
-/** How long to run: `npm run sim` sets these (scripts/sim.ts); `npm test` uses the defaults. */
-export function simConfig(defaultRuns: number): PropertyOptions & { only?: string } {
+/**
+ * How long to run: `npm run sim` sets these (scripts/sim.ts); `npm test` uses the defaults.
+ * SIM_TOTAL: schedules in all, a third per surface, spread evenly over its `combinations`;
+ * SIM_RUNS: schedules per combination.
+ */
+export function simConfig(defaultRuns: number, combinations = 1): PropertyOptions & { only?: string } {
   const env = process.env;
+  const perCombination = env.SIM_TOTAL ? Math.max(1, Math.ceil(Number(env.SIM_TOTAL) / 3 / combinations)) : undefined;
   return {
-    numRuns: env.SIM_RUNS ? Number(env.SIM_RUNS) : defaultRuns,
+    numRuns: perCombination ?? (env.SIM_RUNS ? Number(env.SIM_RUNS) : defaultRuns),
     ...(env.SIM_SEED ? { seed: Number(env.SIM_SEED) } : {}),
     ...(env.SIM_PATH ? { path: env.SIM_PATH } : {}),
     ...(env.SIM_ONLY ? { only: env.SIM_ONLY } : {}),

@@ -26,8 +26,9 @@ export interface SuiteOptions {
 
 export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
   const groups = options.groups ?? [Object.keys(surface.ops)];
-  const config = simConfig(options.runs);
-  const focusConfig = { ...simConfig(options.focusRuns ?? options.runs), focused: true };
+  const count = new Set(groups.flatMap((g) => combos(g)).map((c) => c.join(' x '))).size + (options.focus?.length ?? 0);
+  const config = simConfig(options.runs, count);
+  const focusConfig = { ...simConfig(options.focusRuns ?? options.runs, count), focused: true };
   let containers: Container[];
   let runs = 0;
   let ms = 0;
@@ -37,6 +38,8 @@ export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
   beforeAll(async () => {
     // `npm run sim -- --log`: the handlers' log lines (errors with their cause) for a replay.
     if (process.env.SIM_LOG) process.env.ALLOT_LOG = 'on';
+    // One SDK attempt per call: an injected fault is one that outlasted the SDK's retries (runtime.ts).
+    process.env.DYNAMODB_MAX_ATTEMPTS = '1';
     await useSimTables();
     containers = await loadContainers(3);
     retry.timers.sleep = virtualSleep;
@@ -48,8 +51,8 @@ export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
     const focus = (options.focus ?? []).map((combo) => ({ combo, config: focusConfig, what: 'focus' }));
     for (const { combo, config: runConfig, what } of [...groups.flatMap((g) => combos(g)).map((combo) => ({ combo, config, what: 'pairs' })), ...focus]) {
       const name = combo.join(' x ');
-      if (seen.has(name) || (config.only && !name.includes(config.only))) continue;
-      seen.add(name);
+      if (seen.has(`${what}: ${name}`) || (config.only && !name.includes(config.only))) continue;
+      seen.add(`${what}: ${name}`);
       it(`${what}: ${name}: every invariant holds under every schedule tried`, async () => {
         // performance.now: Date is the simulation's clock.
         const started = performance.now();

@@ -170,6 +170,17 @@ export async function checkUnits(w: UnitsWorld, outcomes: Outcome[]): Promise<st
     if (by.length > 1) out.push(`U3 pair ${pair} charged by ${by.length} committed operations`);
     if (!stored.get(code)?.has(Number(id))) out.push(`U5 committed pair ${pair} (op ${by.join(', ')}) was removed`);
   }
+  // U9: a bucket fenced against an undone operation holds none of the ids only that operation added.
+  const aborted = ops.filter((o) => o.status === 'aborted' || o.status === 'aborting');
+  for (const b of items.filter((i) => String(i.pk).startsWith(`T#${t}#ASSIGN#`) && String(i.sk).startsWith('B#') && i.fence !== undefined)) {
+    const code = String(b.pk).split('#ASSIGN#')[1]!;
+    for (const id of (b.ids as Set<number> | undefined) ?? []) {
+      if ((owner.get(`${code}:${Number(id)}`) ?? []).length > 0) continue;
+      const by = aborted.filter((o) => String(o.sk) <= String(b.fence) && items.some((j) =>
+        j.pk === b.pk && j.sk === `J#${String(o.op_id)}` && decodeRanges(String(j.ids)).includes(Number(id))));
+      if (by.length > 0) out.push(`U9 pair ${code}:${Number(id)} is stored past its bucket's fence (${String(b.fence)}): only undone operation ${by.map((o) => String(o.op_id)).join(', ')} added it`);
+    }
+  }
   // U4: the per-course counts equal the stored sets.
   const allCodes = new Set([...stored.keys(), ...Object.keys(account).filter((k) => k.startsWith('assigned:')).map((k) => k.slice('assigned:'.length))]);
   for (const code of allCodes) {
