@@ -16,13 +16,11 @@ import { expireCode } from '../../lib/enrollment/repository-expire';
 import { readEnrollments } from '../../lib/enrollment/repository-reconcile';
 import { changeCodeStatus } from '../../lib/enrollment/status';
 import { createTenant } from '../helpers/tenants';
-import { gate, injectFaults, type Injector } from './support/faults';
+import { endFaults, gate, injectFaults, type Injector } from './support/faults';
 
 let faults: Injector | undefined;
 afterEach(() => {
-  faults?.release();
-  faults?.remove();
-  faults = undefined;
+  faults = endFaults(faults);
   resetDb();
 });
 

@@ -12,13 +12,11 @@ import { undoOperation } from '../../lib/units/operation';
 import { reconcileAccount } from '../../lib/units/reconcile';
 import { countAssignments, getAccount, listAssignments, listOperations } from '../../lib/units/repository';
 import { range, unitsTenant } from '../lib/units/fixtures';
-import { gate, injectFaults, transactionWith, type Injector } from './support/faults';
+import { endFaults, gate, injectFaults, transactionWith, type Injector } from './support/faults';
 
 let faults: Injector | undefined;
 afterEach(() => {
-  faults?.release();
-  faults?.remove();
-  faults = undefined;
+  faults = endFaults(faults);
   resetDb();
 });
 

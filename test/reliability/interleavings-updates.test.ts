@@ -14,13 +14,11 @@ import { createCourse as createUnitsCourse, updateCourse as updateUnitsCourse } 
 import { createLogin, updateLogin } from '../../lib/units/logins';
 import { findCourse as findUnitsCourse, findLogin } from '../../lib/units/repository-reference';
 import { createTenant } from '../helpers/tenants';
-import { gate, injectFaults, type Injector } from './support/faults';
+import { endFaults, gate, injectFaults, type Injector } from './support/faults';
 
 let faults: Injector | undefined;
 afterEach(() => {
-  faults?.release();
-  faults?.remove();
-  faults = undefined;
+  faults = endFaults(faults);
   resetDb();
 });
 

@@ -72,7 +72,8 @@ export interface Injector {
 
 const NAME = 'reliabilityFaults';
 
-function awsError(type: string, status: number, extra: Record<string, unknown> = {}) {
+/** The HTTP answer DynamoDB sends for `type` (the SDK's deserializer turns it into that exception). */
+export function awsError(type: string, status: number, extra: Record<string, unknown> = {}) {
   const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${type}`, ...extra });
   return {
     response: {
@@ -191,3 +192,10 @@ export function transactItems(input: Record<string, unknown>): Record<string, Re
 /** True for a TransactWriteItems whose serialized input contains `text` (a condition, a key prefix). */
 export const transactionWith = (text: string) => (a: Omit<Attempt, 'call'>) =>
   a.command === 'TransactWriteItemsCommand' && JSON.stringify(a.input).includes(text);
+
+/** After a test: lets the injector's held calls go, takes it off the client; answers undefined to clear the test's variable. */
+export function endFaults(faults: Injector | undefined): undefined {
+  faults?.release();
+  faults?.remove();
+  return undefined;
+}

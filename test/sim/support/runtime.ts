@@ -24,6 +24,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type fc from 'fast-check';
 import { vi } from 'vitest';
+import { awsError } from '../../reliability/support/faults';
 
 export type FaultKind = 'throttle' | 'error500' | 'timeout' | 'lost' | 'slow' | 'stall' | 'crash' | 'crashAfter';
 export const faultKinds: FaultKind[] = ['throttle', 'error500', 'timeout', 'lost', 'slow', 'stall', 'crash', 'crashAfter'];
@@ -327,18 +328,6 @@ export function installInterposer(client: DynamoDBClient): void {
   );
 }
 
-/** The HTTP answer DynamoDB sends for `type` (the SDK's deserializer turns it into that exception). */
-function awsError(type: string, status: number) {
-  const body = JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${type}` });
-  return {
-    response: {
-      statusCode: status,
-      reason: status === 500 ? 'Internal Server Error' : 'Bad Request',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'injected' },
-      body: Buffer.from(body),
-    },
-  };
-}
 
 /** lib's pauses (lib/db/retry.ts `timers.sleep`): on the virtual clock, scheduled during a run. */
 export function virtualSleep(ms: number): Promise<void> {
