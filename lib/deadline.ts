@@ -33,3 +33,35 @@ export function budgetFrom(remainingMs: RemainingTime, maxMarginMs = 60_000): Bu
 }
 
 export const unlimited: Budget = { exhausted: () => false };
+
+/**
+ * Time in hand measured by the calls a request makes. A fixed reserve ("stop with 4 s left")
+ * holds only while calls are as fast as usual: when DynamoDB answers ten times slower, the
+ * calls still in flight when the request stops, and the write that records where it stopped,
+ * outlast a fixed reserve. `enough(reserveMs, calls)` keeps `reserveMs` plus `calls` times the
+ * slowest call timed so far, so a slow request stops correspondingly earlier. Time is read with
+ * Date.now, which a test or the simulation may run.
+ */
+export interface Pace {
+  /** Runs `fn`, timing it as one call (or one group of calls sent together). */
+  time<T>(fn: () => Promise<T>): Promise<T>;
+  /** Whether `reserveMs` plus `calls` of the slowest call so far are still left. */
+  enough(reserveMs: number, calls: number): boolean;
+  slowestMs(): number;
+}
+
+export function pace(remainingMs: RemainingTime): Pace {
+  let slowest = 0;
+  return {
+    async time(fn) {
+      const started = Date.now();
+      try {
+        return await fn();
+      } finally {
+        slowest = Math.max(slowest, Date.now() - started);
+      }
+    },
+    enough: (reserveMs, calls) => remainingMs() >= reserveMs + calls * slowest,
+    slowestMs: () => slowest,
+  };
+}

@@ -184,17 +184,6 @@ export interface PendingBatch {
   staleAt: string;
 }
 
-export const pendingBatchItem = (tenantId: string, batch: PendingBatch) => ({
-  ...batchKey(tenantId, batch.id),
-  courseId: batch.courseId,
-  status: 'pending',
-  createdAt: batch.createdAt,
-  count: batch.codes.length,
-  codes: batch.codes,
-  gsi2pk: pendingKey,
-  expiresAt: batch.staleAt,
-});
-
 /** The tenant of a batch item's key. */
 export function parseBatchKey(pk: string): { tenantId: string; batchId: string } | undefined {
   const m = /^T#(.*)#BATCH#([^#]+)$/.exec(pk);

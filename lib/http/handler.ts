@@ -19,7 +19,7 @@ import { pathParams, rawQuery, type HttpEvent, type ParsedEvent } from './event'
 import { parseForm } from './form';
 import { refusePaddedFormQuantity } from './form-quantity';
 import { contentTypes, negotiateFormat, responseFormat } from './format';
-import { claimKey, keyedRequest, skipWhenReplayed } from './idempotency';
+import { claimKey, keyedRequest, requestKeyOf, skipWhenReplayed } from './idempotency';
 import { logRequests } from './log-requests';
 import { surfaces, type SurfaceName } from './surfaces';
 import { validate } from './validate';
@@ -41,6 +41,11 @@ export interface HandlerContext {
    * called without a Lambda context). Stop starting writes well before it reaches 0.
    */
   remainingTimeMs(): number;
+  /**
+   * With an Idempotency-Key: one id per key and request, the same on every retry
+   * (lib/http/idempotency.ts `requestKeyOf`), for a path that resumes an earlier attempt's work.
+   */
+  requestKey?: string;
 }
 
 export interface HandlerOptions<S extends z.ZodType> {
@@ -136,6 +141,7 @@ export function handler<S extends z.ZodType>(
       tenantId: context.tenantId ?? '',
       requestId: context.awsRequestId,
       remainingTimeMs: remainingTimeOf(context),
+      ...(requestKeyOf(context) ? { requestKey: requestKeyOf(context) } : {}),
     });
     return serialize(surface, reply, event, context);
   };

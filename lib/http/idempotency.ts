@@ -133,6 +133,18 @@ export const claimKey = (surface: SurfaceName): Middlewares => {
   }];
 };
 
+/**
+ * One id per Idempotency-Key and request (a hash of the key and the request's fingerprint; the
+ * tenant is the caller's): the same for every retry of this request under this key, so a domain
+ * path can resume what an earlier attempt left (lib/enrollment/generate-batch.ts). Undefined
+ * without a key, or when the answer is a replay.
+ */
+export function requestKeyOf(context: Context): string | undefined {
+  const claim = claims.get(context);
+  if (!claim?.owner) return undefined;
+  return createHash('sha256').update(`${claim.key}\n${claim.fingerprint}`).digest('base64url').slice(0, 32);
+}
+
 /** The handler, unless the answer is a stored one being replayed. */
 export function skipWhenReplayed<C extends Context>(core: (event: ParsedEvent, context: C) => Promise<HttpResult>) {
   return (event: ParsedEvent, context: C): Promise<HttpResult> => {

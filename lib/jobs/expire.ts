@@ -99,7 +99,7 @@ export async function discardStaleBatches(options: ExpiryOptions): Promise<{ com
     if (options.budget.exhausted()) return { ...result, complete: false };
     const page = await queryStaleBatches(now, start);
     for (const { tenantId, batchId } of page.batches) {
-      const { outcome, deleted } = await discardBatch(tenantId, batchId, () => options.budget.exhausted());
+      const { outcome, deleted } = await discardBatch(tenantId, batchId, { job: 'expiry-job', now }, () => options.budget.exhausted());
       result.discarded += deleted;
       if (outcome === 'discarded') result.batches++;
       if (outcome === 'partial') return { ...result, complete: false };
