@@ -1,15 +1,16 @@
 /**
  * Generating more than a few codes as one batch (repository-batches.ts; docs/ENROLLMENT.md,
  * "Generation"): the batch taken (created pending with every code it will hand out), the codes
- * written 100 at a time with a few chunks in flight, then one transaction commits it: only then
+ * written 25 at a time (one request each) with 32 in flight, then one transaction commits it: only then
  * do the codes exist for enroll, status and the list. A code that already exists in the tenant
  * is refused by its conditional write; only that code is replaced (recorded in the batch first)
  * and written again.
  *
- * Time (lib/deadline.ts `pace`): nothing starts (the take, a chunk, the commit) unless 2 s plus
- * three of the slowest calls so far are left: the one it starts, the hand-back (or clean-up) if
- * it then gives up, and the Idempotency-Key's settling after the answer. So the answer (503 +
- * Retry-After when it gave up) is sent before the deadline however slow the calls are.
+ * Time (lib/deadline.ts `pace`): no call starts (the take, each code request, the commit)
+ * unless 4 s are left and three of the slowest calls so far (plus 1 s): the one it starts, the
+ * hand-back (or clean-up) if it then gives up, and the Idempotency-Key's settling after the
+ * answer. So the answer (503 + Retry-After when it gave up) is sent before the deadline however
+ * slow the calls are.
  *
  * Retries. With an Idempotency-Key the batch's id comes from the key (`requestKey`, one per key
  * and request), so an attempt that gives up hands its batch back with the chunks it finished
@@ -22,21 +23,25 @@
  */
 import { randomUUID } from 'node:crypto';
 import { chunk, forEachLimit } from '../db/concurrency';
-import { pace, type RemainingTime } from '../deadline';
+import type { Pace } from '../deadline';
 import { notApplied, ServiceUnavailableError } from '../errors';
 import { keyLifetimeSeconds } from '../idempotency/repository';
 import { log } from '../log';
 import { generateCodes } from './code-generator';
 import { discardBatch, type DiscardOutcome } from './discard';
 import type { CodeRecord } from './model';
-import { commitBatch, committedCodes, insertBatchCodes, replaceBatchCode, takeBatch, yieldBatch } from './repository-batches';
+import { commitBatch, committedCodes, insertBatchCodes, replaceBatchCode, statementsPerRequest, takeBatch, yieldBatch } from './repository-batches';
 
-const chunkSize = 100;
-const inFlight = 8; // chunks, each 4 requests of 25 codes
+// A chunk is one request (25 codes, statementsPerRequest), 32 in flight: the unit of progress a
+// batch records when an attempt hands it back (a chunk is done when all its codes are written).
+const chunkSize = statementsPerRequest;
+const inFlight = 32;
 // Each round replaces only colliding codes; at 50^8 possible codes, needing more than a couple
 // of rounds means something other than chance is wrong.
 const maxRounds = 10;
-const reserveMs = 2_000;
+const reserveMs = 4_000;
+/** Below this (or two calls' time) a keyed attempt stops waiting for the calls in flight. */
+const bailReserveMs = 2_000;
 /** Calls kept in hand: the one started, the hand-back or clean-up, the key's settling. */
 const answerCalls = 3;
 const cleanupReserveMs = 1_000;
@@ -51,7 +56,8 @@ export interface BatchRequest {
   count: number;
   expiresAt?: string;
   now: Date;
-  remaining: RemainingTime;
+  /** The request's time, paced by its calls so far (lib/deadline.ts). */
+  pace: Pace;
   /** The course's count of listed codes as read (the commit's expected value). */
   seen: number;
   /** One id per Idempotency-Key and request (lib/http/idempotency.ts); none without a key. */
@@ -59,7 +65,7 @@ export interface BatchRequest {
 }
 
 export async function generateBatch(req: BatchRequest): Promise<string[]> {
-  const p = pace(req.remaining);
+  const p = req.pace;
   if (!p.enough(reserveMs, answerCalls)) throw notApplied(new ServiceUnavailableError());
   const attempt = randomUUID();
   const taken = new Set<string>();
@@ -100,14 +106,28 @@ interface Batch {
   done?: number[];
 }
 
-async function write(req: BatchRequest, p: ReturnType<typeof pace>, b: Batch): Promise<string[]> {
+async function write(req: BatchRequest, p: Pace, b: Batch): Promise<string[]> {
   const { tenantId, courseId, expiresAt } = req;
   const record = (code: string): CodeRecord => ({ code, courseId, status: 'active', createdAt: b.createdAt, ...(expiresAt ? { expiresAt } : {}) });
   const done = new Set(b.done ?? []);
-  const stop = () => !p.enough(reserveMs, answerCalls);
+  // Once the time is short no call starts; the chunks in flight are awaited (what they write is
+  // recorded as done) while two calls' time is left, then, with a key, the attempt answers
+  // without them (their codes are the batch's own: the next attempt meets them as such).
+  // Without a key it waits for them all, since it deletes what it wrote.
+  let stopped = false;
+  let bail: () => void = () => undefined;
+  const bailed = new Promise<never>((_, reject) => {
+    bail = () => reject(new ServiceUnavailableError());
+  });
+  bailed.catch(() => undefined);
+  const stop = () => {
+    stopped ||= !p.enough(reserveMs, answerCalls);
+    if (stopped && !p.enough(bailReserveMs, answerCalls - 1)) bail();
+    return stopped;
+  };
   try {
     const chunks = chunk(b.listed.map((_, k) => k), chunkSize).map((positions, i) => ({ positions, i })).filter(({ i }) => !done.has(i));
-    await forEachLimit(chunks, inFlight, async ({ positions, i }) => {
+    const writing = forEachLimit(chunks, inFlight, async ({ positions, i }) => {
       if (stop()) throw new ServiceUnavailableError();
       let part = positions;
       for (let round = 1; part.length > 0; round++) {
@@ -115,13 +135,17 @@ async function write(req: BatchRequest, p: ReturnType<typeof pace>, b: Batch): P
         if (collided.length > 0 && round >= maxRounds) throw new Error(`No free codes after ${round} rounds`);
         part = collided.map((j) => part[j]!);
         for (const k of part) {
+          if (stop()) throw new ServiceUnavailableError();
           const fresh = generateCodes(1, b.taken)[0]!;
           await p.time(() => replaceBatchCode(tenantId, b.id, b.attempt, k, fresh));
           b.listed[k] = b.answer[b.origin ? b.origin[k]! : k] = fresh;
         }
       }
       done.add(i);
+      stop();
     });
+    if (req.requestKey) writing.catch(() => undefined);
+    await (req.requestKey ? Promise.race([writing, bailed]) : writing);
     if (stop()) throw new ServiceUnavailableError();
     const batch = { id: b.id, courseId, createdAt: b.createdAt, codes: b.listed, ...(expiresAt ? { expiresAt } : {}) };
     const outcome = await p.time(() => commitBatch(tenantId, batch, b.attempt, b.done ? undefined : req.seen, stop));

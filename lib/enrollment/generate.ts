@@ -2,7 +2,7 @@
  * Generating codes (docs/ENROLLMENT.md "Generation"). A few codes go in one transaction (below);
  * more are written as one batch: generate-batch.ts (deadline, retries under an Idempotency-Key).
  */
-import { remainingTimeOf, type RemainingTime } from '../deadline';
+import { pace, remainingTimeOf, type RemainingTime } from '../deadline';
 import { ServiceUnavailableError, ValidationError } from '../errors';
 import { generateCodes } from './code-generator';
 import { generateBatch } from './generate-batch';
@@ -35,12 +35,14 @@ export async function generateCourseCodes(
   const now = options.now ?? new Date();
   const remaining = options.remainingMs ?? remainingTimeOf();
   // The course and its count of listed codes, in one read: the count is where these codes go.
-  const { course, count: seen } = await getCourseListing(tenantId, courseId);
+  // Timed: how slow calls are now decides when the batch stops (generate-batch.ts).
+  const p = pace(remaining);
+  const { course, count: seen } = await p.time(() => getCourseListing(tenantId, courseId));
   if (!course) throw new ValidationError('Course not found.');
   const createdAt = now.toISOString();
   if (expiresAt !== undefined && expiresAt <= createdAt) throw new ValidationError('expiration_date must be in the future');
   if (count > directMax) {
-    return generateBatch({ tenantId, courseId, count, now, remaining, seen, ...(expiresAt ? { expiresAt } : {}), ...(options.requestKey ? { requestKey: options.requestKey } : {}) });
+    return generateBatch({ tenantId, courseId, count, now, pace: p, seen, ...(expiresAt ? { expiresAt } : {}), ...(options.requestKey ? { requestKey: options.requestKey } : {}) });
   }
   const taken = new Set<string>();
   return listAtOnce(tenantId, courseId, generateCodes(count, taken), taken, { createdAt, expiresAt, seen }, remaining);

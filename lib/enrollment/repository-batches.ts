@@ -166,6 +166,7 @@ export async function insertBatchCodes(tenantId: string, batch: string, entries:
     else if (code) throw new Error(`Code insert failed: ${code}`);
   });
   if (duplicates.length === 0) return [];
+  if (stop()) throw new ServiceUnavailableError();
   // A request the SDK sent again after a lost answer meets the codes its first attempt wrote:
   // those are this batch's own (same batch, same index), not collisions to replace.
   const stored = await batchGetAll(table(), duplicates.map((i) => codeKey(tenantId, entries[i]!.record.code)), {
