@@ -8,7 +8,7 @@ import { withRetry } from '../db/retry';
 import { ValidationError } from '../errors';
 import { codeCounts } from './counts';
 import { getCourseListing, getEnrolledCount, pastExpiryActive } from './repository';
-import { courseItem } from './keys';
+import { courseItem } from './items';
 import { BelowEnrolled, courseFrom, CourseExists, findCourse, insertCourse, listCourses, Missing, replaceCourse } from './repository-reference';
 import type { Course, DrfPage } from './model';
 

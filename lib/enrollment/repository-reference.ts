@@ -9,7 +9,8 @@ import { capUpdate } from './repository';
 import { createSequenced, CreateRefused, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { enrollmentTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
-import { courseItem, courseKey, courseListPk, enrollListPk, refCountersKey, seqKey } from './keys';
+import { courseItem } from './items';
+import { courseKey, courseListPk, enrollListPk, refCountersKey, seqKey } from './keys';
 import type { Course } from './model';
 
 const counter = (tenantId: string): Counter => ({ table: table(), key: refCountersKey(tenantId), seqAttr: 'courses' });

@@ -6,7 +6,7 @@
  */
 import { NotFoundError, ValidationError } from '../errors';
 import { withRetry } from '../db/retry';
-import type { Location, UnitOfMeasure } from './keys';
+import type { Location, UnitOfMeasure } from './model';
 import { forgetLabels } from './labels';
 import { paginationOf, type Pagination } from './pagination';
 import {

@@ -4,7 +4,7 @@
  * transaction); ids come from the tenant's counter; the list is paged by list position.
  */
 import { NotFoundError, ValidationError } from '../errors';
-import type { Part } from './keys';
+import type { Part } from './model';
 import { paginate, paginationOf, type Pagination } from './pagination';
 import {
   AlreadyExists,

@@ -10,26 +10,9 @@ import { db } from '../db/client';
 import { createSequenced, CreateRefused, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { inventoryTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
-import {
-  keys,
-  locationFrom,
-  locationItem,
-  partFrom,
-  partItem,
-  partNumberItem,
-  sublocationFrom,
-  sublocationItem,
-  uomFrom,
-  uomItem,
-  type Item,
-  type Location,
-  type Part,
-  type RefList,
-  type Sublocation,
-  type UnitOfMeasure,
-  nameItem,
-  type NamedKind,
-} from './keys';
+import { keys, type Item, type RefList, type NamedKind } from './keys';
+import { locationFrom, locationItem, partFrom, partItem, partNumberItem, sublocationFrom, sublocationItem, uomFrom, uomItem, nameItem } from './items';
+import type { Location, Part, Sublocation, UnitOfMeasure } from './model';
 
 
 type Kind = 'part' | 'uom' | 'location' | 'sublocation';

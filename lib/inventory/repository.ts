@@ -10,30 +10,9 @@ import { queryAll } from '../db/paging';
 import type { Item } from '../db/types';
 import { inventoryTable as table } from '../db/tables';
 import type { InventoryRecord, InventoryUnit } from './model';
-import {
-  blockIds,
-  keys,
-  LIST_BLOCK,
-  listCountFrom,
-  listSlot,
-  locationItem,
-  partFrom,
-  partItem,
-  recordFrom,
-  refCountersItem,
-  sublocationFrom,
-  sublocationItem,
-  unitFrom,
-  uomFrom,
-  uomItem,
-  type CounterName,
-  type ListCount,
-  type ListScope,
-  type Location,
-  type Part,
-  type Sublocation,
-  type UnitOfMeasure,
-} from './keys';
+import { blockIds, listCountFrom, listSlot, locationItem, partFrom, partItem, recordFrom, refCountersItem, sublocationFrom, sublocationItem, unitFrom, uomFrom, uomItem, type ListCount } from './items';
+import { keys, LIST_BLOCK, type CounterName, type ListScope } from './keys';
+import type { Location, Part, Sublocation, UnitOfMeasure } from './model';
 import type { Key } from '../db/types';
 
 

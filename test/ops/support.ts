@@ -12,7 +12,7 @@ import { putAllIfAbsent } from '../../lib/db/seed';
 import { demoCourseId } from '../../lib/enrollment/demo';
 import { insertCodes, putCourse } from '../../lib/enrollment/repository';
 import { demoReferenceData } from '../../lib/inventory/demo';
-import { tenantUnitItems } from '../../lib/inventory/keys';
+import { tenantUnitItems } from '../../lib/inventory/items';
 import { demoUnits, demoUnitsItems } from '../../lib/units/demo';
 import { addLogins } from '../../lib/units/repository';
 import type { FunctionDefinition } from '../../scripts/functions';
