@@ -19,10 +19,13 @@ import { pathParams, rawQuery, type HttpEvent, type ParsedEvent } from './event'
 import { parseForm } from './form';
 import { refusePaddedFormQuantity } from './form-quantity';
 import { contentTypes, negotiateFormat, responseFormat } from './format';
-import { claimKey, keyedRequest, skipWhenReplayed } from './idempotency';
+import { idempotency, tracked, type TrackedContext } from './idempotency';
 import { logRequests } from './log-requests';
 import { surfaces, type SurfaceName } from './surfaces';
+import type { HttpResult } from './types';
 import { validate } from './validate';
+
+export type { HttpResult } from './types';
 
 export interface Reply {
   statusCode?: number;
@@ -73,12 +76,6 @@ export interface HandlerDefinition {
 export type HttpHandler = ((event: HttpEvent, context: Context) => Promise<HttpResult>) & {
   definition: HandlerDefinition;
 };
-
-export interface HttpResult {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 function unwrap(body: unknown, root: string | undefined): unknown {
   if (!root || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
@@ -140,17 +137,18 @@ export function handler<S extends z.ZodType>(
     return serialize(surface, reply, event, context);
   };
 
-  const stack = middy<ParsedEvent, HttpResult, Error, TenantContext>(skipWhenReplayed(core))
-    .use(logRequests(surface)) // first: its after/onError run last and see the final status
+  const requestLog = logRequests(surface);
+  // middy runs `before` in use order, `after` and `onError` in reverse (last used first).
+  const stack = middy<ParsedEvent, HttpResult, Error, TrackedContext>(tracked(core), requestLog.plugin)
+    .use(requestLog.middleware) // first: starts the clock; the line is written at requestEnd, with the final status
     .use(normalizeEvent)
     .use(httpHeaderNormalizer())
-    .use(keyedRequest(surface)) // before the body parser: fingerprints the request as sent
     .use(negotiateFormat())
-    .use(mapErrors(surface)) // on error it runs first and writes the body itself
-    .use(parseBody())
+    .use(parseBody()) // keeps the body as sent in request.internal (the Idempotency-Key fingerprint)
     .use(finishBody())
     .use(authenticate(surface))
     .use(refusePaddedFormQuantity())
-    .use(claimKey(surface)); // after auth: keys are the tenant's
+    .use(idempotency(surface)) // after auth (keys are the tenant's); its onError runs after mapErrors'
+    .use(mapErrors(surface)); // last: on error it runs first and writes the answer the others see
   return Object.assign(stack, { definition: { surface, input, output, status, textType, bodyRoot } });
 }
