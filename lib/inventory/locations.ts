@@ -6,12 +6,11 @@
  */
 import { NotFoundError, ValidationError } from '../errors';
 import { withRetry } from '../db/retry';
+import { AlreadyExists, ChangedMeanwhile, retryChanged } from '../db/refusals';
 import type { Location, UnitOfMeasure } from './model';
 import { forgetLabels } from './labels';
 import { paginationOf, type Pagination } from './pagination';
 import {
-  AlreadyExists,
-  ChangedMeanwhile,
   findLocation,
   findSublocation,
   findUnitOfMeasure,
@@ -35,8 +34,6 @@ function refuseTakenName(err: unknown): never {
   if (err instanceof NameTaken) throw new ValidationError(NAME_TAKEN);
   throw err;
 }
-
-const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
 
 export const renderLocation = (l: LocationWithSublocations) => ({
   id: l.id,

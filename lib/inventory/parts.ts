@@ -7,8 +7,6 @@ import { NotFoundError, ValidationError } from '../errors';
 import type { Part } from './model';
 import { paginate, paginationOf, type Pagination } from './pagination';
 import {
-  AlreadyExists,
-  ChangedMeanwhile,
   findPart,
   findPartByNumber,
   insertPart,
@@ -18,6 +16,7 @@ import {
 } from './repository-reference';
 import type { PageQuery } from './schemas';
 import { withRetry } from '../db/retry';
+import { AlreadyExists, ChangedMeanwhile, retryChanged } from '../db/refusals';
 
 export const PART_NUMBER_TAKEN = 'Part number must be unique.';
 
@@ -75,8 +74,6 @@ export async function createPart(tenantId: string, fields: PartFields, explicitI
     throw err;
   }
 }
-
-const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
 
 /** Sets the given fields (absent ones stay); a new part number must be free. */
 export async function updatePart(tenantId: string, id: number, fields: Partial<PartFields>) {

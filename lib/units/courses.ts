@@ -4,9 +4,10 @@
  * own claim); a new unit cost applies to assignments made after the change.
  */
 import { withRetry } from '../db/retry';
+import { AlreadyExists, ChangedMeanwhile, retryChanged } from '../db/refusals';
 import { NotFoundError, ValidationError } from '../errors';
 import { pageInfo } from './logins';
-import { ChangedMeanwhile, CourseExists, findCourse, insertCourse, listCourses, replaceCourse, type CourseRecord } from './repository-reference';
+import { findCourse, insertCourse, listCourses, replaceCourse, type CourseRecord } from './repository-reference';
 
 export const CODE_TAKEN = 'Code has already been taken';
 
@@ -22,13 +23,11 @@ export async function createCourse(tenantId: string, course: { code: string; nam
   try {
     await insertCourse(tenantId, record);
   } catch (err) {
-    if (err instanceof CourseExists) throw new ValidationError(CODE_TAKEN);
+    if (err instanceof AlreadyExists) throw new ValidationError(CODE_TAKEN);
     throw err;
   }
   return renderCourse(record);
 }
-
-const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
 
 export async function updateCourse(tenantId: string, code: string, changes: { name?: string; unit_cost?: number }) {
   return withRetry(async () => {
@@ -50,7 +49,7 @@ export async function upsertCourse(tenantId: string, course: { code: string; nam
     try {
       await insertCourse(tenantId, { code: course.code, name: course.name, unit_cost: course.unit_cost ?? 1 });
     } catch (err) {
-      if (err instanceof CourseExists) throw new ChangedMeanwhile();
+      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
       throw err;
     }
   }, retryChanged);
