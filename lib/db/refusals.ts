@@ -4,6 +4,7 @@
  * so no caller decodes a cancellation by item position. Items without one stand for "read
  * earlier, changed since": ChangedMeanwhile, which callers retry with `retryChanged`.
  */
+import { withRetry } from './retry';
 import type { TransactItem } from './types';
 
 /** An item read earlier changed (or vanished) before the write: read again, try again. */
@@ -24,3 +25,22 @@ export const refusalAt = (items: Guarded[], index: number): Error => new (items[
 
 /** withRetry options for a read-modify-write that starts over when it meets ChangedMeanwhile. */
 export const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
+
+/**
+ * An import's idempotent upsert: `update` what `find` finds, else `insert`; an insert that meets a
+ * record created meanwhile (AlreadyExists) starts over and updates it instead.
+ */
+export async function upsert<T>(find: () => Promise<T | undefined>, update: (found: T) => Promise<unknown>, insert: () => Promise<unknown>): Promise<void> {
+  await withRetry(async () => {
+    const found = await find();
+    if (found !== undefined) {
+      await update(found);
+      return;
+    }
+    try {
+      await insert();
+    } catch (err) {
+      throw err instanceof AlreadyExists ? new ChangedMeanwhile() : err;
+    }
+  }, retryChanged);
+}

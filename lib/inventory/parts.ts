@@ -16,7 +16,7 @@ import {
 } from './repository-reference';
 import type { PageQuery } from './schemas';
 import { withRetry } from '../db/retry';
-import { AlreadyExists, ChangedMeanwhile, retryChanged } from '../db/refusals';
+import { retryChanged, upsert } from '../db/refusals';
 
 export const PART_NUMBER_TAKEN = 'Part number must be unique.';
 
@@ -99,17 +99,9 @@ export async function updatePart(tenantId: string, id: number, fields: Partial<P
 
 /** Import: the part with this id gets these fields, created if absent (idempotent). */
 export async function upsertPart(tenantId: string, part: PartFields & { id: number }): Promise<void> {
-  await withRetry(async () => {
-    if (await findPart(tenantId, part.id)) {
-      await updatePart(tenantId, part.id, part);
-      return;
-    }
-    try {
-      await createPart(tenantId, part, part.id);
-    } catch (err) {
-      // Created meanwhile by someone else: update it on the next try.
-      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
-      throw err;
-    }
-  }, retryChanged);
+  await upsert(
+    () => findPart(tenantId, part.id),
+    () => updatePart(tenantId, part.id, part),
+    () => createPart(tenantId, part, part.id),
+  );
 }

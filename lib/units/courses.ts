@@ -4,7 +4,7 @@
  * own claim); a new unit cost applies to assignments made after the change.
  */
 import { withRetry } from '../db/retry';
-import { AlreadyExists, ChangedMeanwhile, retryChanged } from '../db/refusals';
+import { AlreadyExists, retryChanged, upsert } from '../db/refusals';
 import { NotFoundError, ValidationError } from '../errors';
 import { pageInfo } from './logins';
 import { findCourse, insertCourse, listCourses, replaceCourse, type CourseRecord } from './repository-reference';
@@ -41,16 +41,10 @@ export async function updateCourse(tenantId: string, code: string, changes: { na
 
 /** Import: course `code` has this name and cost afterwards, created if absent. */
 export async function upsertCourse(tenantId: string, course: { code: string; name: string; unit_cost?: number }): Promise<void> {
-  await withRetry(async () => {
-    if (await findCourse(tenantId, course.code)) {
-      await updateCourse(tenantId, course.code, { name: course.name, unit_cost: course.unit_cost ?? 1 });
-      return;
-    }
-    try {
-      await insertCourse(tenantId, { code: course.code, name: course.name, unit_cost: course.unit_cost ?? 1 });
-    } catch (err) {
-      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
-      throw err;
-    }
-  }, retryChanged);
+  const fields = { code: course.code, name: course.name, unit_cost: course.unit_cost ?? 1 };
+  await upsert(
+    () => findCourse(tenantId, course.code),
+    () => updateCourse(tenantId, course.code, fields),
+    () => insertCourse(tenantId, fields),
+  );
 }
