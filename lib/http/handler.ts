@@ -44,6 +44,11 @@ export interface HandlerContext {
    * called without a Lambda context). Stop starting writes well before it reaches 0.
    */
   remainingTimeMs(): number;
+  /**
+   * With an Idempotency-Key: an id stable across the request's retries (the key and the
+   * request's fingerprint, hashed; lib/http/idempotency.ts). Undefined without a key.
+   */
+  requestKey?: string;
 }
 
 export interface HandlerOptions<S extends z.ZodType> {
@@ -122,7 +127,7 @@ export function handler<S extends z.ZodType>(
   fn: (input: z.output<S>, ctx: HandlerContext) => Promise<Reply>,
 ): HttpHandler {
   const { surface, input, output, status, textType, bodyRoot } = options;
-  const core = async (event: ParsedEvent, context: TenantContext): Promise<HttpResult> => {
+  const core = async (event: ParsedEvent, context: TrackedContext): Promise<HttpResult> => {
     const params = validate(input, {
       path: pathParams(event),
       query: parseForm(rawQuery(event)),
@@ -133,6 +138,7 @@ export function handler<S extends z.ZodType>(
       tenantId: context.tenantId ?? '',
       requestId: context.awsRequestId,
       remainingTimeMs: remainingTimeOf(context),
+      ...(context.requestKey === undefined ? {} : { requestKey: context.requestKey }),
     });
     return serialize(surface, reply, event, context);
   };

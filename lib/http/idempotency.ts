@@ -43,6 +43,8 @@ const defaultLockMs = 30_000;
 /** The context a keyed request's handler sees: its write log (lib/db/writes.ts). */
 export interface TrackedContext extends TenantContext {
   writes?: WriteLog;
+  /** Set when the request holds a key: stable across its retries (the key and the request's fingerprint, hashed). */
+  requestKey?: string;
 }
 
 /** One keyed request's state, in `request.internal.idempotency`. */
@@ -136,6 +138,7 @@ export const idempotency = (surface: SurfaceName): middy.MiddlewareObj<ParsedEve
       const writes = newWriteLog();
       request.internal.idempotency = { key, owner, writes };
       (request.context as TrackedContext).writes = writes;
+      (request.context as TrackedContext).requestKey = createHash('sha256').update(`${key}\n${fingerprint}`).digest('base64url');
       return undefined;
     },
     after: (request) => settle(request, false),

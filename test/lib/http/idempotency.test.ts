@@ -17,6 +17,8 @@ import { call, type RequestSpec } from '../../helpers/http';
 const token = `idem-mw-${randomUUID()}`;
 const tenantId = `tenant-idem-mw-${randomUUID()}`;
 let runs = 0;
+const requestKeys: (string | undefined)[] = [];
+const failedOnce = new Set<string | undefined>();
 
 const counted = handler(
   {
@@ -24,7 +26,16 @@ const counted = handler(
     input: z.object({ body: z.object({ quantity: z.coerce.number().optional() }) }),
     output: z.object({ run: z.number() }),
   },
-  async () => ({ body: { run: ++runs } }),
+  async ({ body }, { requestKey }) => {
+    requestKeys.push(requestKey);
+    runs++;
+    // -1 fails once (a 5xx that wrote nothing: the key is released and the retry runs)
+    if (body.quantity === -1 && !failedOnce.has(requestKey)) {
+      failedOnce.add(requestKey);
+      throw new Error('first attempt fails');
+    }
+    return { body: { run: runs } };
+  },
 );
 
 const send = (spec: Omit<RequestSpec, 'path' | 'route'>) =>
@@ -54,6 +65,23 @@ afterAll(() => {
 });
 
 describe('Idempotency-Key middleware', () => {
+  it('gives the handler a requestKey only when the request holds a key: the same for the same key and request', async () => {
+    const key = randomUUID();
+    const seen = requestKeys.length;
+    await send({ method: 'POST', body: { quantity: 2 } });
+    const failed = await send({ method: 'POST', headers: { 'Idempotency-Key': key }, body: { quantity: -1 } });
+    expect(failed.statusCode).toBe(500);
+    const retried = await send({ method: 'POST', headers: { 'Idempotency-Key': key }, body: { quantity: -1 } });
+    expect(retried.statusCode).toBe(200);
+    await send({ method: 'POST', headers: { 'Idempotency-Key': randomUUID() }, body: { quantity: -1 } });
+    const [none, first, retry, other] = requestKeys.slice(seen);
+    expect(none).toBeUndefined();
+    expect(first).toEqual(expect.any(String));
+    expect(retry).toBe(first);
+    expect(other).toEqual(expect.any(String));
+    expect(other).not.toBe(first);
+  });
+
   it('a replay does not run the handler, is byte-identical, and is logged like any answer', async () => {
     const key = randomUUID();
     const before = runs;
