@@ -14,9 +14,11 @@
  *
  * A holder whose lease lapsed and was taken over can neither renew, release nor complete: every
  * step after the take is conditioned on `owner`. Each step exists as a transaction item (to
- * combine with the protocol's own writes) and as a single call. Protocols built on it: the units
- * assign lock (lib/units/repository-assign.ts) and the Idempotency-Key claim
- * (lib/idempotency/repository.ts); docs/RELIABILITY.md, "One claim primitive".
+ * combine with the protocol's own writes) and as a single call. Protocols built on it (all four):
+ * the units assign lock (lib/units/repository-assign.ts), the Idempotency-Key claim
+ * (lib/idempotency/repository.ts), the inventory list claim (lib/inventory/repository-list-claim.ts)
+ * and the enrollment pending batch (lib/enrollment/repository-batches.ts); docs/RELIABILITY.md,
+ * "One claim primitive".
  *
  * `now` and `until` are milliseconds the caller passes (never read here), so a test or a
  * simulation can run the clock.
