@@ -23,12 +23,8 @@ async function checkUrl(url: string): Promise<void> {
   const problem = urlProblem(url, s);
   if (problem) throw new ValidationError(problem);
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  let addresses: { address: string }[];
-  try {
-    addresses = await lookup(host, { all: true });
-  } catch {
-    throw new ValidationError('url: its host name does not resolve');
-  }
+  // A name that does not resolve now is accepted: every delivery resolves and checks it again.
+  const addresses = await lookup(host, { all: true }).catch(() => []);
   if (addresses.some((a) => isBlocked(a.address, s.allowLoopback))) {
     throw new ValidationError('url must not point at a private, loopback, link-local or metadata address');
   }
@@ -36,7 +32,6 @@ async function checkUrl(url: string): Promise<void> {
 
 export async function createEndpoint(tenantId: string, input: { url: string; event_types: string[]; description?: string | null | undefined }) {
   await checkUrl(input.url);
-  if ((await listEndpoints(tenantId)).length >= maxEndpoints) throw new ValidationError(`at most ${maxEndpoints} webhook endpoints`);
   const endpoint: Endpoint = {
     id: `we_${randomBytes(12).toString('base64url')}`,
     url: input.url,
@@ -45,7 +40,7 @@ export async function createEndpoint(tenantId: string, input: { url: string; eve
     secret: newSecret(),
     created_at: new Date().toISOString(),
   };
-  await putEndpoint(tenantId, endpoint);
+  if (!(await putEndpoint(tenantId, endpoint, maxEndpoints))) throw new ValidationError(`at most ${maxEndpoints} webhook endpoints`);
   return { ...endpointView(endpoint), secret: endpoint.secret };
 }
 

@@ -3,6 +3,8 @@
  * their own). Built here and nowhere else; commands in repository.ts. docs/EVENTS.md.
  *
  *   WEBHOOKS#<tenant>                  / EP#<endpoint id>          one endpoint: url, event_types, secret, created_at
+ *   WEBHOOKS#<tenant>                  / COUNT                     n: how many endpoints (the cap, kept by the
+ *                                                                  transactions that add and remove one)
  *   WHDELIV#<tenant>#<endpoint id>     / <event time>#<event id>   one event's delivery to it: the event, status,
  *                                                                  attempts, last_status_code, last_error, ttl
  *
@@ -14,6 +16,7 @@ import type { Key } from '../db/types';
 export const endpointsPk = (tenantId: string) => `WEBHOOKS#${tenantId}`;
 export const endpointPrefix = 'EP#';
 export const endpointKey = (tenantId: string, endpointId: string): Key => ({ pk: endpointsPk(tenantId), sk: `${endpointPrefix}${endpointId}` });
+export const endpointCountKey = (tenantId: string): Key => ({ pk: endpointsPk(tenantId), sk: 'COUNT' });
 export const deliveriesPk = (tenantId: string, endpointId: string) => `WHDELIV#${tenantId}#${endpointId}`;
 export const deliverySk = (time: string, eventId: string) => `${time}#${eventId}`;
 export const deliveryKey = (tenantId: string, endpointId: string, sk: string): Key => ({ pk: deliveriesPk(tenantId, endpointId), sk });

@@ -2,14 +2,14 @@
  * Every command on the webhooks' items of the tenants table (keys.ts). Callers hold the rules
  * (endpoints.ts, fanout.ts, deliver.ts); this module only stores and reads.
  */
-import { BatchGetCommand, DeleteCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { isConditionFailed } from '../db/conditions';
+import { cancellation, isConditionFailed } from '../db/conditions';
 import { queryAll } from '../db/paging';
 import { tenantsTable as table } from '../db/tables';
 import type { Item } from '../db/types';
 import type { AllotEvent } from '../events/envelope';
-import { deliveriesPk, deliveryKeepSeconds, deliveryKey, deliverySk, endpointKey, endpointPrefix, endpointsPk } from './keys';
+import { deliveriesPk, deliveryKeepSeconds, deliveryKey, deliverySk, endpointCountKey, endpointKey, endpointPrefix, endpointsPk } from './keys';
 import type { Delivery, DeliveryStatus, Endpoint } from './model';
 
 const n = (v: unknown): number | null => (v === undefined || v === null ? null : Number(String(v)));
@@ -45,12 +45,31 @@ export function deliveryBody(item: Item): string {
   return String(item.body);
 }
 
-export async function putEndpoint(tenantId: string, e: Endpoint): Promise<void> {
-  await db().send(new PutCommand({
-    TableName: table(),
-    Item: { ...endpointKey(tenantId, e.id), ...e },
-    ConditionExpression: 'attribute_not_exists(pk)',
-  }));
+/**
+ * Adds an endpoint unless the tenant has `max` already: the count and the endpoint in one
+ * transaction (the cap holds however many creates run at once). false when at the cap.
+ */
+export async function putEndpoint(tenantId: string, e: Endpoint, max: number): Promise<boolean> {
+  try {
+    await db().send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: table(),
+            Key: endpointCountKey(tenantId),
+            UpdateExpression: 'ADD n :one',
+            ConditionExpression: 'attribute_not_exists(n) OR n < :max',
+            ExpressionAttributeValues: { ':one': 1, ':max': max },
+          },
+        },
+        { Put: { TableName: table(), Item: { ...endpointKey(tenantId, e.id), ...e }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    }));
+    return true;
+  } catch (err) {
+    if (cancellation(err)?.conditionFailedAt.includes(0)) return false;
+    throw err;
+  }
 }
 
 export async function listEndpoints(tenantId: string): Promise<Endpoint[]> {
@@ -62,18 +81,18 @@ export async function listEndpoints(tenantId: string): Promise<Endpoint[]> {
   return items.map(endpointFrom);
 }
 
-/** false when the tenant has no such endpoint. */
-export async function deleteEndpoint(tenantId: string, id: string): Promise<Endpoint | undefined> {
+/** Removes the endpoint and counts it out, in one transaction. false when the tenant has no such endpoint. */
+export async function deleteEndpoint(tenantId: string, id: string): Promise<boolean> {
   try {
-    const { Attributes } = await db().send(new DeleteCommand({
-      TableName: table(),
-      Key: endpointKey(tenantId, id),
-      ConditionExpression: 'attribute_exists(pk)',
-      ReturnValues: 'ALL_OLD',
+    await db().send(new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: table(), Key: endpointKey(tenantId, id), ConditionExpression: 'attribute_exists(pk)' } },
+        { Update: { TableName: table(), Key: endpointCountKey(tenantId), UpdateExpression: 'ADD n :minus', ExpressionAttributeValues: { ':minus': -1 } } },
+      ],
     }));
-    return Attributes ? endpointFrom(Attributes) : undefined;
+    return true;
   } catch (err) {
-    if (isConditionFailed(err)) return undefined;
+    if (cancellation(err)?.conditionFailedAt.includes(0)) return false;
     throw err;
   }
 }
