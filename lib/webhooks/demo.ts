@@ -25,14 +25,15 @@ export const demoEvent = (tenantId: string) =>
     data: { code: 'V5QBQMN6', course_id: 'course-v1:edX+DemoX+Demo_Course', status: 'redeemed', previous_status: 'active', email: 'demo@example.com', redeemed_at: '2026-01-01T00:00:00.000Z', expires_at: null },
   });
 
-export function demoWebhookItems(tenantId: string): Record<string, unknown>[] {
+/** `suffix` makes the endpoint ids the tenant's own (tests that hold two tenants' ids apart). */
+export function demoWebhookItems(tenantId: string, suffix = ''): Record<string, unknown>[] {
   const event = demoEvent(tenantId);
   return [
-    ...demoEndpoints.map((e) => ({ ...endpointKey(tenantId, e.id), ...e })),
+    ...demoEndpoints.map((e) => ({ ...endpointKey(tenantId, e.id + suffix), ...e, id: e.id + suffix })),
     { ...endpointCountKey(tenantId), n: demoEndpoints.length },
     {
-      ...deliveryKey(tenantId, 'we_demo', deliverySk(event.time, event.id)),
-      endpoint_id: 'we_demo',
+      ...deliveryKey(tenantId, `we_demo${suffix}`, deliverySk(event.time, event.id)),
+      endpoint_id: `we_demo${suffix}`,
       body: JSON.stringify(event),
       status: 'failed',
       attempts: 1,
