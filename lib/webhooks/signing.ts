@@ -2,8 +2,8 @@
  * Webhook signatures, like Stripe's: header `Allot-Signature: t=<unix seconds>,v1=<hex>` where
  * v1 = HMAC-SHA256(secret, `<t>.<raw body>`). A receiver recomputes it over the raw body it got,
  * compares in constant time and refuses a timestamp outside its replay window (default 5
- * minutes). docs/EVENTS.md has the same check as a snippet for receivers; test/lib/webhooks/
- * checks that snippet against this module. node:crypto only: no library adds anything here.
+ * minutes). docs/EVENTS.md has the same check as a snippet for receivers;
+ * test/lib/webhooks/signing.test.ts checks this module against that snippet. node:crypto only: no library adds anything here.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
