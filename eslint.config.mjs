@@ -33,6 +33,20 @@ export default tseslint.config(
       }],
     },
   },
+  // Only a table's repository modules (and the toolkit in lib/db) talk to DynamoDB (docs/CONVENTIONS.md).
+  {
+    files: ['lib/**/*.ts'],
+    ignores: ['lib/db/**', 'lib/**/repository*.ts', 'lib/admin/target.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [
+          { name: '@aws-sdk/client-dynamodb', message: 'DynamoDB commands belong in a repository module (lib/<surface>/repository*.ts).' },
+          { name: '@aws-sdk/lib-dynamodb', allowImportNames: ['NumberValue'], message: 'DynamoDB commands belong in a repository module (lib/<surface>/repository*.ts).' },
+        ],
+        patterns: [{ regex: '(^|/)db/(client|paging|batch|claim)$', message: 'DynamoDB calls belong in a repository module (lib/<surface>/repository*.ts).' }],
+      }],
+    },
+  },
   // Serverless loads local plugins with require(): CommonJS (scripts/stack-plugin.cjs).
   {
     files: ['**/*.cjs'],

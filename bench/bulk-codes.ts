@@ -5,7 +5,7 @@
  * flight as the domain uses.
  */
 import { generateCodes } from '../lib/enrollment/code-generator';
-import { codeItem } from '../lib/enrollment/keys';
+import { codeItem } from '../lib/enrollment/items';
 import { putCourse } from '../lib/enrollment/repository';
 import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';

@@ -15,7 +15,7 @@ import { db } from '../lib/db/client';
 import { chunk, forEachLimit } from '../lib/db/concurrency';
 import { tableName } from '../lib/db/tables';
 import { generateCodes } from '../lib/enrollment/code-generator';
-import { codeItem } from '../lib/enrollment/keys';
+import { codeItem } from '../lib/enrollment/items';
 import { putCourse } from '../lib/enrollment/repository';
 import { BENCH_COURSE } from './bulk-codes';
 import type { BenchTenant } from './env';

@@ -8,7 +8,8 @@
 import { batchPutAll } from '../lib/db/batch';
 import { tableName } from '../lib/db/tables';
 import { blankUnit, demoReferenceData } from '../lib/inventory/demo';
-import { tenantUnitItems, type Item } from '../lib/inventory/keys';
+import { tenantUnitItems } from '../lib/inventory/items';
+import type { Item } from '../lib/inventory/keys';
 import type { InventoryUnit } from '../lib/inventory/model';
 
 export const HOT_LOT = 'HOT-LOT';

@@ -11,12 +11,12 @@ import { currencyOf } from '../../lib/inventory/currency';
 import { labelResolver } from '../../lib/inventory/labels';
 import { BENCH_COURSE } from '../bulk-codes';
 import { generateCodes } from '../../lib/enrollment/code-generator';
-import { listedItems, codeCountItem } from '../../lib/enrollment/keys';
+import { listedItems, codeCountItem } from '../../lib/enrollment/items';
 import { seedInventory, type InventoryFixture } from '../inventory-data';
 import { batchPutAll } from '../../lib/db/batch';
 import { tableName } from '../../lib/db/tables';
 import { putCourse } from '../../lib/enrollment/repository';
-import { sublocationItem } from '../../lib/inventory/keys';
+import { sublocationItem } from '../../lib/inventory/items';
 import { putUnitsData } from '../../lib/units/repository';
 
 export { BENCH_COURSE };

@@ -20,13 +20,13 @@
  * `now` and `until` are milliseconds the caller passes (never read here), so a test or a
  * simulation can run the clock.
  */
-import { UpdateCommand, DeleteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { db } from './client';
 import { isConditionFailed } from './conditions';
 
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+import type { TransactItem } from './types';
 
 export interface ClaimRef {
   table: string;

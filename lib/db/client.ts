@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { watchStack } from './resolved';
 import { watchWrites } from './writes';
 
 /**
@@ -21,6 +22,7 @@ export function rawDb(): DynamoDBClient {
       : {}),
   });
   watchWrites(client);
+  watchStack(client);
   return client;
 }
 

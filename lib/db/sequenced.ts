@@ -14,6 +14,7 @@ import { ServiceUnavailableError } from '../errors';
 import { db } from './client';
 import { cancellation, isContended } from './conditions';
 import { queryAll } from './paging';
+import { refusalAt, type Guarded } from './refusals';
 import { withRetry } from './retry';
 import type { Item, Key, TransactItem } from './types';
 
@@ -32,14 +33,6 @@ export interface Assigned {
   seq: number;
 }
 
-/** A create was refused by the condition of `items[index]` (0-based, the counter excluded). */
-export class CreateRefused extends Error {
-  constructor(readonly index: number) {
-    super(`Create refused by item ${index}`);
-    this.name = 'CreateRefused';
-  }
-}
-
 /** Lost the counter to a concurrent create (or a contended item): read again, try again. */
 class CounterMoved extends Error {}
 
@@ -54,12 +47,12 @@ export async function readCounter(counter: Counter): Promise<{ seq: number; id: 
 /**
  * Writes `items(assigned)` with the next position and id (or `explicitId`, for imports: the id
  * counter then moves up to it if it is higher) in one transaction with the counter update.
- * Throws CreateRefused(i) when the condition of items[i] failed (a taken claim, an existing
- * record); retries when the counter moved; 503 when it keeps moving.
+ * A failed item condition throws what that item was tagged with (refusals.ts: a taken claim,
+ * an existing record); retries when the counter moved; 503 when it keeps moving.
  */
 export async function createSequenced(
   counter: Counter,
-  items: (assigned: Assigned) => TransactItem[],
+  items: (assigned: Assigned) => Guarded[],
   explicitId?: number,
 ): Promise<Assigned> {
   return withRetry(
@@ -88,14 +81,15 @@ export async function createSequenced(
           ExpressionAttributeValues: values,
         },
       };
+      const guarded = items(assigned);
       try {
-        await db().send(new TransactWriteCommand({ TransactItems: [counterUpdate, ...items(assigned)] }));
+        await db().send(new TransactWriteCommand({ TransactItems: [counterUpdate, ...guarded] }));
         return assigned;
       } catch (err) {
         const reasons = cancellation(err);
         if (isContended(err) || reasons?.conditionFailedAt.includes(0)) throw new CounterMoved();
         const failed = reasons?.conditionFailedAt[0];
-        if (failed !== undefined) throw new CreateRefused(failed - 1);
+        if (failed !== undefined) throw refusalAt(guarded, failed - 1);
         throw err;
       }
     },
@@ -109,17 +103,17 @@ export async function createSequenced(
 }
 
 /**
- * One transaction of `items`; throws CreateRefused(i) when items[i]'s condition failed,
- * retries contention (another transaction on the same items), 503 when it persists.
+ * One transaction of `items`; a failed item condition throws what that item was tagged with
+ * (refusals.ts); retries contention (another transaction on the same items), 503 when it persists.
  */
-export async function transactOrRefuse(items: TransactItem[]): Promise<void> {
+export async function transactOrRefuse(items: Guarded[]): Promise<void> {
   await withRetry(
     async () => {
       try {
         await db().send(new TransactWriteCommand({ TransactItems: items }));
       } catch (err) {
         const reasons = cancellation(err);
-        if (!isContended(err) && reasons?.conditionFailedAt[0] !== undefined) throw new CreateRefused(reasons.conditionFailedAt[0]);
+        if (!isContended(err) && reasons?.conditionFailedAt[0] !== undefined) throw refusalAt(items, reasons.conditionFailedAt[0]);
         throw err;
       }
     },

@@ -8,8 +8,9 @@ import { withRetry } from '../db/retry';
 import { ValidationError } from '../errors';
 import { codeCounts } from './counts';
 import { getCourseListing, getEnrolledCount, pastExpiryActive } from './repository';
-import { courseItem } from './keys';
-import { BelowEnrolled, courseFrom, CourseExists, findCourse, insertCourse, listCourses, Missing, replaceCourse } from './repository-reference';
+import { courseItem } from './items';
+import { AlreadyExists, retryChanged } from '../db/refusals';
+import { BelowEnrolled, courseFrom, findCourse, insertCourse, listCourses, replaceCourse } from './repository-reference';
 import type { Course, DrfPage } from './model';
 
 export const COURSE_NOT_FOUND = 'Course not found.';
@@ -82,7 +83,7 @@ export async function createCourse(tenantId: string, fields: CourseFields) {
   try {
     await insertCourse(tenantId, course);
   } catch (err) {
-    if (err instanceof CourseExists) throw new ValidationError('Course already exists.');
+    if (err instanceof AlreadyExists) throw new ValidationError('Course already exists.');
     throw err;
   }
   return renderCourse(course);
@@ -112,11 +113,11 @@ export async function updateCourse(tenantId: string, courseId: string, changes: 
           const enrolled = await getEnrolledCount(tenantId, courseId);
           throw new ValidationError(`max_enrollments must be at least the number enrolled (${enrolled})`);
         }
-        throw err; // Missing: gone (the next read says so) or changed meanwhile: read again
+        throw err; // ChangedMeanwhile: gone (the next read says so) or changed meanwhile: read again
       }
       return renderCourse(courseFrom(courseItem(tenantId, course))); // as stored (instants normalised), without reading it back
     },
-    { attempts: 10, capMs: 200, retryIf: (err) => err instanceof Missing },
+    retryChanged,
   );
 }
 
@@ -134,6 +135,6 @@ export async function upsertCourse(tenantId: string, fields: CourseFields): Prom
       }
       await insertCourse(tenantId, toCourse(fields));
     },
-    { attempts: 5, capMs: 200, retryIf: (err) => err instanceof CourseExists },
+    { attempts: 5, capMs: 200, retryIf: (err) => err instanceof AlreadyExists },
   );
 }

@@ -1,6 +1,6 @@
 /**
- * The enrollment table's layout: every key and item shape is built here and nowhere else
- * (the repositories run the commands; demo.ts and tests put data through the builders).
+ * The enrollment table's layout: every key is built here and nowhere else; items.ts builds
+ * the items (the repositories run the commands; demo.ts and tests put data through the builders).
  * docs/ENROLLMENT.md explains the design.
  *
  *   pk                           sk                 what
@@ -41,13 +41,11 @@
  * due for expiry, spread over 16 `EXPIRY#` shards (one request writes up to 10,000 codes with
  * the same expiry), and batches that never committed, under `PENDING`.
  */
-import type { CodeRecord, Course } from './model';
 import type { Key } from '../db/types';
 export type { Key } from '../db/types';
 
 export const blockSize = 128;
 const seqDigits = 12;
-
 
 export const coursePk = (tenantId: string, courseId: string) => `T#${tenantId}#COURSE#${courseId}`;
 export const courseKey = (tenantId: string, courseId: string): Key => ({ pk: coursePk(tenantId, courseId), sk: 'COURSE' });
@@ -64,12 +62,6 @@ export const enrollmentKey = (tenantId: string, courseId: string, email: string)
 export const positionsKey = (tenantId: string, courseId: string): Key => ({ pk: `T#${tenantId}#ENROLLPOS#${courseId}`, sk: 'POSITIONS' });
 /** gsi1 partition of a course's enrollments, sorted by position (the enrollments list). */
 export const enrollListPk = (tenantId: string, courseId: string) => `T#${tenantId}#ENROLLS#${courseId}`;
-export const enrollmentItem = (tenantId: string, e: { courseId: string; email: string; code: string; enrolledAt: string; pos: number }) => ({
-  ...enrollmentKey(tenantId, e.courseId, e.email),
-  ...e,
-  gsi1pk: enrollListPk(tenantId, e.courseId),
-  gsi1sk: seqKey(e.pos),
-});
 /** Active codes of a course with expiry `expiresAt` (counts.ts): its own partition, read by expiry range. */
 export const expiryCountPk = (tenantId: string, courseId: string) => `T#${tenantId}#EXPCOUNT#${courseId}`;
 export const expiryCountKey = (tenantId: string, courseId: string, expiresAt: string): Key => ({ pk: expiryCountPk(tenantId, courseId), sk: expiresAt });
@@ -107,96 +99,12 @@ function shardOf(text: string): number {
 
 export const expiryShard = (tenantId: string, code: string) => expiryShardKey(shardOf(`${tenantId}#${code}`));
 
-/** Window bounds are normalised to `toISOString()` form, so enrollmentOpen can compare them as strings. */
-export const courseItem = (tenantId: string, course: Course) => ({
-  ...courseKey(tenantId, course.courseId),
-  ...course,
-  ...(course.enrollmentStart ? { enrollmentStart: new Date(course.enrollmentStart).toISOString() } : {}),
-  ...(course.enrollmentEnd ? { enrollmentEnd: new Date(course.enrollmentEnd).toISOString() } : {}),
-});
-
-/**
- * Where a code sits: written listed at once, its listing position; written by a generate
- * request's batch, the batch and its index there (the position follows from the batch's commit).
- */
-export type CodePlace = { seq: number } | { batch: string; idx: number };
-
-/** A code whose status or holder changed since it was listed: the list reads it from gsi1. */
-export const changedCodeIndex = (tenantId: string, courseId: string, seq: number) => ({ gsi1pk: codeListPk(tenantId, courseId), gsi1sk: seqKey(seq) });
-
-export const codeItem = (tenantId: string, record: CodeRecord, place: CodePlace) => ({
-  ...codeKey(tenantId, record.code),
-  ...record,
-  ...place,
-  // Only codes created active with an expiry are in the expiry index (both its key attributes exist).
-  ...(record.status === 'active' && record.expiresAt ? { gsi2pk: expiryShard(tenantId, record.code) } : {}),
-  ...('seq' in place && (record.status !== 'active' || record.email) ? changedCodeIndex(tenantId, record.courseId, place.seq) : {}),
-});
-
-/** Listed codes from position `start` on, all created at `createdAt` with the same expiry. */
-export interface Block {
-  start: number;
-  codes: string[];
-  createdAt: string;
-  expiresAt?: string;
-}
-
-export const blockItem = (tenantId: string, courseId: string, block: Block) => ({
-  ...blockKey(tenantId, courseId, block.start),
-  codes: block.codes,
-  createdAt: block.createdAt,
-  ...(block.expiresAt ? { expiresAt: block.expiresAt } : {}),
-});
-
-/** Consecutive codes with the same dates share a block, up to blockSize. */
-export function blocksOf(records: CodeRecord[], start: number): Block[] {
-  const blocks: Block[] = [];
-  records.forEach((r, i) => {
-    const last = blocks.at(-1);
-    if (last && last.codes.length < blockSize && last.createdAt === r.createdAt && last.expiresAt === r.expiresAt) {
-      last.codes.push(r.code);
-    } else {
-      blocks.push({ start: start + i, codes: [r.code], createdAt: r.createdAt, ...(r.expiresAt ? { expiresAt: r.expiresAt } : {}) });
-    }
-  });
-  return blocks;
-}
-
-export const codeCountItem = (tenantId: string, courseId: string, count: number) => ({ ...codeCountKey(tenantId, courseId), codes: count });
-
-/**
- * The items of codes listed at once from position `start` (one course): the codes and their
- * blocks. The course's count (codeCountItem) moves to start + records.length.
- */
-export function listedItems(tenantId: string, courseId: string, records: CodeRecord[], start: number) {
-  return {
-    codes: records.map((record, idx) => codeItem(tenantId, record, { seq: start + idx })),
-    blocks: blocksOf(records, start).map((block) => blockItem(tenantId, courseId, block)),
-  };
-}
-
-export interface PendingBatch {
-  id: string;
-  courseId: string;
-  createdAt: string;
-  codes: string[];
-  /** From then on the expiry job treats the batch as abandoned. */
-  staleAt: string;
-}
-
-export const pendingBatchItem = (tenantId: string, batch: PendingBatch) => ({
-  ...batchKey(tenantId, batch.id),
-  courseId: batch.courseId,
-  status: 'pending',
-  createdAt: batch.createdAt,
-  count: batch.codes.length,
-  codes: batch.codes,
-  gsi2pk: pendingKey,
-  expiresAt: batch.staleAt,
-});
 
 /** The tenant of a batch item's key. */
 export function parseBatchKey(pk: string): { tenantId: string; batchId: string } | undefined {
   const m = /^T#(.*)#BATCH#([^#]+)$/.exec(pk);
   return m ? { tenantId: m[1]!, batchId: m[2]! } : undefined;
 }
+
+/** A code whose status or holder changed since it was listed: the list reads it from gsi1. */
+export const changedCodeIndex = (tenantId: string, courseId: string, seq: number) => ({ gsi1pk: codeListPk(tenantId, courseId), gsi1sk: seqKey(seq) });

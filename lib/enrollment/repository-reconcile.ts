@@ -10,20 +10,7 @@ import { cancellation, isConditionFailed, isContended } from '../db/conditions';
 import { queryAll } from '../db/paging';
 import { enrollmentTable as table } from '../db/tables';
 import { counterVersionAttr, delta, emptyDelta, type CountDelta } from './counts';
-import {
-  codeKey,
-  counterKey,
-  courseKey,
-  coursePk,
-  enrollListPk,
-  enrollmentKey,
-  enrollmentPrefix,
-  expiryCountKey,
-  expiryCountPk,
-  codeListPk,
-  parseCourseKey,
-  seqKey,
-} from './keys';
+import { codeKey, counterKey, courseKey, coursePk, enrollListPk, enrollmentKey, enrollmentPrefix, expiryCountKey, expiryCountPk, codeListPk, parseCourseKey, seqKey } from './keys';
 import type { CodeStatus } from './model';
 import type { Cursor } from '../db/types';
 

@@ -9,7 +9,8 @@
  * listing position `seq`), where the list finds its status and holder (keys.ts).
  */
 import { counterAdds, counterItem, delta, expiryItems } from './counts';
-import { changedCodeIndex, codeKey, counterKey, enrollmentItem, enrollmentKey } from './keys';
+import { changedCodeIndex, codeKey, counterKey, enrollmentKey } from './keys';
+import { enrollmentItem } from './items';
 import type { CodeRecord, CodeStatus } from './model';
 import { transact } from './repository-transact';
 import { enrollmentTable as table } from '../db/tables';

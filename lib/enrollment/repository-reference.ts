@@ -6,10 +6,12 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { capUpdate } from './repository';
-import { createSequenced, CreateRefused, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
+import { AlreadyExists, refusing } from '../db/refusals';
+import { createSequenced, padSeq, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { enrollmentTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
-import { courseItem, courseKey, courseListPk, enrollListPk, refCountersKey, seqKey } from './keys';
+import { courseItem } from './items';
+import { courseKey, courseListPk, enrollListPk, refCountersKey, seqKey } from './keys';
 import type { Course } from './model';
 
 const counter = (tenantId: string): Counter => ({ table: table(), key: refCountersKey(tenantId), seqAttr: 'courses' });
@@ -30,24 +32,17 @@ export const courseFrom = (item: Record<string, unknown>): Course => ({
   ...(item.maxEnrollments === undefined || item.maxEnrollments === null ? {} : { maxEnrollments: Number(item.maxEnrollments) }),
 });
 
-export class CourseExists extends Error {}
+/** The new cap is below the enrollments counted now. */
 export class BelowEnrolled extends Error {}
-/** The course is gone, or changed since it was read: read it again. */
-export class Missing extends Error {}
 
 /** An instant as stored (ISO, UTC). */
 const stamp = (value: string | undefined) => value && new Date(value).toISOString();
 
 export async function insertCourse(tenantId: string, course: Course): Promise<void> {
-  try {
-    await createSequenced(counter(tenantId), ({ seq }) => [
-      { Put: { TableName: table(), Item: listedCourseItem(tenantId, course, seq), ConditionExpression: 'attribute_not_exists(pk)' } },
-      capUpdate(tenantId, course),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw new CourseExists();
-    throw err;
-  }
+  await createSequenced(counter(tenantId), ({ seq }) => [
+    refusing({ Put: { TableName: table(), Item: listedCourseItem(tenantId, course, seq), ConditionExpression: 'attribute_not_exists(pk)' } }, AlreadyExists),
+    capUpdate(tenantId, course),
+  ]);
 }
 
 /**
@@ -69,26 +64,21 @@ export async function replaceCourse(tenantId: string, course: Course, before: Co
   }
   const same = unchanged({ enrollmentStart: stamp(before.enrollmentStart), enrollmentEnd: stamp(before.enrollmentEnd), maxEnrollments: before.maxEnrollments });
   const update = [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : ''].join(' ').trim();
-  try {
-    await transactOrRefuse([
-      {
-        Update: {
-          TableName: table(),
-          Key: courseKey(tenantId, course.courseId),
-          UpdateExpression: update,
-          // The window and cap still as read: a concurrent PUT of another field makes this one start over.
-          ConditionExpression: `attribute_exists(pk) AND ${same.condition}`,
-          ExpressionAttributeNames: same.names,
-          ExpressionAttributeValues: { ...values, ...same.values },
-        },
+  await transactOrRefuse([
+    {
+      Update: {
+        TableName: table(),
+        Key: courseKey(tenantId, course.courseId),
+        UpdateExpression: update,
+        // The window and cap still as read: a concurrent PUT of another field makes this one start over.
+        ConditionExpression: `attribute_exists(pk) AND ${same.condition}`,
+        ExpressionAttributeNames: same.names,
+        ExpressionAttributeValues: { ...values, ...same.values },
       },
-      capUpdate(tenantId, course, true),
-    ]);
-  } catch (err) {
-    // Index 0: the course is gone or was changed since it was read (the caller reads again).
-    if (err instanceof CreateRefused) throw err.index === 1 ? new BelowEnrolled() : new Missing();
-    throw err;
-  }
+    },
+    // The course is gone or changed since it was read: ChangedMeanwhile (the caller reads again).
+    refusing(capUpdate(tenantId, course, true), BelowEnrolled),
+  ]);
 }
 
 export async function findCourse(tenantId: string, courseId: string): Promise<Course | undefined> {

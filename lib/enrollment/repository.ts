@@ -8,23 +8,8 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
 import { countAll, queryAll } from '../db/paging';
 import type { Item } from '../db/types';
-import {
-  batchKey,
-  blockSize,
-  codeKey,
-  counterKey,
-  courseItem,
-  courseKey,
-  coursePk,
-  enrollmentKey,
-  enrollmentPrefix,
-  expiryCountPk,
-  listedItems,
-  codeListPk,
-  codeCountKey,
-  positionsKey,
-  seqKey,
-} from './keys';
+import { batchKey, blockSize, codeKey, counterKey, courseKey, coursePk, enrollmentKey, enrollmentPrefix, expiryCountPk, codeListPk, codeCountKey, positionsKey, seqKey } from './keys';
+import { courseItem, listedItems } from './items';
 import { counterItem, delta, expiryItems } from './counts';
 import type { CodeRecord, CodeStatus, Course } from './model';
 import { transact } from './repository-transact';

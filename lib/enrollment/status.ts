@@ -6,6 +6,8 @@
  */
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
 import type { CodeStatus } from './model';
+import { ChangedMeanwhile, retryChanged } from '../db/refusals';
+import { withRetry } from '../db/retry';
 import { getStoredCode, visibility } from './repository';
 import { releaseCode, setCodeStatus } from './repository-redeem';
 
@@ -20,25 +22,26 @@ export async function changeCodeStatus(tenantId: string, enrollmentCode: string,
 
   const notFound = () => new NotFoundError(`The enrollment code (${enrollmentCode}) was not found`);
   let seq: number | undefined;
-  for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const stored = await getStoredCode(tenantId, enrollmentCode);
-    if (!stored) throw notFound();
-    if (attempt === 0) {
-      // A code of a batch that has not committed does not exist yet; once committed, it stays so.
-      const seen = await visibility(tenantId, stored);
-      if (!seen.visible) throw notFound();
-      seq = seen.seq;
-    }
-    const code = stored.record;
-    const { email } = code;
-    if (code.status === 'redeemed' && email) {
-      if (await releaseCode(tenantId, { ...code, email }, to, seq)) return;
-    } else if (code.status === to) {
-      return; // already there: cancel twice, or restore an unused code
-    } else if (await setCodeStatus(tenantId, code, code.status, to, seq)) {
-      return;
-    }
-  }
-  // Changed under us on every attempt: only a storm of requests on this one code does that.
-  throw new ServiceUnavailableError();
+  await withRetry(
+    async (attempt) => {
+      const stored = await getStoredCode(tenantId, enrollmentCode);
+      if (!stored) throw notFound();
+      if (attempt === 1) {
+        // A code of a batch that has not committed does not exist yet; once committed, it stays so.
+        const seen = await visibility(tenantId, stored);
+        if (!seen.visible) throw notFound();
+        seq = seen.seq;
+      }
+      const code = stored.record;
+      const { email } = code;
+      if (code.status === to) return; // already there: cancel twice, or restore an unused code
+      const done =
+        code.status === 'redeemed' && email
+          ? await releaseCode(tenantId, { ...code, email }, to, seq)
+          : await setCodeStatus(tenantId, code, code.status, to, seq);
+      if (!done) throw new ChangedMeanwhile();
+    },
+    // Changed under us on every attempt: only a storm of requests on this one code does that.
+    { ...retryChanged, attempts: maxAttempts, onExhausted: () => new ServiceUnavailableError() },
+  );
 }

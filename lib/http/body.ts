@@ -19,6 +19,12 @@ export const maxNesting = 32;
 
 type Request = middy.Request<ParsedEvent>;
 
+/** The body as API Gateway sent it, before parseBody replaced it. */
+export interface BodyAsSent {
+  body?: unknown;
+  isBase64Encoded?: boolean;
+}
+
 const formType = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 const xmlType = /^(application|text)\/xml\s*(;|$)/i;
 const jsonType = /^application\/(.+\+)?json\s*(;|$)/i;
@@ -50,11 +56,16 @@ function decode(text: string, contentType: string): unknown {
   throw new UnsupportedMediaTypeError(type);
 }
 
-/** Replaces `event.body` (a string, maybe base64) with the parsed params; no body gives {}. */
+/**
+ * Replaces `event.body` (a string, maybe base64) with the parsed params; no body gives {}.
+ * The body as sent stays in `request.internal.bodyAsSent` (the Idempotency-Key fingerprint,
+ * lib/http/idempotency.ts).
+ */
 export const parseBody = (): middy.MiddlewareObj<ParsedEvent> => ({
   before: (request: Request) => {
     const { event } = request;
     const body = event.body;
+    (request.internal as { bodyAsSent?: BodyAsSent }).bodyAsSent = { body, isBase64Encoded: event.isBase64Encoded };
     if (typeof body !== 'string' || body === '') {
       event.body = {};
       return;

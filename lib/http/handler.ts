@@ -19,10 +19,13 @@ import { pathParams, rawQuery, type HttpEvent, type ParsedEvent } from './event'
 import { parseForm } from './form';
 import { refusePaddedFormQuantity } from './form-quantity';
 import { contentTypes, negotiateFormat, responseFormat } from './format';
-import { claimKey, keyedRequest, skipWhenReplayed } from './idempotency';
+import { idempotency, tracked, type TrackedContext } from './idempotency';
 import { logRequests } from './log-requests';
 import { surfaces, type SurfaceName } from './surfaces';
+import type { HttpResult } from './types';
 import { validate } from './validate';
+
+export type { HttpResult } from './types';
 
 export interface Reply {
   statusCode?: number;
@@ -41,6 +44,11 @@ export interface HandlerContext {
    * called without a Lambda context). Stop starting writes well before it reaches 0.
    */
   remainingTimeMs(): number;
+  /**
+   * With an Idempotency-Key: an id stable across the request's retries (the key and the
+   * request's fingerprint, hashed; lib/http/idempotency.ts). Undefined without a key.
+   */
+  requestKey?: string;
 }
 
 export interface HandlerOptions<S extends z.ZodType> {
@@ -73,12 +81,6 @@ export interface HandlerDefinition {
 export type HttpHandler = ((event: HttpEvent, context: Context) => Promise<HttpResult>) & {
   definition: HandlerDefinition;
 };
-
-export interface HttpResult {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 function unwrap(body: unknown, root: string | undefined): unknown {
   if (!root || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
@@ -125,7 +127,7 @@ export function handler<S extends z.ZodType>(
   fn: (input: z.output<S>, ctx: HandlerContext) => Promise<Reply>,
 ): HttpHandler {
   const { surface, input, output, status, textType, bodyRoot } = options;
-  const core = async (event: ParsedEvent, context: TenantContext): Promise<HttpResult> => {
+  const core = async (event: ParsedEvent, context: TrackedContext): Promise<HttpResult> => {
     const params = validate(input, {
       path: pathParams(event),
       query: parseForm(rawQuery(event)),
@@ -136,21 +138,23 @@ export function handler<S extends z.ZodType>(
       tenantId: context.tenantId ?? '',
       requestId: context.awsRequestId,
       remainingTimeMs: remainingTimeOf(context),
+      ...(context.requestKey === undefined ? {} : { requestKey: context.requestKey }),
     });
     return serialize(surface, reply, event, context);
   };
 
-  const stack = middy<ParsedEvent, HttpResult, Error, TenantContext>(skipWhenReplayed(core))
-    .use(logRequests(surface)) // first: its after/onError run last and see the final status
+  const requestLog = logRequests(surface);
+  // middy runs `before` in use order, `after` and `onError` in reverse (last used first).
+  const stack = middy<ParsedEvent, HttpResult, Error, TrackedContext>(tracked(core), requestLog.plugin)
+    .use(requestLog.middleware) // first: starts the clock; the line is written at requestEnd, with the final status
     .use(normalizeEvent)
     .use(httpHeaderNormalizer())
-    .use(keyedRequest(surface)) // before the body parser: fingerprints the request as sent
     .use(negotiateFormat())
-    .use(mapErrors(surface)) // on error it runs first and writes the body itself
-    .use(parseBody())
+    .use(parseBody()) // keeps the body as sent in request.internal (the Idempotency-Key fingerprint)
     .use(finishBody())
     .use(authenticate(surface))
     .use(refusePaddedFormQuantity())
-    .use(claimKey(surface)); // after auth: keys are the tenant's
+    .use(idempotency(surface)) // after auth (keys are the tenant's); its onError runs after mapErrors'
+    .use(mapErrors(surface)); // last: on error it runs first and writes the answer the others see
   return Object.assign(stack, { definition: { surface, input, output, status, textType, bodyRoot } });
 }

@@ -4,14 +4,20 @@ import { requestMethod, type ParsedEvent } from './event';
 import { log, logInvocation } from '../log';
 import { publishRequestMetrics } from '../metrics';
 
+type Request = middy.Request<ParsedEvent, unknown, Error, TenantContext>;
+
 /**
  * Logs one line per request; a 5xx also logs the error with its stack (never sent to the client).
  * Then publishes the request's metrics (lib/metrics) with the handler's business counts.
+ * Two parts: a middleware, used first, whose `before` starts the clock and sets the log's
+ * invocation context; and middy's `requestEnd` plugin hook, which sees every answered request
+ * with its final status: a handler's answer, a mapped error, and an early response (a replayed
+ * Idempotency-Key answer, lib/http/idempotency.ts), after which no `after` or `onError` runs.
  */
-export const logRequests = (surface: string): middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext> => {
+export const logRequests = (surface: string): { middleware: middy.MiddlewareObj<ParsedEvent, unknown, Error, TenantContext>; plugin: { requestEnd: (request: middy.Request) => void } } => {
   // Keyed by request: one warm process can serve overlapping invocations (offline, tests).
   const startedAt = new WeakMap<object, number>();
-  const done = (request: middy.Request<ParsedEvent, unknown, Error, TenantContext>) => {
+  const done = (request: Request) => {
     const { event, context } = request;
     const status = (request.response as { statusCode?: number } | undefined)?.statusCode ?? 500;
     const line: Record<string, unknown> = {
@@ -32,11 +38,12 @@ export const logRequests = (surface: string): middy.MiddlewareObj<ParsedEvent, u
     publishRequestMetrics(context.functionName, status, line.durationMs as number);
   };
   return {
-    before: (request) => {
-      startedAt.set(request, performance.now());
-      logInvocation(request.context, request.event.requestContext?.requestId);
+    middleware: {
+      before: (request) => {
+        startedAt.set(request, performance.now());
+        logInvocation(request.context, request.event.requestContext?.requestId);
+      },
     },
-    after: done,
-    onError: done,
+    plugin: { requestEnd: (request) => done(request as Request) },
   };
 };

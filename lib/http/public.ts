@@ -7,13 +7,14 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { TenantContext } from './auth';
 import type { HttpEvent, ParsedEvent } from './event';
-import type { HttpResult } from './handler';
+import type { HttpResult } from './types';
 import { log } from '../log';
 import { logRequests } from './log-requests';
 
 export function publicHandler(
   fn: (event: ParsedEvent) => Promise<HttpResult> | HttpResult,
 ): (event: HttpEvent, context: Context) => Promise<HttpResult> {
+  const requestLog = logRequests('docs');
   return middy<ParsedEvent, HttpResult, Error, TenantContext>(async (event: ParsedEvent, context: TenantContext) => {
     try {
       return await fn(event);
@@ -22,5 +23,5 @@ export function publicHandler(
       log({ level: 'error', requestId: context.awsRequestId, error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : String(err) });
       return { statusCode: 500, headers: { 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify({ error: 'Internal server error', request_id: context.awsRequestId }) };
     }
-  }).use(logRequests('docs'));
+  }, requestLog.plugin).use(requestLog.middleware);
 }

@@ -6,21 +6,9 @@
  * tenant's and parts' unit lists are written where absent.
  */
 import { putAllIfAbsent } from '../db/seed';
-import {
-  countersItem,
-  locationItem,
-  partItem,
-  nameItem,
-  partNumberItem,
-  refCountersItem,
-  sublocationItem,
-  unitListItems,
-  unitWithDependents,
-  uomItem,
-  type CounterName,
-  type Item,
-  type Location,
-} from './keys';
+import { countersItem, locationItem, partItem, nameItem, partNumberItem, refCountersItem, sublocationItem, unitListItems, unitWithDependents, uomItem } from './items';
+import type { CounterName, Item } from './keys';
+import type { Location } from './model';
 import { logEntry, type InventoryUnit } from './model';
 import { getUnit } from './repository';
 

@@ -23,14 +23,9 @@
  * still on its way to the index is used once, never cached. Its names never feed `labels()`,
  * which reads the items themselves, strongly consistent.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetAll } from '../db/batch';
-import { db } from '../db/client';
-import { queryAll } from '../db/paging';
-import { inventoryTable as table } from '../db/tables';
 import { warmCache } from '../warm-cache';
 import { keys, type Item } from './keys';
-import type { Key } from '../db/types';
+import { readLabelVersions as readVersions, readNameItems as batchGet, readPlaceList, type Versions } from './repository-labels';
 
 interface Names {
   version: number;
@@ -42,14 +37,6 @@ interface Names {
   directory?: { sublocations: number; labels: Map<number, string> };
 }
 
-interface Versions {
-  /** Bumped by every rename. */
-  labels: number;
-  /** When the last rename was made (ms since the epoch; 0: never). */
-  labelsAt: number;
-  /** Sublocations created so far (never deleted): a new one makes the directory stale. */
-  sublocations: number;
-}
 
 /** How long after a rename the place list (a GSI) may still show the old name; DynamoDB's index lag is usually well under a second. */
 const SETTLE_MS = 5_000;
@@ -73,28 +60,9 @@ function versionsOf(tenantId: string): Promise<Versions> {
   });
 }
 
-async function readVersions(tenantId: string): Promise<Versions> {
-  const { Item } = await db().send(
-    new GetCommand({
-      TableName: table(),
-      Key: keys.refCounters(tenantId),
-      ProjectionExpression: 'labels, labels_at, sublocations',
-      ConsistentRead: true,
-    }),
-  );
-  return { labels: num(Item?.labels), labelsAt: num(Item?.labels_at), sublocations: num(Item?.sublocations) };
-}
-
 /** Every listed sublocation's label, from the tenant's location list (keys.ts: locations, each followed by its sublocations). */
 async function readDirectory(tenantId: string): Promise<{ sublocations: number; labels: Map<number, string> }> {
-  const items = await queryAll({
-    TableName: table(),
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ProjectionExpression: 'id, #n, location_id, sk',
-    ExpressionAttributeNames: { '#n': 'name' },
-    ExpressionAttributeValues: { ':pk': keys.refList(tenantId, 'LOCATIONS') },
-  });
+  const items = await readPlaceList(tenantId);
   const locations = new Map(items.filter((i) => i.sk === 'LOC').map((i) => [num(i.id), String(i.name)]));
   const subs = items.filter((i) => i.sk === 'SUBLOC');
   const labels = new Map<number, string>();
@@ -103,10 +71,6 @@ async function readDirectory(tenantId: string): Promise<{ sublocations: number; 
     if (location !== undefined) labels.set(num(sub.id), `${location} - ${String(sub.name)}`);
   }
   return { sublocations: subs.length, labels };
-}
-
-async function batchGet(list: Key[]): Promise<Item[]> {
-  return batchGetAll(table(), list, { consistentRead: true, projection: 'id, #n, location_id, sk', names: { '#n': 'name' } });
 }
 
 function remember(names: Names, items: Item[]) {

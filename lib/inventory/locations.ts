@@ -6,12 +6,11 @@
  */
 import { NotFoundError, ValidationError } from '../errors';
 import { withRetry } from '../db/retry';
-import type { Location, UnitOfMeasure } from './keys';
+import { retryChanged, upsert } from '../db/refusals';
+import type { Location, UnitOfMeasure } from './model';
 import { forgetLabels } from './labels';
 import { paginationOf, type Pagination } from './pagination';
 import {
-  AlreadyExists,
-  ChangedMeanwhile,
   findLocation,
   findSublocation,
   findUnitOfMeasure,
@@ -35,8 +34,6 @@ function refuseTakenName(err: unknown): never {
   if (err instanceof NameTaken) throw new ValidationError(NAME_TAKEN);
   throw err;
 }
-
-const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
 
 export const renderLocation = (l: LocationWithSublocations) => ({
   id: l.id,
@@ -108,52 +105,28 @@ export async function createUnitOfMeasure(tenantId: string, name: string) {
 // ------------------------------------------------------------------ imports (idempotent upserts by id)
 
 export async function upsertUnitOfMeasure(tenantId: string, uom: UnitOfMeasure): Promise<void> {
-  await withRetry(async () => {
-    const found = await findUnitOfMeasure(tenantId, uom.id);
-    if (found) {
-      if (found.name !== uom.name) await renameUnitOfMeasure(tenantId, uom.id, uom.name);
-      return;
-    }
-    try {
-      await insertUnitOfMeasure(tenantId, uom.name, uom.id);
-    } catch (err) {
-      refuseTakenName(err);
-      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
-      throw err;
-    }
-  }, retryChanged).catch(refuseTakenName);
+  await upsert(
+    () => findUnitOfMeasure(tenantId, uom.id),
+    (found) => (found.name === uom.name ? Promise.resolve() : renameUnitOfMeasure(tenantId, uom.id, uom.name)),
+    () => insertUnitOfMeasure(tenantId, uom.name, uom.id),
+  ).catch(refuseTakenName);
 }
 
 export async function upsertLocation(tenantId: string, location: Location): Promise<void> {
-  await withRetry(async () => {
-    const found = await findLocation(tenantId, location.id);
-    if (found) {
-      if (found.name !== location.name) await renameLocation(tenantId, location.id, location.name);
-      return;
-    }
-    try {
-      await insertLocation(tenantId, location.name, location.id);
-    } catch (err) {
-      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
-      throw err;
-    }
-  }, retryChanged).catch(refuseTakenName);
+  await upsert(
+    () => findLocation(tenantId, location.id),
+    (found) => (found.name === location.name ? Promise.resolve() : renameLocation(tenantId, location.id, location.name)),
+    () => insertLocation(tenantId, location.name, location.id),
+  ).catch(refuseTakenName);
 }
 
 export async function upsertSublocation(tenantId: string, sub: { id: number; name: string; location_id: number }): Promise<void> {
-  await withRetry(async () => {
-    const found = await findSublocation(tenantId, sub.id);
-    if (found) {
-      if (found.name !== sub.name && found.location_id === sub.location_id) {
-        await renameSublocation(tenantId, sub.location_id, sub.id, sub.name);
-      }
-      return;
-    }
-    try {
-      await createSublocation(tenantId, sub.location_id, sub.name, sub.id);
-    } catch (err) {
-      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
-      throw err;
-    }
-  }, retryChanged);
+  await upsert(
+    () => findSublocation(tenantId, sub.id),
+    (found) =>
+      found.name !== sub.name && found.location_id === sub.location_id
+        ? renameSublocation(tenantId, sub.location_id, sub.id, sub.name)
+        : Promise.resolve(),
+    () => createSublocation(tenantId, sub.location_id, sub.name, sub.id),
+  );
 }

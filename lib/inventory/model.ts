@@ -130,3 +130,42 @@ export function renderRecord(record: InventoryRecord): Record<string, unknown> {
     created_at: record.created_at,
   };
 }
+
+// ------------------------------------------------------------------ reference data
+
+export interface Part {
+  id: number;
+  part_number: string;
+  description: string;
+  manufacturer?: string | null;
+  manufacturer_part_number?: string | null;
+}
+export interface UnitOfMeasure {
+  id: number;
+  name: string;
+}
+export interface Location {
+  id: number;
+  name: string;
+}
+export interface Sublocation {
+  id: number;
+  name: string;
+  location_id: number;
+  /** `"<location> - <sublocation>"`, the unit's `inventory_location`. */
+  label: string;
+}
+
+/** The fields search filters on (search.ts); search-index.ts builds their items. */
+export const SEARCH_FIELDS = [
+  'asset_id',
+  'serial_number',
+  'lot_code',
+  'datecode',
+  'sublocation_bin',
+  'details',
+  'purchase_order_number',
+  'inventory_location',
+  'part_id',
+] as const;
+export type SearchField = (typeof SEARCH_FIELDS)[number];

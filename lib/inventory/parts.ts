@@ -4,11 +4,9 @@
  * transaction); ids come from the tenant's counter; the list is paged by list position.
  */
 import { NotFoundError, ValidationError } from '../errors';
-import type { Part } from './keys';
+import type { Part } from './model';
 import { paginate, paginationOf, type Pagination } from './pagination';
 import {
-  AlreadyExists,
-  ChangedMeanwhile,
   findPart,
   findPartByNumber,
   insertPart,
@@ -18,6 +16,7 @@ import {
 } from './repository-reference';
 import type { PageQuery } from './schemas';
 import { withRetry } from '../db/retry';
+import { retryChanged, upsert } from '../db/refusals';
 
 export const PART_NUMBER_TAKEN = 'Part number must be unique.';
 
@@ -76,8 +75,6 @@ export async function createPart(tenantId: string, fields: PartFields, explicitI
   }
 }
 
-const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
-
 /** Sets the given fields (absent ones stay); a new part number must be free. */
 export async function updatePart(tenantId: string, id: number, fields: Partial<PartFields>) {
   return withRetry(async () => {
@@ -102,17 +99,9 @@ export async function updatePart(tenantId: string, id: number, fields: Partial<P
 
 /** Import: the part with this id gets these fields, created if absent (idempotent). */
 export async function upsertPart(tenantId: string, part: PartFields & { id: number }): Promise<void> {
-  await withRetry(async () => {
-    if (await findPart(tenantId, part.id)) {
-      await updatePart(tenantId, part.id, part);
-      return;
-    }
-    try {
-      await createPart(tenantId, part, part.id);
-    } catch (err) {
-      // Created meanwhile by someone else: update it on the next try.
-      if (err instanceof AlreadyExists) throw new ChangedMeanwhile();
-      throw err;
-    }
-  }, retryChanged);
+  await upsert(
+    () => findPart(tenantId, part.id),
+    () => updatePart(tenantId, part.id, part),
+    () => createPart(tenantId, part, part.id),
+  );
 }

@@ -7,29 +7,13 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { createSequenced, CreateRefused, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
+import { AlreadyExists, ChangedMeanwhile, refusing } from '../db/refusals';
+import { createSequenced, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import { inventoryTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
-import {
-  keys,
-  locationFrom,
-  locationItem,
-  partFrom,
-  partItem,
-  partNumberItem,
-  sublocationFrom,
-  sublocationItem,
-  uomFrom,
-  uomItem,
-  type Item,
-  type Location,
-  type Part,
-  type RefList,
-  type Sublocation,
-  type UnitOfMeasure,
-  nameItem,
-  type NamedKind,
-} from './keys';
+import { keys, type Item, type RefList, type NamedKind } from './keys';
+import { locationFrom, locationItem, partFrom, partItem, partNumberItem, sublocationFrom, sublocationItem, uomFrom, uomItem, nameItem } from './items';
+import type { Location, Part, Sublocation, UnitOfMeasure } from './model';
 
 
 type Kind = 'part' | 'uom' | 'location' | 'sublocation';
@@ -49,7 +33,9 @@ const put = (Item: Item, ConditionExpression?: string) => ({
 
 /** Claims `name` for record `id`: refused when another record holds it. */
 const claimName = (tenantId: string, kind: NamedKind, scope: number, name: string, id: number) =>
-  put(nameItem(tenantId, kind, scope, name, id), notExists);
+  refusing(put(nameItem(tenantId, kind, scope, name, id), notExists), NameTaken);
+/** A new record: refused when its key is taken. */
+const create = (item: Item) => refusing(put(item, notExists), AlreadyExists);
 
 /**
  * A rename's claim changes: the new name claimed, the old one released (unless another record
@@ -104,27 +90,19 @@ export async function listParts(tenantId: string, page: number, perPage: number)
 export class PartNumberTaken extends Error {}
 /** Another location (sublocation of the same location, unit of measure) already has this name. */
 export class NameTaken extends Error {}
-export class AlreadyExists extends Error {}
-/** The record changed (or vanished) since it was read: read again. */
-export class ChangedMeanwhile extends Error {}
 
 /** A new part with the next id (or `explicitId`), claiming its part number. */
 export async function insertPart(tenantId: string, fields: Omit<Part, 'id'>, explicitId?: number): Promise<Part> {
-  try {
-    let part: Part | undefined;
-    await createSequenced(
-      counter(tenantId, 'part'),
-      ({ id, seq }) => {
-        part = { id, ...fields };
-        return [put(partItem(tenantId, part, seq), notExists), put(partNumberItem(tenantId, part.part_number, id), notExists)];
-      },
-      explicitId,
-    );
-    return part!;
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 1 ? new PartNumberTaken() : new AlreadyExists();
-    throw err;
-  }
+  let part: Part | undefined;
+  await createSequenced(
+    counter(tenantId, 'part'),
+    ({ id, seq }) => {
+      part = { id, ...fields };
+      return [create(partItem(tenantId, part, seq)), refusing(put(partNumberItem(tenantId, part.part_number, id), notExists), PartNumberTaken)];
+    },
+    explicitId,
+  );
+  return part!;
 }
 
 /** Writes `after` over `before` (as read); a new part number moves the claim, in the same transaction. */
@@ -139,36 +117,31 @@ export async function replacePart(tenantId: string, before: Part, after: Part): 
     manufacturer: before.manufacturer,
     manufacturer_part_number: before.manufacturer_part_number,
   });
-  try {
-    await transactOrRefuse([
-      {
-        Put: {
-          TableName: table(),
-          Item: partItem(tenantId, after, seq),
-          // Every field still as read (a concurrent update of another field makes this one start over).
-          ConditionExpression: same.condition,
-          ExpressionAttributeNames: same.names,
-          ExpressionAttributeValues: same.values,
-        },
+  await transactOrRefuse([
+    {
+      Put: {
+        TableName: table(),
+        Item: partItem(tenantId, after, seq),
+        // Every field still as read (a concurrent update of another field makes this one start over).
+        ConditionExpression: same.condition,
+        ExpressionAttributeNames: same.names,
+        ExpressionAttributeValues: same.values,
       },
-      ...(renumbered
-        ? [
-            put(partNumberItem(tenantId, after.part_number, after.id), notExists),
-            {
-              Delete: {
-                TableName: table(),
-                Key: keys.partNumber(tenantId, before.part_number),
-                ConditionExpression: 'part_id = :id',
-                ExpressionAttributeValues: { ':id': before.id },
-              },
+    },
+    ...(renumbered
+      ? [
+          refusing(put(partNumberItem(tenantId, after.part_number, after.id), notExists), PartNumberTaken),
+          {
+            Delete: {
+              TableName: table(),
+              Key: keys.partNumber(tenantId, before.part_number),
+              ConditionExpression: 'part_id = :id',
+              ExpressionAttributeValues: { ':id': before.id },
             },
-          ]
-        : []),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 1 ? new PartNumberTaken() : new ChangedMeanwhile();
-    throw err;
-  }
+          },
+        ]
+      : []),
+  ]);
 }
 
 // ------------------------------------------------------------------ units of measure
@@ -184,40 +157,30 @@ export const findUnitOfMeasure = async (tenantId: string, id: number): Promise<U
 };
 
 export async function insertUnitOfMeasure(tenantId: string, name: string, explicitId?: number): Promise<UnitOfMeasure> {
-  try {
-    const { id } = await createSequenced(
-      counter(tenantId, 'uom'),
-      ({ id, seq }) => [put(uomItem(tenantId, { id, name }, seq), notExists), claimName(tenantId, 'uom', 0, name, id)],
-      explicitId,
-    );
-    return { id, name };
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 1 ? new NameTaken() : new AlreadyExists();
-    throw err;
-  }
+  const { id } = await createSequenced(
+    counter(tenantId, 'uom'),
+    ({ id, seq }) => [create(uomItem(tenantId, { id, name }, seq)), claimName(tenantId, 'uom', 0, name, id)],
+    explicitId,
+  );
+  return { id, name };
 }
 
 /** Renames a unit of measure (imports); units keep the name they were written with. */
 export async function renameUnitOfMeasure(tenantId: string, id: number, name: string): Promise<void> {
   const item = await get(keys.uom(tenantId, id));
   if (!item) throw new ChangedMeanwhile();
-  try {
-    await transactOrRefuse([
-      {
-        Put: {
-          TableName: table(),
-          Item: { ...item, name },
-          ConditionExpression: '#name = :was',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':was': item.name },
-        },
+  await transactOrRefuse([
+    {
+      Put: {
+        TableName: table(),
+        Item: { ...item, name },
+        ConditionExpression: '#name = :was',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':was': item.name },
       },
-      ...moveNameClaim(tenantId, 'uom', 0, id, String(item.name), name),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 1 ? new NameTaken() : new ChangedMeanwhile();
-    throw err;
-  }
+    },
+    ...moveNameClaim(tenantId, 'uom', 0, id, String(item.name), name),
+  ]);
 }
 
 // ------------------------------------------------------------------ locations and sublocations
@@ -251,17 +214,12 @@ export async function findSublocation(tenantId: string, id: number): Promise<Sub
 }
 
 export async function insertLocation(tenantId: string, name: string, explicitId?: number): Promise<Location & { seq: number }> {
-  try {
-    const { id, seq } = await createSequenced(
-      counter(tenantId, 'location'),
-      ({ id, seq }) => [put(locationItem(tenantId, { id, name }, seq), notExists), claimName(tenantId, 'location', 0, name, id)],
-      explicitId,
-    );
-    return { id, name, seq };
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 1 ? new NameTaken() : new AlreadyExists();
-    throw err;
-  }
+  const { id, seq } = await createSequenced(
+    counter(tenantId, 'location'),
+    ({ id, seq }) => [create(locationItem(tenantId, { id, name }, seq)), claimName(tenantId, 'location', 0, name, id)],
+    explicitId,
+  );
+  return { id, name, seq };
 }
 
 /** A sublocation of `location` (as read: its position in the list is fixed), if the location still exists. */
@@ -271,21 +229,16 @@ export async function insertSublocation(
   name: string,
   explicitId?: number,
 ): Promise<Sublocation> {
-  try {
-    const { id } = await createSequenced(
-      counter(tenantId, 'sublocation'),
-      ({ id }) => [
-        put(sublocationItem(tenantId, { id, name }, location, location.seq), notExists),
-        { ConditionCheck: { TableName: table(), Key: keys.location(tenantId, location.id), ConditionExpression: 'attribute_exists(pk)' } },
-        claimName(tenantId, 'sublocation', location.id, name, id),
-      ],
-      explicitId,
-    );
-    return { id, name, location_id: location.id, label: `${location.name} - ${name}` };
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 0 ? new AlreadyExists() : err.index === 2 ? new NameTaken() : new ChangedMeanwhile();
-    throw err;
-  }
+  const { id } = await createSequenced(
+    counter(tenantId, 'sublocation'),
+    ({ id }) => [
+      create(sublocationItem(tenantId, { id, name }, location, location.seq)),
+      { ConditionCheck: { TableName: table(), Key: keys.location(tenantId, location.id), ConditionExpression: 'attribute_exists(pk)' } },
+      claimName(tenantId, 'sublocation', location.id, name, id),
+    ],
+    explicitId,
+  );
+  return { id, name, location_id: location.id, label: `${location.name} - ${name}` };
 }
 
 /** A new labels version, and when it was made (labels.ts trusts the place list only once it has settled). */
@@ -301,49 +254,39 @@ const bumpLabels = (tenantId: string) => ({
 /** New name for a location, and a new labels version, in one transaction. */
 export async function renameLocationItem(tenantId: string, location: Location, name: string): Promise<void> {
   const { id } = location;
-  try {
-    await transactOrRefuse([
-      {
-        Update: {
-          TableName: table(),
-          Key: keys.location(tenantId, id),
-          UpdateExpression: 'SET #name = :name',
-          ConditionExpression: '#name = :was',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': name, ':was': location.name },
-        },
+  await transactOrRefuse([
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.location(tenantId, id),
+        UpdateExpression: 'SET #name = :name',
+        ConditionExpression: '#name = :was',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':name': name, ':was': location.name },
       },
-      bumpLabels(tenantId),
-      ...moveNameClaim(tenantId, 'location', 0, id, location.name, name),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 2 ? new NameTaken() : new ChangedMeanwhile();
-    throw err;
-  }
+    },
+    bumpLabels(tenantId),
+    ...moveNameClaim(tenantId, 'location', 0, id, location.name, name),
+  ]);
 }
 
 /** New name for a sublocation of `location`, and a new labels version, in one transaction. */
 export async function renameSublocationItem(tenantId: string, location: Location, sub: { id: number; name: string }, name: string): Promise<void> {
   const { id } = sub;
-  try {
-    await transactOrRefuse([
-      {
-        Update: {
-          TableName: table(),
-          Key: keys.sublocation(tenantId, id),
-          // `label` is what the sublocation's name makes with the location's name as read now;
-          // units resolve theirs from both names when read (labels.ts).
-          UpdateExpression: 'SET #name = :name, label = :label',
-          ConditionExpression: 'location_id = :location AND #name = :was',
-          ExpressionAttributeNames: { '#name': 'name' },
-          ExpressionAttributeValues: { ':name': name, ':label': `${location.name} - ${name}`, ':location': location.id, ':was': sub.name },
-        },
+  await transactOrRefuse([
+    {
+      Update: {
+        TableName: table(),
+        Key: keys.sublocation(tenantId, id),
+        // `label` is what the sublocation's name makes with the location's name as read now;
+        // units resolve theirs from both names when read (labels.ts).
+        UpdateExpression: 'SET #name = :name, label = :label',
+        ConditionExpression: 'location_id = :location AND #name = :was',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':name': name, ':label': `${location.name} - ${name}`, ':location': location.id, ':was': sub.name },
       },
-      bumpLabels(tenantId),
-      ...moveNameClaim(tenantId, 'sublocation', location.id, id, sub.name, name),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 2 ? new NameTaken() : new ChangedMeanwhile();
-    throw err;
-  }
+    },
+    bumpLabels(tenantId),
+    ...moveNameClaim(tenantId, 'sublocation', location.id, id, sub.name, name),
+  ]);
 }

@@ -9,7 +9,9 @@
  */
 import { mapLimit } from '../db/concurrency';
 import { queryAll } from '../db/paging';
-import { keys, RECORD_NAMES, SHARDS, sortPrefix, unitIdOfRecord, type RecordField, type SearchField } from './keys';
+import { keys, SHARDS, sortPrefix } from './keys';
+import { RECORD_NAMES, unitIdOfRecord, type RecordField } from './search-index';
+import type { SearchField } from './model';
 import { inventoryTable as table } from '../db/tables';
 
 export type Comparison = 'contains' | 'equals' | 'starts_with';

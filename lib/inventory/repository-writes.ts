@@ -12,23 +12,10 @@ import { db } from '../db/client';
 import { cancellation, isConditionFailed, isContended, TransactionConflictException } from '../db/conditions';
 import { backoffMs, sleep } from '../db/retry';
 import type { InventoryRecord, InventoryUnit } from './model';
-import {
-  assetItem,
-  indexItem,
-  indexKey,
-  indexValues,
-  keys,
-  listCountFrom,
-  listSlot,
-  RECORD_NAMES,
-  recordItem,
-  SEARCH_FIELDS,
-  searchRecordItem,
-  unitItem,
-  type ListCount,
-  type ListScope,
-  type RecordField,
-} from './keys';
+import { assetItem, listCountFrom, listSlot, recordItem, unitItem, type ListCount } from './items';
+import { indexItem, indexValues, RECORD_NAMES, searchRecordItem, type RecordField } from './search-index';
+import { indexKey, keys, type ListScope } from './keys';
+import { SEARCH_FIELDS } from './model';
 import { inventoryTable as table } from '../db/tables';
 import type { TransactItem } from '../db/types';
 

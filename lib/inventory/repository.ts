@@ -3,44 +3,22 @@
  * shapes come from keys.ts; the unit transaction is in repository-writes.ts, the search
  * index reads in repository-search.ts. Paging and batching are lib/db's.
  */
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/batch';
 import { db } from '../db/client';
+import { getItem } from '../db/get-item';
 import { queryAll } from '../db/paging';
 import type { Item } from '../db/types';
 import { inventoryTable as table } from '../db/tables';
 import type { InventoryRecord, InventoryUnit } from './model';
-import {
-  blockIds,
-  keys,
-  LIST_BLOCK,
-  listCountFrom,
-  listSlot,
-  locationItem,
-  partFrom,
-  partItem,
-  recordFrom,
-  refCountersItem,
-  sublocationFrom,
-  sublocationItem,
-  unitFrom,
-  uomFrom,
-  uomItem,
-  type CounterName,
-  type ListCount,
-  type ListScope,
-  type Location,
-  type Part,
-  type Sublocation,
-  type UnitOfMeasure,
-} from './keys';
+import { blockIds, listCountFrom, listSlot, locationItem, partFrom, partItem, recordFrom, refCountersItem, sublocationFrom, sublocationItem, unitFrom, uomFrom, uomItem, type ListCount } from './items';
+import { keys, LIST_BLOCK, type CounterName, type ListScope } from './keys';
+import type { Location, Part, Sublocation, UnitOfMeasure } from './model';
 import type { Key } from '../db/types';
 
 
-async function get(key: Key): Promise<Item | undefined> {
-  const { Item } = await db().send(new GetCommand({ TableName: table(), Key: key, ConsistentRead: true }));
-  return Item;
-}
+/** One item, consistently (lib/db/get-item.ts: the warm show's one read). */
+const get = (key: Key): Promise<Item | undefined> => getItem(table(), key, { consistent: true });
 
 // ------------------------------------------------------------------ reference data
 

@@ -22,7 +22,8 @@
  */
 import { mapLimit } from '../db/concurrency';
 import { ValidationError } from '../errors';
-import { SEARCH_FIELDS, type RecordField, type SearchField } from './keys';
+import { SEARCH_FIELDS, type SearchField } from './model';
+import type { RecordField } from './search-index';
 import { labelResolver, type LabelResolver } from './labels';
 import { pageOfIds, pageOfList, type UnitPage } from './pagination';
 import { containingUnitIds, matchingUnitIds, type Comparison } from './repository-search';

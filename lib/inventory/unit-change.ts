@@ -6,7 +6,7 @@
 import { withRetry } from '../db/retry';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
 import { subtractDecimals } from './decimal';
-import type { Sublocation } from './keys';
+import type { Sublocation } from './model';
 import { logEntry, timestamp, type InventoryUnit, type RecordType } from './model';
 import { getSublocation, getUnit, readUnitWithPartListCount } from './repository';
 import { commitUnitWrites, WriteConflict } from './repository-writes';

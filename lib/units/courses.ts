@@ -4,9 +4,10 @@
  * own claim); a new unit cost applies to assignments made after the change.
  */
 import { withRetry } from '../db/retry';
+import { AlreadyExists, retryChanged, upsert } from '../db/refusals';
 import { NotFoundError, ValidationError } from '../errors';
 import { pageInfo } from './logins';
-import { ChangedMeanwhile, CourseExists, findCourse, insertCourse, listCourses, replaceCourse, type CourseRecord } from './repository-reference';
+import { findCourse, insertCourse, listCourses, replaceCourse, type CourseRecord } from './repository-reference';
 
 export const CODE_TAKEN = 'Code has already been taken';
 
@@ -22,13 +23,11 @@ export async function createCourse(tenantId: string, course: { code: string; nam
   try {
     await insertCourse(tenantId, record);
   } catch (err) {
-    if (err instanceof CourseExists) throw new ValidationError(CODE_TAKEN);
+    if (err instanceof AlreadyExists) throw new ValidationError(CODE_TAKEN);
     throw err;
   }
   return renderCourse(record);
 }
-
-const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
 
 export async function updateCourse(tenantId: string, code: string, changes: { name?: string; unit_cost?: number }) {
   return withRetry(async () => {
@@ -42,16 +41,10 @@ export async function updateCourse(tenantId: string, code: string, changes: { na
 
 /** Import: course `code` has this name and cost afterwards, created if absent. */
 export async function upsertCourse(tenantId: string, course: { code: string; name: string; unit_cost?: number }): Promise<void> {
-  await withRetry(async () => {
-    if (await findCourse(tenantId, course.code)) {
-      await updateCourse(tenantId, course.code, { name: course.name, unit_cost: course.unit_cost ?? 1 });
-      return;
-    }
-    try {
-      await insertCourse(tenantId, { code: course.code, name: course.name, unit_cost: course.unit_cost ?? 1 });
-    } catch (err) {
-      if (err instanceof CourseExists) throw new ChangedMeanwhile();
-      throw err;
-    }
-  }, retryChanged);
+  const fields = { code: course.code, name: course.name, unit_cost: course.unit_cost ?? 1 };
+  await upsert(
+    () => findCourse(tenantId, course.code),
+    () => updateCourse(tenantId, course.code, fields),
+    () => insertCourse(tenantId, fields),
+  );
 }

@@ -5,9 +5,9 @@
  * a created login is one assign_units knows at once (written in the same transaction).
  */
 import { withRetry } from '../db/retry';
+import { retryChanged } from '../db/refusals';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
 import {
-  ChangedMeanwhile,
   EmailTaken,
   findLogin,
   IdTaken,
@@ -72,8 +72,6 @@ export async function createLogin(tenantId: string, fields: LoginFields & { emai
   }
   throw new ServiceUnavailableError();
 }
-
-const retryChanged = { attempts: 10, capMs: 200, retryIf: (err: unknown) => err instanceof ChangedMeanwhile };
 
 export async function updateLogin(tenantId: string, id: number, fields: LoginFields) {
   return withRetry(async () => {

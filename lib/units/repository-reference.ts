@@ -7,7 +7,8 @@
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { createSequenced, CreateRefused, readCounter, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
+import { AlreadyExists, ChangedMeanwhile, refusing } from '../db/refusals';
+import { createSequenced, readCounter, readPage, transactOrRefuse, type Counter } from '../db/sequenced';
 import type { TransactItem } from '../db/types';
 import { unitsTable as table } from '../db/tables';
 import { unchanged } from '../db/unchanged';
@@ -85,7 +86,6 @@ const listPage = (tenantId: string, kind: 'LOGINS' | 'COURSES', page: number, pe
 export class EmailTaken extends Error {}
 /** The id is already a login of the tenant (made outside the counter: an old import): try the next. */
 export class IdTaken extends Error {}
-export class ChangedMeanwhile extends Error {}
 
 export const findLogin = async (tenantId: string, id: number): Promise<Login | undefined> => {
   const item = await get(refKeys.login(tenantId, id));
@@ -112,26 +112,21 @@ const loginExists = (tenantId: string, id: number): TransactItem => loginClaim(t
  */
 export async function insertLogin(tenantId: string, fields: Omit<Login, 'id'>, id?: number): Promise<Login> {
   let login: Login | undefined;
-  try {
-    await createSequenced(
-      loginCounter(tenantId),
-      (assigned) => {
-        login = { id: assigned.id, ...fields };
-        const { profile, entry } = loginItems(tenantId, login, assigned.seq);
-        return [
-          put(profile, notExists),
-          loginExists(tenantId, assigned.id),
-          put(entry, notExists),
-          ...(login.email ? [put({ ...refKeys.email(tenantId, login.email), login_id: assigned.id }, notExists)] : []),
-        ];
-      },
-      id,
-    );
-    return login!;
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 3 ? new EmailTaken() : new IdTaken();
-    throw err;
-  }
+  await createSequenced(
+    loginCounter(tenantId),
+    (assigned) => {
+      login = { id: assigned.id, ...fields };
+      const { profile, entry } = loginItems(tenantId, login, assigned.seq);
+      return [
+        refusing(put(profile, notExists), IdTaken),
+        refusing(loginExists(tenantId, assigned.id), IdTaken),
+        refusing(put(entry, notExists), IdTaken),
+        ...(login.email ? [refusing(put({ ...refKeys.email(tenantId, login.email), login_id: assigned.id }, notExists), EmailTaken)] : []),
+      ];
+    },
+    id,
+  );
+  return login!;
 }
 
 /** Writes `after` over `before` (as read) on the profile and its list entry; a new email moves the claim. */
@@ -142,42 +137,35 @@ export async function replaceLogin(tenantId: string, before: Login, after: Login
   const { profile, entry } = loginItems(tenantId, after, seq);
   const emailChanged = before.email !== after.email;
   const same = unchanged({ email: before.email, first_name: before.first_name, last_name: before.last_name });
-  try {
-    await transactOrRefuse([
-      {
-        Put: {
-          TableName: table(),
-          Item: profile,
-          // Every field still as read: a concurrent change of any of them makes this attempt start over.
-          ConditionExpression: `attribute_exists(pk) AND ${same.condition}`,
-          ExpressionAttributeNames: same.names,
-          ExpressionAttributeValues: same.values,
-        },
+  await transactOrRefuse([
+    {
+      Put: {
+        TableName: table(),
+        Item: profile,
+        // Every field still as read: a concurrent change of any of them makes this attempt start over.
+        ConditionExpression: `attribute_exists(pk) AND ${same.condition}`,
+        ExpressionAttributeNames: same.names,
+        ExpressionAttributeValues: same.values,
       },
-      ...(emailChanged && after.email ? [put({ ...refKeys.email(tenantId, after.email), login_id: after.id }, notExists)] : []),
-      put(entry),
-      ...(emailChanged && before.email
-        ? [
-            {
-              Delete: {
-                TableName: table(),
-                Key: refKeys.email(tenantId, before.email),
-                ConditionExpression: 'login_id = :id',
-                ExpressionAttributeValues: { ':id': before.id },
-              },
+    },
+    ...(emailChanged && after.email ? [refusing(put({ ...refKeys.email(tenantId, after.email), login_id: after.id }, notExists), EmailTaken)] : []),
+    put(entry),
+    ...(emailChanged && before.email
+      ? [
+          {
+            Delete: {
+              TableName: table(),
+              Key: refKeys.email(tenantId, before.email),
+              ConditionExpression: 'login_id = :id',
+              ExpressionAttributeValues: { ':id': before.id },
             },
-          ]
-        : []),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw err.index === 1 && emailChanged && after.email ? new EmailTaken() : new ChangedMeanwhile();
-    throw err;
-  }
+          },
+        ]
+      : []),
+  ]);
 }
 
 // ------------------------------------------------------------------ courses
-
-export class CourseExists extends Error {}
 
 const courseCounter = (tenantId: string): Counter => ({ table: table(), key: refKeys.counters(tenantId), seqAttr: 'courses' });
 
@@ -194,15 +182,10 @@ export async function listCourses(tenantId: string, page: number, perPage: numbe
 
 /** A new course (the code is its claim: the course item itself, attribute_not_exists) and its list entry. */
 export async function insertCourse(tenantId: string, course: CourseRecord): Promise<void> {
-  try {
-    await createSequenced(courseCounter(tenantId), ({ seq }) => [
-      put({ ...courseItem(tenantId, { code: course.code, name: course.name, unitCost: course.unit_cost }), seq }, notExists),
-      put({ ...refKeys.listEntry(tenantId, 'COURSES', seq), ...course, seq }, notExists),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw new CourseExists();
-    throw err;
-  }
+  await createSequenced(courseCounter(tenantId), ({ seq }) => [
+    refusing(put({ ...courseItem(tenantId, { code: course.code, name: course.name, unitCost: course.unit_cost }), seq }, notExists), AlreadyExists),
+    refusing(put({ ...refKeys.listEntry(tenantId, 'COURSES', seq), ...course, seq }, notExists), AlreadyExists),
+  ]);
 }
 
 /**
@@ -217,26 +200,21 @@ export async function replaceCourse(tenantId: string, course: CourseRecord, seq:
   };
   // Name and cost still as read: a concurrent PUT of the other field makes this one start over.
   const same = unchanged({ name: before.name, unit_cost: before.unit_cost });
-  try {
-    await transactOrRefuse([
-      {
-        Update: {
-          TableName: table(),
-          Key: courseKey(tenantId, course.code),
-          ...set,
-          ConditionExpression: same.condition,
-          ExpressionAttributeNames: { ...set.ExpressionAttributeNames, ...same.names },
-          ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ...same.values },
-        },
+  await transactOrRefuse([
+    {
+      Update: {
+        TableName: table(),
+        Key: courseKey(tenantId, course.code),
+        ...set,
+        ConditionExpression: same.condition,
+        ExpressionAttributeNames: { ...set.ExpressionAttributeNames, ...same.names },
+        ExpressionAttributeValues: { ...set.ExpressionAttributeValues, ...same.values },
       },
-      ...(seq === undefined
-        ? []
-        : [{ Update: { TableName: table(), Key: refKeys.listEntry(tenantId, 'COURSES', seq), ConditionExpression: 'attribute_exists(pk)', ...set } }]),
-    ]);
-  } catch (err) {
-    if (err instanceof CreateRefused) throw new ChangedMeanwhile();
-    throw err;
-  }
+    },
+    ...(seq === undefined
+      ? []
+      : [{ Update: { TableName: table(), Key: refKeys.listEntry(tenantId, 'COURSES', seq), ConditionExpression: 'attribute_exists(pk)', ...set } }]),
+  ]);
 }
 
 /** The login counter's values (strongly consistent). */

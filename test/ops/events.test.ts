@@ -7,7 +7,7 @@
  * While they run, every DynamoDB call is recorded and held against the function's own IAM
  * statements: a call its role would refuse in AWS fails here first.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
@@ -91,6 +91,15 @@ const recorder = recordDynamoCalls();
 const aws = new FakeAws();
 let fresh: TestTenant;
 
+/**
+ * `npm run openapi:examples` runs this file with RECORD_OPENAPI_EXAMPLES=1: each HTTP event's
+ * answer (the two answers that are the API's own description excepted) becomes its operation's
+ * example in docs/openapi-examples.json, which `npm run openapi` then puts in the document.
+ */
+const examplesPath = resolve(repoRoot, 'docs/openapi-examples.json');
+const notExamples = new Set(['docsPage', 'openApiDocument']);
+const examples: Record<string, { status: number; body: unknown }> | undefined = process.env.RECORD_OPENAPI_EXAMPLES === '1' ? {} : undefined;
+
 beforeAll(async () => {
   fresh = await demoLikeTenant();
   await aws.start();
@@ -98,6 +107,12 @@ beforeAll(async () => {
   Object.assign(process.env, aws.env());
 });
 afterAll(() => aws.stop());
+
+afterAll(() => {
+  if (!examples) return;
+  const sorted = Object.fromEntries(Object.keys(examples).sort().map((name) => [name, examples[name]]));
+  writeFileSync(examplesPath, `${JSON.stringify(sorted, null, 2)}\n`);
+});
 
 it('every function in serverless.yml has an event file and an expectation here, and nothing else does', () => {
   const files = readdirSync(resolve(repoRoot, 'events')).filter((f) => f.endsWith('.json')).map((f) => f.replace(/\.json$/, ''));
@@ -140,8 +155,12 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('events/%s.json', (
       expect(result).toMatchObject({ job: name, complete: expect.any(Boolean), scanned: expect.any(Number) });
     } else {
       const event = expectation.tenant === 'fresh' ? asTenant(json, fresh) : JSON.parse(json);
-      const result = (await handler(event, lambdaContext(name))) as { statusCode: number; body: string };
+      const result = (await handler(event, lambdaContext(name))) as { statusCode: number; body: string; headers?: Record<string, string> };
       expect(result.statusCode, result.body).toBe(expectation.status);
+      if (examples && !notExamples.has(name)) {
+        const json = /json/.test(result.headers?.['Content-Type'] ?? result.headers?.['content-type'] ?? '');
+        examples[name] = { status: result.statusCode, body: json ? JSON.parse(result.body) : result.body };
+      }
     }
     // Every function but the API's static description (no table at all) and the publisher (the
     // stream in, the bus out) reaches DynamoDB.

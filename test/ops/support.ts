@@ -11,8 +11,9 @@ import { rawDb } from '../../lib/db/client';
 import { putAllIfAbsent } from '../../lib/db/seed';
 import { demoCourseId } from '../../lib/enrollment/demo';
 import { insertCodes, putCourse } from '../../lib/enrollment/repository';
-import { demoReferenceData } from '../../lib/inventory/demo';
-import { tenantUnitItems } from '../../lib/inventory/keys';
+import { blankUnit, demoReferenceData } from '../../lib/inventory/demo';
+import { tenantUnitItems } from '../../lib/inventory/items';
+import type { InventoryUnit } from '../../lib/inventory/model';
 import { demoUnits, demoUnitsItems } from '../../lib/units/demo';
 import { addLogins } from '../../lib/units/repository';
 import { demoWebhookItems } from '../../lib/webhooks/demo';
@@ -55,12 +56,11 @@ export async function loadHandler(fn: FunctionDefinition): Promise<Handler> {
 export async function demoLikeTenant(): Promise<TestTenant> {
   const tenant = await createTenant('events');
   const t = tenant.tenantId;
-  const unit104 = {
-    id: 104, part_id: 728, quantity: '1275', cost_per_unit: null, unit_id: 2, unit: 'each',
-    inventory_sublocation_id: 2, inventory_location: 'FUN - Bin 34A', sublocation_bin: null, asset_id: null,
-    serial_number: '', lot_code: '', datecode: '', details: null, purchase_order_number: null,
-    purchase_quantity: null, purchase_price: null, vendor: null,
-    created_at: '2016-12-13T10:58:14+00:00', updated_at: '2016-12-14T13:24:48+00:00', version: 1,
+  const unit104: InventoryUnit = {
+    ...blankUnit,
+    id: 104, part_id: 728, quantity: '1275', unit_id: 2, unit: 'each',
+    inventory_sublocation_id: 2, inventory_location: 'FUN - Bin 34A', serial_number: '', lot_code: '', datecode: '',
+    created_at: '2016-12-13T10:58:14+00:00', updated_at: '2016-12-14T13:24:48+00:00',
   };
   await Promise.all([
     putAllIfAbsent('tenants', demoWebhookItems(t)),

@@ -10,7 +10,8 @@ import { codesCourse, warmTenant, type CodesWorld } from '../world';
 import { createBenchTenant, type BenchTenant } from '../../env';
 import { batchPutAll } from '../../../lib/db/batch';
 import { tableName } from '../../../lib/db/tables';
-import { counterKey, enrollmentItem, positionsKey } from '../../../lib/enrollment/keys';
+import { counterKey, positionsKey } from '../../../lib/enrollment/keys';
+import { enrollmentItem } from '../../../lib/enrollment/items';
 import { putCourse } from '../../../lib/enrollment/repository';
 import { listedCourseItem, refCountersItem } from '../../../lib/enrollment/repository-reference';
 

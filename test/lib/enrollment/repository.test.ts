@@ -3,7 +3,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../../lib/db/client';
 import { isUnavailable } from '../../../lib/db/errors';
-import { codeItem, courseItem } from '../../../lib/enrollment/keys';
+import { codeItem, courseItem } from '../../../lib/enrollment/items';
 import { getCode, getEnrolledCount, insertCodes, putCourse } from '../../../lib/enrollment/repository';
 import { redeemCode } from '../../../lib/enrollment/repository-redeem';
 

@@ -8,7 +8,7 @@ import { batchPutAll } from '../../../lib/db/batch';
 import { tableName } from '../../../lib/db/tables';
 import { createUnit, type CreateInput } from '../../../lib/inventory/create';
 import { blankUnit } from '../../../lib/inventory/demo';
-import { countersItem, tenantUnitItems } from '../../../lib/inventory/keys';
+import { countersItem, tenantUnitItems } from '../../../lib/inventory/items';
 import type { InventoryUnit } from '../../../lib/inventory/model';
 import { listPartUnits } from '../../../lib/inventory/list-by-part';
 import { readListSlice } from '../../../lib/inventory/repository';

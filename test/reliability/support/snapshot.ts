@@ -16,7 +16,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { rawDb } from '../../../lib/db/client';
 import { tableName, type TableKey } from '../../../lib/db/tables';
-import { keys, SEARCH_FIELDS, SHARDS } from '../../../lib/inventory/keys';
+import { keys, SHARDS } from '../../../lib/inventory/keys';
+import { SEARCH_FIELDS } from '../../../lib/inventory/model';
 
 type Raw = Record<string, AttributeValue>;
 
