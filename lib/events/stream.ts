@@ -4,7 +4,6 @@
  * -> the catalogue's ChangeRecord.
  */
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { tableName } from '../db/tables';
 import type { ChangeRecord } from './catalogue';
 import type { EventSurface } from './envelope';
@@ -30,7 +29,7 @@ export function surfaceOfStream(arn: string): EventSurface | undefined {
 }
 
 const image = (raw: Record<string, unknown> | undefined) =>
-  raw ? unmarshall(raw as Record<string, AttributeValue>) : undefined;
+  raw ? unmarshall(raw as Parameters<typeof unmarshall>[0]) : undefined;
 
 export function changeRecord(record: StreamRecordLike, surface: EventSurface): ChangeRecord | undefined {
   const d = record.dynamodb;
