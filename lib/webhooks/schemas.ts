@@ -12,13 +12,16 @@ export const createEndpointRequest = z.object({
   }),
 });
 
-export const endpointPath = z.object({ path: z.object({ endpoint_id: z.string().regex(/^we_[A-Za-z0-9_-]{1,64}$/) }) });
+// Any id is looked up (an unknown one is answered as not found, like another tenant's).
+const id = z.string().min(1).max(100);
+
+export const endpointPath = z.object({ path: z.object({ endpoint_id: id }) });
 
 export const deliveriesRequest = z.object({
-  path: z.object({ endpoint_id: z.string().regex(/^we_[A-Za-z0-9_-]{1,64}$/) }),
+  path: z.object({ endpoint_id: id }),
   query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50) }),
 });
 
 export const redeliverRequest = z.object({
-  path: z.object({ endpoint_id: z.string().regex(/^we_[A-Za-z0-9_-]{1,64}$/), event_id: z.string().regex(/^evt_[0-9a-f]{32}$/) }),
+  path: z.object({ endpoint_id: id, event_id: id }),
 });
