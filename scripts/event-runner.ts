@@ -59,19 +59,21 @@ export class EventRunner {
 
   /** The deliveries queue, in process. */
   readonly queue: DeliveryQueue = { send: async (refs) => refs.forEach((ref) => this.schedule(ref, 1, 0)) };
-  /** The bus and its webhook rule, in process. */
-  readonly bus: Bus = {
-    put: async (events) => {
-      this.stats.events += events.length;
-      await fanOut(events, this.queue);
-    },
-  };
+  /** The bus and its webhook rule, in process (or the `bus` given: a test that only collects the events). */
+  readonly bus: Bus;
 
   constructor(
     private readonly db: DynamoDBClient,
     endpoint: string,
     private readonly pollMs = 100,
+    bus?: Bus,
   ) {
+    this.bus = bus ?? {
+      put: async (events) => {
+        this.stats.events += events.length;
+        await fanOut(events, this.queue);
+      },
+    };
     this.streams = new DynamoDBStreamsClient({ endpoint, region: process.env.AWS_REGION ?? 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   }
 

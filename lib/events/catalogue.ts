@@ -127,7 +127,7 @@ function unitsEvents(r: ChangeRecord): AllotEvent[] {
 
 const recordTypes: Record<string, string> = { create: 'created', adjust: 'adjusted', consume: 'adjusted', move: 'moved', split: 'split' };
 /** What the log entries already report: a unit change touching only these has its event from the log. */
-const loggedFields = new Set(['quantity', 'inventory_location', 'inventory_sublocation_id', 'version', 'updated_at']);
+const loggedFields = new Set(['quantity', 'inventory_location', 'inventory_sublocation_id', 'sublocation_bin', 'version', 'updated_at']);
 const unitFields = [
   'part_id', 'quantity', 'cost_per_unit', 'unit_id', 'unit', 'inventory_sublocation_id', 'inventory_location', 'sublocation_bin',
   'asset_id', 'serial_number', 'lot_code', 'datecode', 'details', 'purchase_order_number', 'purchase_quantity', 'purchase_price',
@@ -143,7 +143,8 @@ function inventoryEvents(r: ChangeRecord): AllotEvent[] {
     const tenant = unit.tenant;
     if (inventoryKeys.unit(tenant, unitId).pk !== pk) return [];
     if (sk.startsWith(inventoryKeys.recordPrefix)) {
-      const type = recordTypes[String(n.record_type)];
+      // A split logs on both units: the new unit's first entry is its creation.
+      const type = n.record_type === 'split' && num(n.unit_version) === 1 ? 'created' : recordTypes[String(n.record_type)];
       if (r.eventName !== 'INSERT' || !type) return [];
       return make(r, tenant, [{
         type: `inventory_unit.${type}`,
