@@ -31,6 +31,8 @@ export function esbuildOptions(): BuildOptions {
   for (const key of passThrough) if (custom[key] !== undefined) options[key] = custom[key];
   const exclude = Array.isArray(custom.exclude) ? (custom.exclude as string[]) : [];
   options.external = [...((options.external as string[] | undefined) ?? []), ...exclude.filter((e) => e !== '*')];
+  // serverless-esbuild's `plugins`: a file exporting the esbuild plugins (scripts/esbuild-plugins.cjs)
+  if (typeof custom.plugins === 'string') options.plugins = createRequire(resolve(repoRoot, 'package.json'))(resolve(repoRoot, custom.plugins)) as BuildOptions['plugins'];
   return options as BuildOptions;
 }
 

@@ -5,10 +5,11 @@
  * process. The profiler (node:inspector) runs only around the timed loop of shows, and again
  * around a loop of the stubbed bare GetItem (the hot path's baseline):
  *
- *   npx tsx bench/profile-show.ts [requests] [port] [out-dir]
+ *   npx tsx bench/profile-show.ts [requests] [port] [out-dir] [real]
  *   npx tsx bench/profile-summary.ts <out-dir>/show.cpuprofile
  *
- * `port`: where its DynamoDB Local listens (default: a free one); out-dir default /tmp/allot-prof.
+ * `port`: where its DynamoDB Local listens (default: a free one); out-dir default /tmp/allot-prof;
+ * `real`: no stub, every request goes to DynamoDB Local (the handler-overhead scenario).
  */
 import { startDynamoDbLocal, freePort } from '../scripts/dynamodb-local';
 import { createBenchTenant, startBenchDatabase } from './env';
@@ -60,7 +61,8 @@ async function main(): Promise<void> {
     await callShow(eventFor(0));
     await callShow(eventFor(1));
     await getItem();
-    stub.replay();
+    if (process.argv[5] === 'real') stub.uninstall();
+    else stub.replay();
     for (let i = 0; i < 2000; i++) await callShow(eventFor(i));
     const events = Array.from({ length: n }, (_, i) => eventFor(i));
     mkdirSync(out, { recursive: true });
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
     const getMs = await profiled(join(out, 'get.cpuprofile'), async () => {
       for (let i = 0; i < n; i++) await getItem();
     });
-    stub.uninstall();
+    if (process.argv[5] !== 'real') stub.uninstall();
     const us = (ms: number) => Math.round((ms * 10_000) / n) / 10;
     console.log(JSON.stringify({ requests: n, show_us_mean: us(showMs), bare_get_us_mean: us(getMs), profiles: out }));
   } finally {

@@ -39,7 +39,7 @@ if (values.strict) env.SIM_STRICT = '1';
 
 const files = positionals.length > 0 ? positionals : ['test/sim'];
 const started = Date.now();
-const result = spawnSync('npx', ['vitest', 'run', ...files], { stdio: 'inherit', env });
+const result = spawnSync('npx', ['vitest', 'run', '--passWithNoTests', ...files], { stdio: 'inherit', env });
 const seconds = (Date.now() - started) / 1000;
 console.info(`[sim] ${values.runs ? `about ${values.runs} runs` : values['runs-each'] ? `${values['runs-each']} runs per combination` : 'the default budget'}${values.only ? ` (only '${values.only}')` : ''}: ${seconds.toFixed(1)} s, exit ${result.status}`);
 process.exit(result.status ?? 1);

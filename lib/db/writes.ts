@@ -9,13 +9,32 @@
  *
  * lib/http/idempotency.ts runs each keyed request inside `trackWrites` and keeps the key of a
  * request that failed with an uncertain write (it may have committed: never run it again).
+ *
+ * A keyed request also never *starts* a write attempt after its `deadline`: its key's lease runs
+ * a margin past it, and once the lease lapses a retry may take the key over and run the request
+ * again. Without this guard, a request that outlived its lease (middy answered 503 at the
+ * deadline but the handler ran on; a Lambda frozen after answering resumes its pending work at the
+ * next thaw) would commit after the retry did: applied twice (the sim's regression, seed
+ * 1135670460 path 95, test/sim/inventory.test.ts). What it cannot stop: bytes already handed to
+ * the socket before a freeze (docs/RELIABILITY.md, "Retries").
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ServiceUnavailableError } from '../errors';
 
 export interface WriteLog {
   /** Calls (by SDK invocation id) whose outcome is not known. */
   uncertain: Set<string>;
+  /** Epoch ms from which no write attempt is started (the request's key lease ends a margin later). */
+  deadline?: number;
+}
+
+/** A write the request did not send: its time (and so its key's lease) is up. Nothing was applied: 503, never retried here. */
+export class WriteAfterDeadline extends ServiceUnavailableError {
+  constructor() {
+    super();
+    this.name = 'WriteAfterDeadline';
+  }
 }
 
 const store = new AsyncLocalStorage<WriteLog>();
@@ -25,7 +44,7 @@ export function trackWrites<T>(log: WriteLog, fn: () => Promise<T>): Promise<T> 
   return store.run(log, fn);
 }
 
-export const newWriteLog = (): WriteLog => ({ uncertain: new Set() });
+export const newWriteLog = (deadline?: number): WriteLog => ({ uncertain: new Set(), ...(deadline === undefined ? {} : { deadline }) });
 
 const writeCommands = new Set([
   'PutItemCommand',
@@ -52,6 +71,7 @@ export function watchWrites(client: DynamoDBClient): void {
       const log = store.getStore();
       if (!log || !writeCommands.has(context.commandName ?? '')) return next(args);
       const id = args.request?.headers?.['amz-sdk-invocation-id'] ?? 'unknown';
+      if (log.deadline !== undefined && Date.now() >= log.deadline) throw new WriteAfterDeadline();
       try {
         const out = await next(args);
         log.uncertain.delete(id); // answered: applied, and the caller knows
@@ -76,7 +96,7 @@ export function watchWrites(client: DynamoDBClient): void {
         return await next(args);
       } catch (err) {
         const status = statusOf(err);
-        if (status === undefined || status >= 500) log.uncertain.add(`call ${++calls}`);
+        if (!(err instanceof WriteAfterDeadline) && (status === undefined || status >= 500)) log.uncertain.add(`call ${++calls}`);
         throw err;
       }
     }) as never,

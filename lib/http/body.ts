@@ -5,7 +5,6 @@
  * JSON with 415 (the SPEC wants 400), reject empty bodies and read no bracket names.
  */
 import type middy from '@middy/core';
-import { parseXml, XmlError } from '../xml';
 import {
   MalformedRequestError,
   PayloadTooLargeError,
@@ -35,7 +34,14 @@ const typeOf = (text: string, contentType: string) =>
 
 const isXml = (text: string, contentType: string) => xmlType.test(typeOf(text, contentType));
 
-function decode(text: string, contentType: string): unknown {
+/**
+ * The XML reader (fast-xml-parser and its checks, lib/xml/read.ts) is loaded on the first XML
+ * body, not at cold start: most requests send JSON or nothing (issue 26; esbuild keeps it in the
+ * bundle and runs its module code only then).
+ */
+const xmlReader = () => import('../xml/read');
+
+async function decode(text: string, contentType: string): Promise<unknown> {
   const type = typeOf(text, contentType);
   if (jsonType.test(type)) {
     try {
@@ -46,6 +52,7 @@ function decode(text: string, contentType: string): unknown {
   }
   if (formType.test(type)) return parseForm(text);
   if (xmlType.test(type)) {
+    const { parseXml, XmlError } = await xmlReader();
     try {
       return parseXml(text);
     } catch (err) {
@@ -62,7 +69,7 @@ function decode(text: string, contentType: string): unknown {
  * lib/http/idempotency.ts).
  */
 export const parseBody = (): middy.MiddlewareObj<ParsedEvent> => ({
-  before: (request: Request) => {
+  before: async (request: Request) => {
     const { event } = request;
     const body = event.body;
     (request.internal as { bodyAsSent?: BodyAsSent }).bodyAsSent = { body, isBase64Encoded: event.isBase64Encoded };
@@ -74,7 +81,7 @@ export const parseBody = (): middy.MiddlewareObj<ParsedEvent> => ({
     if (bytes > maxBodyBytes) throw new PayloadTooLargeError();
     const text = event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body;
     event.isBase64Encoded = false;
-    event.body = text.trim() === '' ? {} : decode(text, event.headers?.['content-type'] ?? '');
+    event.body = text.trim() === '' ? {} : await decode(text, event.headers?.['content-type'] ?? '');
     if (isXml(text, event.headers?.['content-type'] ?? '') && isParams(event.body)) event.xmlRoot = Object.keys(event.body)[0];
   },
 });

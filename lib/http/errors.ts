@@ -6,7 +6,7 @@
 import type middy from '@middy/core';
 import { AppError, ServiceUnavailableError } from '../errors';
 import { isUnavailable } from '../db/errors';
-import { toXml } from '../xml';
+import { toXml } from '../xml/write';
 import type { ParsedEvent } from './event';
 import { contentTypes, responseFormat } from './format';
 import { surfaces, type ErrorReply, type SurfaceName } from './surfaces';

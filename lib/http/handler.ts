@@ -11,7 +11,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { remainingTimeOf } from '../deadline';
-import { toXml } from '../xml';
+import { toXml } from '../xml/write';
 import { authenticate, type TenantContext } from './auth';
 import { finishBody, parseBody } from './body';
 import { mapErrors } from './errors';

@@ -39,6 +39,12 @@ import type { HttpResult } from './types';
 const validKey = /^[\x20-\x7E]{1,255}$/;
 /** When the Lambda context cannot say how long the invocation may still run (API Gateway's limit is 29 s). */
 const defaultLockMs = 30_000;
+/**
+ * The key's lease runs this long past the request's write deadline (lib/db/writes.ts): a write
+ * attempt started just before the deadline has this long to land before a retry may take the key
+ * over (a DynamoDB call takes milliseconds; what is left is an attempt stuck in flight for longer).
+ */
+export const LEASE_MARGIN_MS = 10_000;
 
 /** The context a keyed request's handler sees: its write log (lib/db/writes.ts). */
 export interface TrackedContext extends TenantContext {
@@ -130,12 +136,14 @@ export const idempotency = (surface: SurfaceName): middy.MiddlewareObj<ParsedEve
       const fingerprint = requestFingerprint(request.event, request.internal.bodyAsSent);
       const owner = randomUUID();
       const remaining = request.context.getRemainingTimeInMillis?.();
-      const outcome = await acquireKey(tenantId, key, fingerprint, owner, remaining && remaining > 0 ? remaining : defaultLockMs);
+      const writeMs = remaining && remaining > 0 ? remaining : defaultLockMs;
+      const deadline = Date.now() + writeMs;
+      const outcome = await acquireKey(tenantId, key, fingerprint, owner, writeMs + LEASE_MARGIN_MS);
       if (outcome.kind === 'running') throw new ConflictError('A request with this Idempotency-Key is still being processed; retry later');
       if (outcome.kind === 'mismatch') throw new KeyReusedError('This Idempotency-Key was used for a different request');
       // A stored answer: middy's early response (nothing else runs; the log sees it at requestEnd).
       if (outcome.kind === 'completed') return outcome.response;
-      const writes = newWriteLog();
+      const writes = newWriteLog(deadline);
       request.internal.idempotency = { key, owner, writes };
       (request.context as TrackedContext).writes = writes;
       (request.context as TrackedContext).requestKey = createHash('sha256').update(`${key}\n${fingerprint}`).digest('base64url');

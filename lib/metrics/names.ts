@@ -1,10 +1,10 @@
 /**
- * The names of Allot's own CloudWatch metrics (EMF, written by Powertools Metrics), shared by the
+ * The names of Allot's own CloudWatch metrics (EMF lines, lib/metrics/index.ts), shared by the
  * code that emits them and the alarms generated for the packaged stack (scripts/stack-alarms.ts),
  * so the two cannot drift apart. Dimensions never include a tenant id (cardinality).
  */
 export const METRICS_NAMESPACE = 'Allot';
-/** Powertools' `service` dimension, on every metric. */
+/** The `service` dimension, on every metric (also the log's `service` field). */
 export const METRICS_SERVICE = 'allot';
 /** The dimension naming the Lambda function (its full deployed name, `allot-prod-showInventoryUnit`). */
 export const FUNCTION_DIMENSION = 'function';

@@ -22,6 +22,8 @@ export interface SuiteOptions {
    */
   focus?: string[][];
   focusRuns?: number;
+  /** Schedules the harness found at length, replayed exactly (seed and path) on every run: named regression tests. */
+  regressions?: { combo: string[]; seed: number; path: string; focused?: boolean }[];
 }
 
 export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
@@ -29,6 +31,21 @@ export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
   const count = new Set(groups.flatMap((g) => combos(g)).map((c) => c.join(' x '))).size + (options.focus?.length ?? 0);
   const config = simConfig(options.runs, count);
   const focusConfig = { ...simConfig(options.focusRuns ?? options.runs, count), focused: true };
+  // `--only`: the combinations whose name contains it (a surface with none registers no test).
+  const seen = new Set<string>();
+  const focus = (options.focus ?? []).map((combo) => ({ combo, config: focusConfig, what: 'focus' }));
+  const regressions = (options.regressions ?? []).map(({ combo, seed, path, focused }) => ({
+    combo,
+    config: { ...config, numRuns: 1, seed, path, focused: focused ?? false },
+    what: `regression (seed ${seed} path ${path})`,
+  }));
+  const chosen = [...groups.flatMap((g) => combos(g)).map((combo) => ({ combo, config, what: 'pairs' })), ...focus, ...regressions].filter(({ combo, what }) => {
+    const name = `${what}: ${combo.join(' x ')}`;
+    if (seen.has(name) || (config.only && !name.includes(config.only))) return false;
+    seen.add(name);
+    return true;
+  });
+  if (chosen.length === 0) return;
   let containers: Container[];
   let runs = 0;
   let ms = 0;
@@ -47,13 +64,8 @@ export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
   }, 300_000);
 
   describe(`sim: ${surface.name}`, () => {
-    const seen = new Set<string>();
-    const focus = (options.focus ?? []).map((combo) => ({ combo, config: focusConfig, what: 'focus' }));
-    for (const { combo, config: runConfig, what } of [...groups.flatMap((g) => combos(g)).map((combo) => ({ combo, config, what: 'pairs' })), ...focus]) {
-      const name = combo.join(' x ');
-      if (seen.has(`${what}: ${name}`) || (config.only && !name.includes(config.only))) continue;
-      seen.add(`${what}: ${name}`);
-      it(`${what}: ${name}: every invariant holds under every schedule tried`, async () => {
+    for (const { combo, config: runConfig, what } of chosen) {
+      it(`${what}: ${combo.join(' x ')}: every invariant holds under every schedule tried`, async () => {
         // performance.now: Date is the simulation's clock.
         const started = performance.now();
         try {
