@@ -4,6 +4,7 @@
  * in this process, standing in for EventBridge and SQS (the only parts not run for real).
  * Backoff is shortened by configuration (WEBHOOK_BACKOFF_*), never waited out.
  */
+import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putCourse } from '../../../lib/enrollment/repository';
 import { rawDb } from '../../../lib/db/client';
@@ -31,7 +32,7 @@ beforeAll(async () => {
     WEBHOOK_BACKOFF_BASE_MS: '100',
     WEBHOOK_BACKOFF_CAP_MS: '400',
     WEBHOOK_MAX_ATTEMPTS: '200',
-    WEBHOOK_TIMEOUT_MS: '2000',
+    WEBHOOK_TIMEOUT_MS: '5000',
   });
   runner = new EventRunner(rawDb(), process.env.DYNAMODB_ENDPOINT!, 50);
   await runner.start();
@@ -109,6 +110,33 @@ describe('webhooks end to end', () => {
     await eventually(() => receiverB.got.find((r) => json(r).type === 'code.generated'));
     expect(receiverB.got.map((r) => json(r).tenant)).toEqual(receiverB.got.map(() => b.tenantId));
     expect(receiverB.got.filter((r) => json(r).type === 'code.redeemed')).toEqual([]);
+  });
+
+  it("one tenant's hanging endpoint does not hold back another tenant's delivery", async () => {
+    // Tenant C's receiver takes every request and never answers (each attempt ends at WEBHOOK_TIMEOUT_MS, 5 s).
+    const held: number[] = [];
+    let given = 0; // attempts the deliverer gave up on (it closes the connection)
+    const hanging = createServer((req) => {
+      held.push(Date.now());
+      req.socket.on('close', () => given++);
+    });
+    await new Promise<void>((done) => hanging.listen(4313, '127.0.0.1', done));
+    try {
+      const c = await createTenant('events-c');
+      await putCourse(c.tenantId, { courseId: course });
+      expect((await webhooksApi(c.bearerToken).create({ url: 'http://127.0.0.1:4313/hook', event_types: ['code.generated'] })).statusCode).toBe(201);
+      const already = receiverB.got.length;
+      await api(c.bearerToken).codesFor(course, 1);
+      await eventually(() => held.length > 0 || undefined);
+      await api(b.bearerToken).codesFor(course, 1);
+      await eventually(() => (receiverB.got.length > already ? true : undefined));
+      // B's event arrived while C's first attempt was still waiting for its answer.
+      expect(given).toBe(0);
+      expect(held.length).toBe(1);
+    } finally {
+      hanging.closeAllConnections();
+      await new Promise<void>((done) => hanging.close(() => done()));
+    }
   });
 
   it('redeliver sends a delivered event again, with the same id', async () => {
