@@ -8,14 +8,17 @@
  *   release   frees it (owner and until removed, or the item deleted), if `owner` still holds it
  *   complete  ends it for good (until removed, owner kept: never taken, renewed or released
  *             again), if `owner` holds it
+ *   held      the protocol's own changes, if `owner` holds it (the claim itself unchanged)
  * "Holds" is `owner = :owner AND attribute_exists(until)`: a lapsed holder still holds it until
  * someone takes it over (then the owner differs).
  *
  * A holder whose lease lapsed and was taken over can neither renew, release nor complete: every
  * step after the take is conditioned on `owner`. Each step exists as a transaction item (to
- * combine with the protocol's own writes) and as a single call. Protocols built on it: the units
- * assign lock (lib/units/repository-assign.ts) and the Idempotency-Key claim
- * (lib/idempotency/repository.ts); docs/RELIABILITY.md, "One claim primitive".
+ * combine with the protocol's own writes) and as a single call. Protocols built on it (all four):
+ * the units assign lock (lib/units/repository-assign.ts), the Idempotency-Key claim
+ * (lib/idempotency/repository.ts), the inventory list claim (lib/inventory/repository-list-claim.ts)
+ * and the enrollment pending batch (lib/enrollment/repository-batches.ts); docs/RELIABILITY.md,
+ * "One claim primitive".
  *
  * `now` and `until` are milliseconds the caller passes (never read here), so a test or a
  * simulation can run the clock.
@@ -48,10 +51,13 @@ export interface Extra {
   values?: Record<string, unknown>;
 }
 
+/** A lease's end and the current time: milliseconds, or ISO strings (compared as strings) where `until` is also an index key. */
+export type Instant = number | string;
+
 export interface TakeOptions {
   owner: string;
-  until: number;
-  now: number;
+  until: Instant;
+  now: Instant;
   /** Take over a lapsed claim as well (default). False: only an absent one (the protocol recovers a lapsed holder first). */
   lapsed?: boolean;
   /** Another case in which the claim may be taken (ORed with absent/lapsed), e.g. the record expired. */
@@ -59,6 +65,8 @@ export interface TakeOptions {
   extra?: Extra;
   /** On a failed take, the item as it was (single call only). */
   returnOld?: boolean;
+  /** On a successful take, the item as it was before (single call only; none when it was absent). */
+  returnPrevious?: boolean;
 }
 
 /** Held by `:cOwner`: a completed claim keeps its owner but has no `until` any more, and nothing acts on it. */
@@ -130,7 +138,7 @@ export function takeItem(ref: ClaimRef, o: TakeOptions): TransactItem {
   return { Update: { ...built, ...(o.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}) } };
 }
 
-export function renewItem(ref: ClaimRef, owner: string, until: number, extra?: Extra): TransactItem {
+export function renewItem(ref: ClaimRef, owner: string, until: Instant, extra?: Extra): TransactItem {
   return { Update: build(ref, { set: ['#cUntil = :cUntil'], remove: [], add: [] }, heldBy, { ':cOwner': owner, ':cUntil': until }, extra) };
 }
 
@@ -144,15 +152,27 @@ export function completeItem(ref: ClaimRef, owner: string, extra?: Extra): Trans
   return { Update: build(ref, { set: [], remove: ['#cUntil'], add: [] }, heldBy, { ':cOwner': owner }, extra) };
 }
 
+/** The protocol's own changes (nothing of the claim's), if `owner` holds the claim. */
+export function heldItem(ref: ClaimRef, owner: string, extra: Extra): TransactItem {
+  return { Update: build(ref, { set: [], remove: [], add: [] }, heldBy, { ':cOwner': owner }, extra) };
+}
+
 // ---- single calls -----------------------------------------------------------------------
 
-export type Taken = { taken: true; epoch: number } | { taken: false; item?: Record<string, unknown> };
+export type Taken = { taken: true; epoch: number; previous?: Record<string, unknown> } | { taken: false; item?: Record<string, unknown> };
 
 export async function take(ref: ClaimRef, o: TakeOptions): Promise<Taken> {
   const { Update } = takeItem(ref, o) as { Update: Built };
   try {
-    const { Attributes } = await db().send(new UpdateCommand({ ...Update, ReturnValues: 'UPDATED_NEW', ...(o.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}) }));
-    return { taken: true, epoch: Number(String(Attributes?.[ref.epoch ?? 'claim_epoch'] ?? 0)) };
+    const { Attributes } = await db().send(
+      new UpdateCommand({ ...Update, ReturnValues: o.returnPrevious ? 'ALL_OLD' : 'UPDATED_NEW', ...(o.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}) }),
+    );
+    const epochName = ref.epoch ?? 'claim_epoch';
+    if (o.returnPrevious) {
+      // ALL_OLD: the epoch before this take, or nothing when the item was absent.
+      return { taken: true, epoch: Number(String(Attributes?.[epochName] ?? 0)) + 1, ...(Attributes ? { previous: Attributes } : {}) };
+    }
+    return { taken: true, epoch: Number(String(Attributes?.[epochName] ?? 0)) };
   } catch (err) {
     if (!isConditionFailed(err)) throw err;
     const old = err.Item as Record<string, AttributeValue> | undefined;
@@ -173,9 +193,10 @@ async function conditional(ref: ClaimRef, item: TransactItem): Promise<Held> {
   }
 }
 
-export const renew = (ref: ClaimRef, owner: string, until: number, extra?: Extra) => conditional(ref, renewItem(ref, owner, until, extra));
+export const renew = (ref: ClaimRef, owner: string, until: Instant, extra?: Extra) => conditional(ref, renewItem(ref, owner, until, extra));
 export const release = (ref: ClaimRef, owner: string, extra?: Extra) => conditional(ref, releaseItem(ref, owner, extra));
 export const complete = (ref: ClaimRef, owner: string, extra?: Extra) => conditional(ref, completeItem(ref, owner, extra));
+export const whileHeld = (ref: ClaimRef, owner: string, extra: Extra) => conditional(ref, heldItem(ref, owner, extra));
 
 /** Releases by deleting the whole item, if `owner` holds it (a claim that is its own record). */
 export async function releaseByDelete(ref: ClaimRef, owner: string, extra: Pick<Extra, 'condition' | 'names' | 'values'> = {}): Promise<Held> {

@@ -4,7 +4,6 @@
  */
 import type { CodeRecord, Course } from './model';
 import {
-  batchKey,
   blockKey,
   blockSize,
   changedCodeIndex,
@@ -14,7 +13,6 @@ import {
   enrollListPk,
   enrollmentKey,
   expiryShard,
-  pendingKey,
   seqKey,
 } from './keys';
 
@@ -100,13 +98,3 @@ export interface PendingBatch {
   staleAt: string;
 }
 
-export const pendingBatchItem = (tenantId: string, batch: PendingBatch) => ({
-  ...batchKey(tenantId, batch.id),
-  courseId: batch.courseId,
-  status: 'pending',
-  createdAt: batch.createdAt,
-  count: batch.codes.length,
-  codes: batch.codes,
-  gsi2pk: pendingKey,
-  expiresAt: batch.staleAt,
-});

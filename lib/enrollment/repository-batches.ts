@@ -4,23 +4,31 @@
  * becomes `committed` with its listing position, the course's count moves on and the blocks
  * that list the codes are written. Before that commit no code of the batch exists for the API
  * (repository.ts `visibility`), and a batch that never commits is found again (gsi2, key
- * PENDING) and deleted by the hourly job: whatever stops a request, no code is left that nobody
- * was given.
+ * PENDING) and discarded by the hourly job: whatever stops a request, no code is left that
+ * nobody was given.
+ *
+ * The pending batch is a claim of lib/db/claim.ts: the request attempt writing it holds it
+ * (`claim_owner`) until `expiresAt` (the claim's `until`, also gsi2's sort key, so a lapsed claim
+ * is what the job finds). Taking it creates the batch, or takes over one an earlier attempt of
+ * the same keyed request gave back (generate.ts: resumed); replacing a code, recording progress,
+ * committing (the claim completed) and abandoning are done only by the holder; the job takes
+ * over a lapsed claim to abandon the batch.
  *
  * Codes are written with PartiQL INSERT in BatchExecuteStatement, 25 per request: INSERT fails
  * on an existing key (DuplicateItem), which BatchWriteItem cannot do, and costs a plain write
  * (1 WRU per code) where a transaction costs two. Atomicity across codes is not needed: the
  * batch commit is what makes them visible.
  */
-import { BatchExecuteStatementCommand, DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchExecuteStatementCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { batchGetAll } from '../db/batch';
+import { completeItem, renew, take, whileHeld, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
 import { chunk, forEachLimit } from '../db/concurrency';
 import { cancellation, isConditionFailed, isContended } from '../db/conditions';
 import { backoffMs, sleep } from '../db/retry';
 import { ServiceUnavailableError } from '../errors';
-import { batchKey, blockSize, codeKey } from './keys';
-import { blockItem, codeItem, pendingBatchItem, type PendingBatch } from './items';
+import { batchKey, blockKey, blockSize, codeKey, pendingKey } from './keys';
+import { blockItem, codeItem, type PendingBatch } from './items';
 import type { CodeRecord } from './model';
 import { expiryItems } from './counts';
 import { getCourseListing, moveCount } from './repository';
@@ -32,12 +40,75 @@ const statementAttempts = 6;
 // Per-statement errors that say nothing about the data: send that statement again.
 const retryableStatement = new Set(['ProvisionedThroughputExceeded', 'ThrottlingError', 'RequestLimitExceeded', 'InternalServerError', 'TransactionConflict']);
 
-export async function putPendingBatch(tenantId: string, batch: PendingBatch): Promise<void> {
-  await db().send(new PutCommand({ TableName: table(), Item: pendingBatchItem(tenantId, batch), ConditionExpression: 'attribute_not_exists(pk)' }));
+/** The batch item as a claim: its holder is a request attempt (or the job), its lease ends at `expiresAt`. */
+const claimOf = (tenantId: string, batchId: string): ClaimRef => ({ table: table(), key: batchKey(tenantId, batchId), until: 'expiresAt' });
+
+export type BatchTake =
+  /** Held by `attempt` now: a new batch, or (`resumed`) one an earlier attempt gave back, with what it recorded. */
+  | { kind: 'taken'; resumed?: { createdAt: string; codes: string[]; done: number[] } }
+  | { kind: 'committed'; createdAt: string; start: number; count: number }
+  | { kind: 'abandoned' }
+  /** Another attempt holds it and its lease has not run out. */
+  | { kind: 'held' };
+
+/**
+ * Takes the batch `batch.id` for `attempt`: creates it pending (with every code it will write)
+ * if absent, or takes over a pending one whose claim was given back or lapsed (then its own
+ * codes, creation time and recorded progress are answered, and what this call sent is ignored).
+ */
+export async function takeBatch(tenantId: string, batch: PendingBatch, attempt: string, now: string): Promise<BatchTake> {
+  const taken = await take(claimOf(tenantId, batch.id), {
+    owner: attempt,
+    now,
+    until: batch.staleAt,
+    extra: {
+      set: [
+        'courseId = if_not_exists(courseId, :course)',
+        '#status = if_not_exists(#status, :pending)',
+        'createdAt = if_not_exists(createdAt, :created)',
+        '#count = if_not_exists(#count, :count)',
+        'codes = if_not_exists(codes, :codes)',
+        'gsi2pk = :index',
+      ],
+      condition: 'attribute_not_exists(#status) OR #status = :pending',
+      names: { '#status': 'status', '#count': 'count' },
+      values: { ':course': batch.courseId, ':pending': 'pending', ':created': batch.createdAt, ':count': batch.codes.length, ':codes': batch.codes, ':index': pendingKey },
+    },
+    returnOld: true,
+    returnPrevious: true,
+  });
+  if (taken.taken) {
+    const old = taken.previous;
+    if (!old) return { kind: 'taken' };
+    const done = old.done instanceof Set ? [...(old.done as Set<number>)].map(Number) : [];
+    return { kind: 'taken', resumed: { createdAt: String(old.createdAt), codes: (old.codes as string[] | undefined) ?? [], done } };
+  }
+  const item = taken.item;
+  if (item?.status === 'committed') return { kind: 'committed', createdAt: String(item.createdAt), start: Number(item.start), count: Number(item.count) };
+  if (item?.status === 'pending' || item === undefined) return { kind: 'held' };
+  return { kind: 'abandoned' };
+}
+
+/**
+ * Gives the batch back (its lease ends now), with the chunks whose codes are all written: the
+ * next attempt of the same request takes it over and writes only the rest. Still pending and
+ * indexed, so if no attempt comes the job discards it like any other.
+ */
+export async function yieldBatch(tenantId: string, batchId: string, attempt: string, done: number[], now: string): Promise<boolean> {
+  const held = await renew(claimOf(tenantId, batchId), attempt, now, done.length > 0 ? { add: ['done :done'], values: { ':done': new Set(done) } } : undefined);
+  return held !== false;
+}
+
+/** The codes of a committed batch, in listing order: its blocks from `start` (keys.ts). */
+export async function committedCodes(tenantId: string, courseId: string, start: number, count: number): Promise<string[]> {
+  const keys = Array.from({ length: Math.ceil(count / blockSize) }, (_, k) => blockKey(tenantId, courseId, start + k * blockSize));
+  const blocks = await batchGetAll(table(), keys, { consistentRead: true });
+  const bySk = new Map(blocks.map((b) => [String(b.sk), (b.codes as string[] | undefined) ?? []]));
+  return keys.flatMap((k) => bySk.get(k.sk) ?? []);
 }
 
 export interface BatchState {
-  status: 'pending' | 'committed' | 'abandoned';
+  status: 'pending' | 'committed' | 'abandoned' | 'discarded';
   courseId: string;
   codes: string[];
 }
@@ -48,19 +119,24 @@ export async function getBatch(tenantId: string, batchId: string): Promise<Batch
   return { status: Item.status as BatchState['status'], courseId: String(Item.courseId), codes: (Item.codes as string[] | undefined) ?? [] };
 }
 
-/**
- * Runs statements 25 per request, sending again (after a pause) those DynamoDB did not judge
- * on their data; answers each statement's final error code (undefined: done).
- */
 /** Each statement's error code (undefined: it applied) and whether it returned an item (`RETURNING ALL OLD *`). */
 type StatementOutcome = { code?: string; returned: boolean };
 
-async function runStatements(statements: { Statement: string; Parameters: unknown[] }[]): Promise<StatementOutcome[]> {
+/** Whether to stop sending (the request's time is running out): a request not sent is a 503. */
+export type Stop = () => boolean;
+const never: Stop = () => false;
+
+/**
+ * Runs statements 25 per request, sending again (after a pause) those DynamoDB did not judge
+ * on their data; answers each statement's outcome. Sends nothing more once `stop()` says so.
+ */
+async function runStatements(statements: { Statement: string; Parameters: unknown[] }[], stop: Stop = never): Promise<StatementOutcome[]> {
   const outcome: StatementOutcome[] = [];
   await Promise.all(
     chunk(statements.map((s, i) => ({ s, i })), statementsPerRequest).map(async (part) => {
       let pending = part;
       for (let attempt = 1; pending.length > 0; attempt++) {
+        if (stop()) throw new ServiceUnavailableError();
         const { Responses = [] } = await db().send(new BatchExecuteStatementCommand({ Statements: pending.map((p) => p.s) }));
         const again: typeof pending = [];
         pending.forEach((p, j) => {
@@ -78,19 +154,20 @@ async function runStatements(statements: { Statement: string; Parameters: unknow
 }
 
 /** Writes up to 100 codes of a pending batch; answers the indexes (into `entries`) of codes that already exist. */
-export async function insertBatchCodes(tenantId: string, batch: string, entries: { record: CodeRecord; idx: number }[]): Promise<number[]> {
+export async function insertBatchCodes(tenantId: string, batch: string, entries: { record: CodeRecord; idx: number }[], stop: Stop = never): Promise<number[]> {
   const statements = entries.map(({ record, idx }) => {
     const item = codeItem(tenantId, record, { batch, idx });
     const names = Object.keys(item);
     return { Statement: `INSERT INTO "${table()}" VALUE {${names.map((n) => `'${n}': ?`).join(', ')}}`, Parameters: Object.values(item) };
   });
-  const outcome = await runStatements(statements);
+  const outcome = await runStatements(statements, stop);
   const duplicates: number[] = [];
   outcome.forEach(({ code }, i) => {
     if (code === 'DuplicateItem') duplicates.push(i);
     else if (code) throw new Error(`Code insert failed: ${code}`);
   });
   if (duplicates.length === 0) return [];
+  if (stop()) throw new ServiceUnavailableError();
   // A request the SDK sent again after a lost answer meets the codes its first attempt wrote:
   // those are this batch's own (same batch, same index), not collisions to replace.
   const stored = await batchGetAll(table(), duplicates.map((i) => codeKey(tenantId, entries[i]!.record.code)), {
@@ -102,18 +179,18 @@ export async function insertBatchCodes(tenantId: string, batch: string, entries:
   return duplicates.filter((i) => !ours.has(`${codeKey(tenantId, entries[i]!.record.code).pk}#${entries[i]!.idx}`));
 }
 
-/** Records a replacement for the code at `idx` (after a collision), before that code is written. */
-export async function replaceBatchCode(tenantId: string, batchId: string, idx: number, code: string): Promise<void> {
-  await db().send(
-    new UpdateCommand({
-      TableName: table(),
-      Key: batchKey(tenantId, batchId),
-      UpdateExpression: `SET codes[${idx}] = :code`,
-      ConditionExpression: '#status = :pending',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':code': code, ':pending': 'pending' },
-    }),
-  );
+/**
+ * Records a replacement for the code at `idx` (after a collision), before that code is written,
+ * if `attempt` still holds the batch; a 503 otherwise (another attempt took it over: it goes on).
+ */
+export async function replaceBatchCode(tenantId: string, batchId: string, attempt: string, idx: number, code: string): Promise<void> {
+  const held = await whileHeld(claimOf(tenantId, batchId), attempt, {
+    set: [`codes[${idx}] = :code`],
+    condition: '#status = :pending',
+    names: { '#status': 'status' },
+    values: { ':code': code, ':pending': 'pending' },
+  });
+  if (held === false) throw new ServiceUnavailableError();
 }
 
 /**
@@ -126,22 +203,23 @@ export async function replaceBatchCode(tenantId: string, batchId: string, idx: n
 export async function commitBatch(
   tenantId: string,
   batch: { id: string; courseId: string; createdAt: string; expiresAt?: string; codes: string[] },
+  holder: string,
   knownCount?: number,
+  stop: Stop = never,
 ): Promise<'committed' | 'abandoned'> {
   for (let attempt = 1, known = knownCount; ; attempt++, known = undefined) {
+    if (stop()) throw new ServiceUnavailableError();
     const count = known ?? (await getCourseListing(tenantId, batch.courseId)).count;
     const items: TransactItem[] = [
       moveCount(tenantId, batch.courseId, count, count + batch.codes.length),
-      {
-        Update: {
-          TableName: table(),
-          Key: batchKey(tenantId, batch.id),
-          UpdateExpression: 'SET #status = :committed, #start = :start REMOVE codes, gsi2pk, expiresAt',
-          ConditionExpression: '#status = :pending',
-          ExpressionAttributeNames: { '#status': 'status', '#start': 'start' },
-          ExpressionAttributeValues: { ':committed': 'committed', ':pending': 'pending', ':start': count },
-        },
-      },
+      // The claim completed (its lease, expiresAt, removed): only the holder commits, once.
+      completeItem(claimOf(tenantId, batch.id), holder, {
+        set: ['#status = :committed', '#start = :start'],
+        remove: ['codes', 'gsi2pk', 'done'],
+        condition: '#status = :pending',
+        names: { '#status': 'status', '#start': 'start' },
+        values: { ':committed': 'committed', ':pending': 'pending', ':start': count },
+      }),
       // Active codes with an expiry are counted per expiry instant (counts.ts); the others need no count moved.
       ...(batch.expiresAt ? expiryItems(tenantId, batch.courseId, { counter: {}, expiries: { [batch.expiresAt]: batch.codes.length } }) : []),
       ...chunk(batch.codes, blockSize).map((codes, k) => ({
@@ -175,24 +253,19 @@ export async function commitBatch(
   }
 }
 
-/** pending -> abandoned, so the batch can never commit; false when it is not pending. */
-export async function abandonBatch(tenantId: string, batchId: string): Promise<boolean> {
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: batchKey(tenantId, batchId),
-        UpdateExpression: 'SET #status = :abandoned',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':abandoned': 'abandoned', ':pending': 'pending' },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (isConditionFailed(err)) return false;
-    throw err;
-  }
+/** Who abandons a batch: the attempt holding it (its request failed), or the job once the claim lapsed. */
+export type Abandoner = { holder: string } | { job: string; now: string };
+
+/**
+ * pending -> abandoned, so the batch can never commit: by its holder, or by the job taking over
+ * a lapsed claim (its lease set to `now`, so the batch stays in the index until it is gone).
+ * False when it is not pending or someone else holds it.
+ */
+export async function abandonBatch(tenantId: string, batchId: string, by: Abandoner): Promise<boolean> {
+  const abandon = { set: ['#status = :abandoned'], condition: '#status = :pending', names: { '#status': 'status' }, values: { ':abandoned': 'abandoned', ':pending': 'pending' } };
+  const ref = claimOf(tenantId, batchId);
+  if ('holder' in by) return (await whileHeld(ref, by.holder, abandon)) !== false;
+  return (await take(ref, { owner: by.job, now: by.now, until: by.now, extra: abandon })).taken;
 }
 
 /**
@@ -226,16 +299,21 @@ export async function deleteBatchCodes(
   return { deleted, done };
 }
 
-/** Removes an abandoned batch's own item, once its codes are gone. */
+/**
+ * Ends an abandoned batch once its codes are gone: `discarded`, out of the index, its code list
+ * dropped. The small item stays, so a batch id (generate.ts derives a keyed request's from its
+ * key) is never used twice: a code a frozen attempt writes late can never join a later batch.
+ */
 export async function deleteBatch(tenantId: string, batchId: string): Promise<void> {
   try {
     await db().send(
-      new DeleteCommand({
+      new UpdateCommand({
         TableName: table(),
         Key: batchKey(tenantId, batchId),
+        UpdateExpression: 'SET #status = :discarded REMOVE codes, gsi2pk, expiresAt, done',
         ConditionExpression: '#status = :abandoned',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':abandoned': 'abandoned' },
+        ExpressionAttributeValues: { ':abandoned': 'abandoned', ':discarded': 'discarded' },
       }),
     );
   } catch (err) {

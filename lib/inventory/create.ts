@@ -6,7 +6,7 @@ import { currencyOf } from './currency';
 import { labelResolver } from './labels';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
 import { allocateIds, readForCreate, readPartListCount } from './repository';
-import { holdList, withListHold } from './repository-writes';
+import { claimList, withListClaim } from './repository-list-claim';
 import type { EditableFields } from './schemas';
 import { early, retrying } from './unit-change';
 
@@ -32,17 +32,17 @@ export async function createUnit(tenantId: string, partId: number, input: Create
   if (!uom) throw new ValidationError('unit_id must be an existing unit of measure');
   const label = (await placeLabel).get(sublocation.id) ?? sublocation.label;
   const generate = !input.asset_id && input.generate_asset_id;
-  const token = randomUUID();
+  const owner = randomUUID();
   let attempt = 0;
-  const unit = await withListHold(tenantId, token, () => retrying(async () => {
-    // New ids and the hold on the tenant's list (with its count) together; the part's count
+  const unit = await withListClaim(tenantId, owner, () => retrying(async () => {
+    // New ids and the claim on the tenant's list (with its count) together; the part's count
     // came with the references (a retry reads it again: another create may have moved it).
     const [ids, all, partList] = await Promise.all([
       allocateIds(tenantId, { unit: 1, record: 1, asset: generate ? 1 : 0 }),
-      holdList(tenantId, token),
+      claimList(tenantId, owner),
       attempt++ === 0 ? firstPartList : readPartListCount(tenantId, part.id),
     ]);
-    const lists = { all, part: partList, token };
+    const lists = { all, part: partList, owner };
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
     const now = timestamp();
     const created: InventoryUnit = {

@@ -4,15 +4,17 @@
  * and the part's unit lists, in one transaction. Invariants are its conditions, never a read
  * first: the unit is conditioned on the version that was read (optimistic concurrency), a new
  * unit and its log entries on not existing yet, an asset id on its claim item not existing
- * yet, a list on still holding the count that was read (so positions are dense). Why a
- * transaction failed is read with lib/db/conditions.
+ * yet, a list on still holding the count that was read (so positions are dense), the tenant's
+ * list also on its claim (repository-list-claim.ts). Why a transaction failed is read with
+ * lib/db/conditions.
  */
-import { DeleteCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db } from '../db/client';
-import { cancellation, isConditionFailed, isContended, TransactionConflictException } from '../db/conditions';
-import { backoffMs, sleep } from '../db/retry';
+import { cancellation, TransactionConflictException } from '../db/conditions';
+import { listClaimRelease } from './repository-list-claim';
+import { AssetTaken, WriteConflict } from './write-errors';
 import type { InventoryRecord, InventoryUnit } from './model';
-import { assetItem, listCountFrom, listSlot, recordItem, unitItem, type ListCount } from './items';
+import { assetItem, listSlot, recordItem, unitItem, type ListCount } from './items';
 import { indexItem, indexValues, RECORD_NAMES, searchRecordItem, type RecordField } from './search-index';
 import { indexKey, keys, type ListScope } from './keys';
 import { SEARCH_FIELDS } from './model';
@@ -21,22 +23,8 @@ import type { TransactItem } from '../db/types';
 
 const RECORD_FIELDS = Object.keys(RECORD_NAMES) as RecordField[];
 
+export { AssetTaken, WriteConflict };
 
-/** Another write got there first (version changed or DynamoDB saw a concurrent transaction): read again and retry. */
-export class WriteConflict extends Error {
-  constructor() {
-    super('Concurrent write to the same inventory unit');
-    this.name = 'WriteConflict';
-  }
-}
-
-/** The asset id is already claimed by another unit of the tenant. */
-export class AssetTaken extends Error {
-  constructor(readonly assetId: string) {
-    super(`Asset id taken: ${assetId}`);
-    this.name = 'AssetTaken';
-  }
-}
 
 /** One unit's change: `before` is what was read (absent for a new unit). */
 export interface UnitWrite {
@@ -47,100 +35,12 @@ export interface UnitWrite {
   claimAsset?: string;
 }
 
-/** The tenant's and the new units' part's list counts, as read before the transaction, and the hold on the tenant's. */
+/** The tenant's and the new units' part's list counts, as read before the transaction, and the claim on the tenant's. */
 export interface ListCounts {
   all: ListCount;
   part: ListCount;
-  /** The token holding the tenant's list (holdList). */
-  token: string;
-}
-
-// ------------------------------------------------------------------ holding the tenant's list
-
-/** A hold older than this is abandoned (its Lambda died) and may be taken over. */
-const HOLD_MS = 5_000;
-/** How long a create waits for the hold before answering 503. */
-const WAIT_MS = 20_000;
-
-/**
- * Takes the tenant's unit list for one create or split and answers its count. Appends of a
- * tenant serialise anyway (each is conditioned on the count it read); without a hold, N
- * concurrent creates would send ~N²/2 doomed transactions, with it the waiting ones retry a
- * one-item conditional write instead and each transaction finds the count unchanged. Only an
- * optimisation: the transaction's own condition on the count keeps positions dense whatever
- * happens to a hold; the token must still hold it there, and it releases it.
- */
-export async function holdList(tenantId: string, token: string): Promise<ListCount> {
-  const until = Date.now() + WAIT_MS;
-  for (let attempt = 0; ; attempt++) {
-    const now = Date.now();
-    try {
-      const { Attributes } = await db().send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.listCount(tenantId, 'all'),
-          UpdateExpression: 'SET #hold = :token, #heldAt = :now',
-          ConditionExpression: 'attribute_not_exists(#hold) OR #hold = :token OR #heldAt < :stale',
-          ExpressionAttributeNames: { '#hold': 'hold', '#heldAt': 'heldAt' },
-          ExpressionAttributeValues: { ':token': token, ':now': now, ':stale': now - HOLD_MS },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return listCountFrom(Attributes);
-    } catch (err) {
-      // Held by another, or its transaction is writing the item right now.
-      if (!isConditionFailed(err) && !isContended(err)) throw err;
-      if (Date.now() > until) throw new WriteConflict();
-      await sleep(backoffMs(attempt, { baseMs: 10, capMs: 200 }));
-    }
-  }
-}
-
-/**
- * Gives the hold back after a create or split that did not commit (a committed one released it).
- * A tenant with no list yet got its count item from the hold itself: that item is deleted again,
- * so a refused create or split leaves nothing behind.
- */
-export async function releaseList(tenantId: string, token: string): Promise<void> {
-  const names = { '#hold': 'hold', '#heldAt': 'heldAt' };
-  try {
-    await db().send(
-      new DeleteCommand({
-        TableName: table(),
-        Key: keys.listCount(tenantId, 'all'),
-        ConditionExpression: '#hold = :token AND attribute_not_exists(#n)',
-        ExpressionAttributeNames: { '#hold': 'hold', '#n': 'n' },
-        ExpressionAttributeValues: { ':token': token },
-      }),
-    );
-    return;
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: keys.listCount(tenantId, 'all'),
-        UpdateExpression: 'REMOVE #hold, #heldAt',
-        ConditionExpression: '#hold = :token',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: { ':token': token },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
-}
-
-/** Runs `fn` (which holds the tenant's list with `token`), giving the hold back if it fails. */
-export async function withListHold<T>(tenantId: string, token: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    await releaseList(tenantId, token).catch(() => undefined);
-    throw err;
-  }
+  /** The owner of the claim on the tenant's list (repository-list-claim.ts `claimList`). */
+  owner: string;
 }
 
 /** A transaction item and what its condition guards, to explain a cancellation. */
@@ -192,23 +92,26 @@ function transactionOps(tenantId: string, w: UnitWrite): Tagged[] {
  * Appends `ids` (ascending, all above `count.last`) to a list: its count and highest id,
  * conditioned on the count read, and the block(s) they land in.
  */
-function appendOps(tenantId: string, scope: ListScope, count: ListCount, ids: number[], token?: string): Tagged[] {
-  const held = token !== undefined;
-  const counter: TransactItem = {
-    Update: {
-      TableName: table(),
-      Key: keys.listCount(tenantId, scope),
-      UpdateExpression: `SET #n = :n, #last = :last${held ? ' REMOVE #hold, #heldAt' : ''}`,
-      ExpressionAttributeNames: { '#n': 'n', '#last': 'last', ...(held ? { '#hold': 'hold', '#heldAt': 'heldAt' } : {}) },
-      ExpressionAttributeValues: {
-        ':n': count.n + ids.length,
-        ':last': ids.at(-1),
-        ...(count.n ? { ':read': count.n } : {}),
-        ...(held ? { ':token': token } : {}),
-      },
-      ConditionExpression: `${count.n ? '#n = :read' : 'attribute_not_exists(#n)'}${held ? ' AND #hold = :token' : ''}`,
-    },
+function appendOps(tenantId: string, scope: ListScope, count: ListCount, ids: number[], owner?: string): Tagged[] {
+  const update = {
+    set: ['#n = :n', '#last = :last'],
+    condition: count.n ? '#n = :read' : 'attribute_not_exists(#n)',
+    names: { '#n': 'n', '#last': 'last' },
+    values: { ':n': count.n + ids.length, ':last': ids.at(-1), ...(count.n ? { ':read': count.n } : {}) },
   };
+  // The tenant's list: the claim released with the append (only while `owner` holds it).
+  const counter: TransactItem = owner !== undefined
+    ? listClaimRelease(tenantId, owner, update)
+    : {
+        Update: {
+          TableName: table(),
+          Key: keys.listCount(tenantId, scope),
+          UpdateExpression: 'SET #n = :n, #last = :last',
+          ConditionExpression: update.condition,
+          ExpressionAttributeNames: update.names,
+          ExpressionAttributeValues: update.values,
+        },
+      };
   const blocks = new Map<number, number[]>();
   ids.forEach((id, i) => {
     const { block } = listSlot(count.n + i);
@@ -237,7 +140,7 @@ function listOps(tenantId: string, writes: UnitWrite[], lists: ListCounts | unde
   const ids = created.map((u) => u.id).sort((a, b) => a - b);
   if (ids[0]! <= lists.all.last || ids[0]! <= lists.part.last) throw new WriteConflict();
   return [
-    ...appendOps(tenantId, 'all', lists.all, ids, lists.token),
+    ...appendOps(tenantId, 'all', lists.all, ids, lists.owner),
     ...appendOps(tenantId, { part: created[0]!.part_id }, lists.part, ids),
   ];
 }

@@ -11,7 +11,7 @@ import { labelResolver } from './labels';
 import { compareDecimals, subtractDecimals } from './decimal';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
 import { allocateIds } from './repository';
-import { holdList, withListHold } from './repository-writes';
+import { claimList, withListClaim } from './repository-list-claim';
 import { allInOrder, changingUnit, early, existingSublocation, ownedUnitWithPartListCount } from './unit-change';
 
 export interface SplitInput {
@@ -50,19 +50,19 @@ export async function splitUnit(
     early(labels.labels([input.inventory_sublocation_id])),
   ];
   const generate = !input.asset_id && input.generate_asset_id;
-  const token = randomUUID();
-  const [original, created] = await changingUnit(tenantId, id, () => withListHold(tenantId, token, async () => {
+  const owner = randomUUID();
+  const [original, created] = await changingUnit(tenantId, id, () => withListClaim(tenantId, owner, async () => {
     // One round trip: the unit with its part's list count, the sublocation (checked after it:
-    // 404 before 422), new ids and the hold on the tenant's list (with its count) together; a
-    // refused split leaves its ids unused, which is harmless, and gives the hold back.
+    // 404 before 422), new ids and the claim on the tenant's list (with its count) together; a
+    // refused split leaves its ids unused, which is harmless, and gives the claim back.
     const [{ unit: before, partList }, sublocation, ids, all] = await allInOrder([
       ownedUnitWithPartListCount(tenantId, partId, id),
       sublocationLookup,
       allocateIds(tenantId, { unit: 1, record: 2, asset: generate ? 1 : 0 }),
-      holdList(tenantId, token),
+      claimList(tenantId, owner),
       currency, // read before the commit: nothing after it may fail the answer
     ]);
-    const lists = { all, part: partList, token };
+    const lists = { all, part: partList, owner };
     const quantity = checkSplit(before, input);
     const { assetId, generated } = assetIdFor(input.asset_id, generate, ids);
     const now = timestamp();

@@ -61,7 +61,13 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
       const active = page.codes.filter((c) => c.status === 'active');
       const courses = active.length ? await courseOfCodes(active.map((c) => c.key)) : new Map<string, CodeOwner>();
       const touched = new Map<string, { tenantId: string; courseId: string; expiresAt: string }>();
+      let outOfTime = false;
       for (const code of page.codes) {
+        // Checked per code too: a page is up to 100 transactions, long when calls are slow.
+        if (options.budget.exhausted()) {
+          outOfTime = true;
+          break;
+        }
         summary.scanned++;
         const course = courses.get(code.key.pk);
         if (code.status === 'active' && course) {
@@ -78,6 +84,10 @@ export async function expireEnrollmentCodes(options: ExpiryOptions): Promise<Exp
         }
       }
       for (const t of touched.values()) await pruneExpiryCount(t.tenantId, t.courseId, t.expiresAt);
+      if (outOfTime) {
+        summary.complete = false; // the rest stays indexed: the next run takes it
+        break shards;
+      }
       start = page.next;
     } while (start);
   }
@@ -99,7 +109,7 @@ export async function discardStaleBatches(options: ExpiryOptions): Promise<{ com
     if (options.budget.exhausted()) return { ...result, complete: false };
     const page = await queryStaleBatches(now, start);
     for (const { tenantId, batchId } of page.batches) {
-      const { outcome, deleted } = await discardBatch(tenantId, batchId, () => options.budget.exhausted());
+      const { outcome, deleted } = await discardBatch(tenantId, batchId, { job: 'expiry-job', now }, () => options.budget.exhausted());
       result.discarded += deleted;
       if (outcome === 'discarded') result.batches++;
       if (outcome === 'partial') return { ...result, complete: false };

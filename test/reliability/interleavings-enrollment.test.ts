@@ -11,7 +11,7 @@ import { reconcileCourse } from '../../lib/enrollment/reconcile';
 import { generateCourseCodes } from '../../lib/enrollment/generate';
 import { codeKey } from '../../lib/enrollment/keys';
 import { getCode, getCourseListing, getStoredCode, insertCodes } from '../../lib/enrollment/repository';
-import { insertBatchCodes, putPendingBatch } from '../../lib/enrollment/repository-batches';
+import { insertBatchCodes, takeBatch } from '../../lib/enrollment/repository-batches';
 import { expireCode } from '../../lib/enrollment/repository-expire';
 import { readEnrollments } from '../../lib/enrollment/repository-reconcile';
 import { changeCodeStatus } from '../../lib/enrollment/status';
@@ -113,7 +113,8 @@ describe('enrollment generate and expiry: lower-severity findings', () => {
     const code = `X${tenantId.slice(-7)}`;
     const expiresAt = '2030-01-01T00:00:00.000Z';
     // A generate request that wrote its pending batch and a code, then died before its commit.
-    await putPendingBatch(tenantId, { id: batchId, courseId, createdAt: '2029-01-01T00:00:00.000Z', codes: [code], staleAt: '2029-01-01T00:15:00.000Z' });
+    const taken = await takeBatch(tenantId, { id: batchId, courseId, createdAt: '2029-01-01T00:00:00.000Z', codes: [code], staleAt: '2029-01-01T00:15:00.000Z' }, 'dead-attempt', '2029-01-01T00:00:00.000Z');
+    expect(taken).toEqual({ kind: 'taken' });
     expect(await insertBatchCodes(tenantId, batchId, [{ record: { code, courseId, status: 'active', createdAt: '2029-01-01T00:00:00.000Z', expiresAt }, idx: 0 }])).toEqual([]);
     expect((await getStoredCode(tenantId, code))?.batch).toBe(batchId);
 
