@@ -21,6 +21,10 @@ export interface FunctionDefinition {
   exportName: string;
   routes: HttpRoute[];
   schedules: string[];
+  /** Event sources other than HTTP and schedules: a table's stream (`stream`), a queue (`sqs`). */
+  sources: ('stream' | 'sqs')[];
+  /** The tables whose streams trigger it (logical ids, from `stream.arn: !GetAtt <Table>.StreamArn`). */
+  streamTables: string[];
   /**
    * The function's IAM statements (serverless-iam-roles-per-function), CloudFormation tags in long
    * form: those the handler factory implies (scripts/implied-iam.ts), then its functions.yml's own.
@@ -50,11 +54,19 @@ export function listFunctions(): FunctionDefinition[] {
     const dot = def.handler.lastIndexOf('.');
     const routes: HttpRoute[] = [];
     const schedules: string[] = [];
+    const sources: ('stream' | 'sqs')[] = [];
+    const streamTables: string[] = [];
     for (const event of def.events ?? []) {
       const http = event.httpApi as HttpRoute | undefined;
       if (http) routes.push({ method: http.method.toUpperCase(), path: http.path });
       const schedule = event.schedule as string | { rate: string | string[] } | undefined;
       if (schedule) schedules.push(JSON.stringify(typeof schedule === 'string' ? schedule : schedule.rate));
+      if (event.stream) {
+        sources.push('stream');
+        const arn = (event.stream as { arn?: { 'Fn::GetAtt'?: string[] } }).arn?.['Fn::GetAtt'];
+        if (arn?.[1] === 'StreamArn') streamTables.push(arn[0]!);
+      }
+      if (event.sqs) sources.push('sqs');
     }
     return {
       name,
@@ -63,6 +75,8 @@ export function listFunctions(): FunctionDefinition[] {
       exportName: def.handler.slice(dot + 1),
       routes,
       schedules,
+      sources,
+      streamTables,
       iamRoleStatements: [...impliedStatements({ handler: def.handler, routes }), ...(def.iamRoleStatements ?? [])],
     };
   });

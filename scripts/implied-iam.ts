@@ -13,7 +13,8 @@
  */
 type Statement = { Effect: 'Allow'; Action: string[]; Resource: { 'Fn::GetAtt': [string, 'Arn'] } };
 
-const AUTHENTICATED = ['units', 'inventory', 'enrollment'];
+// webhooks: managed with the enrollment surface's Bearer credential (docs/EVENTS.md).
+const AUTHENTICATED = ['units', 'inventory', 'enrollment', 'webhooks'];
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 const onTable = (table: string, actions: string[]): Statement => ({ Effect: 'Allow', Action: actions, Resource: { 'Fn::GetAtt': [table, 'Arn'] } });

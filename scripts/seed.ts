@@ -3,8 +3,9 @@ import { seedDemoTenants } from '../lib/auth/demo';
 import { seedDemoEnrollment } from '../lib/enrollment/demo';
 import { seedDemoInventory } from '../lib/inventory/demo';
 import { seedDemoUnits } from '../lib/units/demo';
+import { seedDemoWebhooks } from '../lib/webhooks/demo';
 
 export async function seedDemo(): Promise<void> {
   await seedDemoTenants();
-  await Promise.all([seedDemoUnits(), seedDemoInventory(), seedDemoEnrollment()]);
+  await Promise.all([seedDemoUnits(), seedDemoInventory(), seedDemoEnrollment(), seedDemoWebhooks()]);
 }

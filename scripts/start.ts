@@ -11,6 +11,10 @@
  *   DYNAMODB_PORT           DynamoDB Local port (default 8000).
  *   DYNAMODB_START_TIMEOUT  seconds to wait for DynamoDB Local to answer (default 120).
  *   DYNAMODB_START_PROGRESS seconds between "still waiting" lines (default 5).
+ *
+ * Integration events (docs/EVENTS.md): an in-process runner (scripts/event-runner.ts) reads the
+ * tables' streams and runs the publisher, fan-out and deliverer, standing in for EventBridge and
+ * SQS; webhooks may be http:// and on this machine here (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_LOOPBACK).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -18,6 +22,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { tableEnv } from '../lib/db/tables';
 import { assertPortFree, type DynamoDbLocal, DynamoDbLocalStartError, localClient, startDynamoDbLocal } from './dynamodb-local';
+import { EventRunner } from './event-runner';
 import { startFront, type Front } from './front';
 import { seedDemo } from './seed';
 import { ensureTables, repoRoot } from './tables';
@@ -39,6 +44,7 @@ const say = (line: string) => process.stdout.write(`[allot] ${line}\n`);
 let dynamo: DynamoDbLocal | undefined;
 let offline: ChildProcess | undefined;
 let front: Front | undefined;
+let events: EventRunner | undefined;
 let shuttingDown: Promise<void> | undefined;
 
 function portFromEnv(name: string, fallback: number): number {
@@ -97,6 +103,7 @@ function shutdown(code: number): Promise<void> {
     try {
       await front?.close();
       await stopOffline();
+      await events?.stop();
     } finally {
       await dynamo?.stop();
     }
@@ -164,14 +171,25 @@ async function startDatabase(settings: Settings): Promise<DynamoDbLocal> {
 }
 
 /** The environment of the handlers (and of seedDemo(), through lib/db/client.ts). */
-function handlerEnv(endpoint: string): Record<string, string> {
+function handlerEnv(endpoint: string, localQueueUrl: string): Record<string, string> {
   return {
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     ...tableEnv(STAGE),
+    // Webhooks locally: http and this machine's receivers allowed; redeliver queues to the runner.
+    WEBHOOK_ALLOW_HTTP: 'true',
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
+    WEBHOOK_LOCAL_QUEUE_URL: localQueueUrl,
   };
+}
+
+/** The integration events on DynamoDB Local's streams, from now on (docs/EVENTS.md). */
+async function startEvents(runner: EventRunner): Promise<void> {
+  runner.onError = (err) => process.stderr.write(`[allot] events: ${err instanceof Error ? err.message : String(err)}\n`);
+  await runner.start();
+  say('integration events: reading the tables\' streams (webhooks delivered by the local event runner)');
 }
 
 /** Tables of serverless.yml and the demo data, where absent. */
@@ -259,12 +277,16 @@ async function main(): Promise<void> {
     throw new Error(`${err.message}: choose another PORT`);
   });
   const t = performance.now();
-  const env = handlerEnv(`http://127.0.0.1:${settings.dynamoPort}`);
+  const dynamoEndpoint = `http://127.0.0.1:${settings.dynamoPort}`;
+  const runnerClient = localClient(dynamoEndpoint);
+  events = new EventRunner(runnerClient, dynamoEndpoint);
+  const env = handlerEnv(dynamoEndpoint, await events.listen());
   Object.assign(process.env, env);
-  // Both at once: the database (then its tables and demo data) and serverless-offline.
+  // Both at once: the database (then its tables, demo data and the events' runner) and serverless-offline.
   const data = startDatabase(settings).then(async (started) => {
     dynamo = started;
     await prepareData(started.endpoint);
+    await startEvents(events!);
   });
   const serving = startOffline(settings, env);
   await data;

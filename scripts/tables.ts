@@ -10,6 +10,7 @@ import {
   type DynamoDBClient,
   type CreateTableCommandInput,
   type GlobalSecondaryIndex,
+  type StreamViewType,
   paginateListTables,
   ResourceInUseException,
   UpdateTableCommand,
@@ -55,9 +56,11 @@ function gsi(index: YamlObject): GlobalSecondaryIndex {
 /**
  * CreateTable inputs for every `AWS::DynamoDB::Table` in serverless.yml, for a stage.
  * Only what DynamoDB Local's CreateTable takes is kept: TableName, KeySchema,
- * AttributeDefinitions, Global/LocalSecondaryIndexes; billing is PAY_PER_REQUEST. Point-in-time
- * recovery, deletion protection, tags, SSE, streams, contributor insights... are dropped; TTL
- * is returned apart (ttlAttribute) for an UpdateTimeToLive after creation.
+ * AttributeDefinitions, Global/LocalSecondaryIndexes, StreamSpecification (DynamoDB Local has
+ * streams: the integration events are read from them, docs/EVENTS.md); billing is
+ * PAY_PER_REQUEST. Point-in-time recovery, deletion protection, tags, SSE, contributor
+ * insights... are dropped; TTL is returned apart (ttlAttribute) for an UpdateTimeToLive after
+ * creation.
  */
 export function tableDefinitions(stage: string, doc = readServerlessYaml()): TableDefinition[] {
   const resources = (doc.resources as YamlObject | undefined)?.Resources;
@@ -89,6 +92,10 @@ export function tableDefinitions(stage: string, doc = readServerlessYaml()): Tab
     const lsis = pick('LocalSecondaryIndexes');
     if (Array.isArray(lsis) && lsis.length) {
       create.LocalSecondaryIndexes = lsis as CreateTableCommandInput['LocalSecondaryIndexes'];
+    }
+    const stream = pick('StreamSpecification');
+    if (isObject(stream) && typeof stream.StreamViewType === 'string') {
+      create.StreamSpecification = { StreamEnabled: true, StreamViewType: stream.StreamViewType as StreamViewType };
     }
     const definition: TableDefinition = { logicalId, create };
     const ttl = pick('TimeToLiveSpecification');
@@ -150,6 +157,7 @@ export async function ensureTables(
       } else {
         result.existing.push(TableName);
         await addMissingIndexes(client, create);
+        await enableStream(client, create);
       }
       await waitUntilActive(client, TableName);
       if (ttlAttribute) {
@@ -168,6 +176,15 @@ export async function ensureTables(
   result.created.sort();
   result.existing.sort();
   return result;
+}
+
+/** A persisted local database may predate the stream serverless.yml declares: enable it. */
+async function enableStream(client: DynamoDBClient, create: CreateTableCommandInput): Promise<void> {
+  if (!create.StreamSpecification) return;
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: create.TableName }));
+  if (Table?.StreamSpecification?.StreamEnabled) return;
+  await client.send(new UpdateTableCommand({ TableName: create.TableName, StreamSpecification: create.StreamSpecification }));
+  await waitUntilActive(client, create.TableName as string);
 }
 
 /** A persisted local database may predate a GSI added to serverless.yml: add it. */

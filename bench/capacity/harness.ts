@@ -38,7 +38,8 @@ export interface Scenario<F = unknown> {
   minimum?: { requests: number; rounds: number; rcu: number; wru: number; why: string };
 }
 
-export type Invocation = { http: RequestSpec } | { job: true };
+/** `lambda`: a stream or queue function's own event (the integration events' functions); 200 when no batch item failed. */
+export type Invocation = { http: RequestSpec } | { job: true } | { lambda: unknown };
 
 export interface Measured {
   records: RequestRecord[];
@@ -98,6 +99,11 @@ async function invoke(fn: string, invocation: Invocation): Promise<{ status: num
   if ('job' in invocation) {
     const summary = await handler({}, context);
     return { status: 200, detail: JSON.stringify(summary).slice(0, 300) };
+  }
+  if ('lambda' in invocation) {
+    const result = (await handler(invocation.lambda, context)) as { batchItemFailures?: unknown[] };
+    const failed = result.batchItemFailures?.length ?? 0;
+    return { status: failed ? 500 : 200, ...(failed ? { detail: JSON.stringify(result).slice(0, 200) } : {}) };
   }
   const result = await handler(buildEvent(invocation.http), context);
   return { status: result.statusCode, ...(result.statusCode >= 400 ? { detail: result.body.slice(0, 200) } : {}) };

@@ -10,6 +10,7 @@ import { Meter } from './meter';
 import { figures, type Budget, type Figures } from './report';
 import { generateScenarios, enrollmentSingles, listCodesScenarios } from './scenarios/enrollment';
 import { inventoryReads, inventoryWrites } from './scenarios/inventory';
+import { eventScenarios } from './scenarios/events';
 import { referenceEnrollmentScenarios } from './scenarios/reference-enrollment';
 import { jobScenarios, tokenScenario } from './scenarios/other';
 import { referenceScenarios } from './scenarios/reference';
@@ -40,6 +41,7 @@ export function scenarios(): Scenario<never>[] {
       [100, 1000, false],
     ]),
     ...referenceScenarios,
+    ...eventScenarios,
     ...jobScenarios,
     ...inventoryReads([1000, 10_000, 100_000]),
   ] as Scenario<never>[];

@@ -13,10 +13,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFunctions } from '../../scripts/functions';
 import { lambdaContext } from '../../scripts/lambda-context';
 import { repoRoot } from '../../scripts/serverless-yml';
+import { FakeAws } from '../helpers/fake-aws';
 import type { TestTenant } from '../helpers/tenants';
 import { asTenant, deniedCalls, demoLikeTenant, loadHandler, readEvent, recordDynamoCalls } from './support';
 
-type Expectation = { status: number; tenant: 'demo' | 'fresh' } | 'job';
+/**
+ * `source`: a stream or queue function, run on the demo tenant (its webhook items are this file's
+ * alone); `calls`: what it must ask of EventBridge/SQS (a fake of those two: test/helpers/fake-aws.ts),
+ * `failures`: the batch items it reports failed.
+ */
+type SourceExpectation = { source: 'stream' | 'sqs'; calls: string[]; failures: number };
+type Expectation = { status: number; tenant: 'demo' | 'fresh' } | 'job' | SourceExpectation;
 
 /** What each event file must get. `demo`: read-only (or harmless) on the demo tenant as is. */
 const expected: Record<string, Expectation> = {
@@ -64,10 +71,24 @@ const expected: Record<string, Expectation> = {
   docsPage: { status: 200, tenant: 'demo' },
   expireEnrollmentCodes: 'job',
   reconcile: 'job',
+  listWebhookEndpoints: { status: 200, tenant: 'demo' },
+  createWebhookEndpoint: { status: 201, tenant: 'fresh' },
+  deleteWebhookEndpoint: { status: 200, tenant: 'fresh' },
+  rotateWebhookSecret: { status: 200, tenant: 'fresh' },
+  listWebhookDeliveries: { status: 200, tenant: 'demo' },
+  redeliverWebhook: { status: 200, tenant: 'fresh' },
+  // a code redeemed -> one PutEvents
+  publishEvents: { source: 'stream', calls: ['PutEvents'], failures: 0 },
+  // the demo endpoint wants code.redeemed -> its delivery queued
+  fanOutWebhooks: { source: 'sqs', calls: ['SendMessageBatch'], failures: 0 },
+  // the demo endpoint's URL is a placeholder: the attempt fails, the message waits for its retry
+  deliverWebhooks: { source: 'sqs', calls: ['ChangeMessageVisibility'], failures: 1 },
 };
+const isSource = (e: Expectation | undefined): e is SourceExpectation => typeof e === 'object' && 'source' in e;
 
 const functions = listFunctions();
 const recorder = recordDynamoCalls();
+const aws = new FakeAws();
 let fresh: TestTenant;
 
 /**
@@ -81,7 +102,11 @@ const examples: Record<string, { status: number; body: unknown }> | undefined = 
 
 beforeAll(async () => {
   fresh = await demoLikeTenant();
+  await aws.start();
+  // The functions read these when they run; no other test file of this worker runs meanwhile.
+  Object.assign(process.env, aws.env());
 });
+afterAll(() => aws.stop());
 
 afterAll(() => {
   if (!examples) return;
@@ -99,9 +124,15 @@ it('every function in serverless.yml has an event file and an expectation here, 
 describe.each(functions.map((fn) => [fn.name, fn] as const))('events/%s.json', (name, fn) => {
   it('matches one of the function’s own triggers', () => {
     const event = JSON.parse(readEvent(name)) as { routeKey?: string; source?: string; 'detail-type'?: string };
-    if (expected[name] === 'job') {
+    const expectation = expected[name];
+    if (expectation === 'job') {
       expect(fn.schedules.length).toBeGreaterThan(0);
       expect(event).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    } else if (isSource(expectation)) {
+      expect(fn.sources).toContain(expectation.source);
+      const records = (event as { Records?: { eventSource: string }[] }).Records ?? [];
+      expect(records.map((r) => r.eventSource)).toEqual(records.map(() => (expectation.source === 'stream' ? 'aws:dynamodb' : 'aws:sqs')));
+      expect(records.length).toBeGreaterThan(0);
     } else {
       expect(fn.routes.map((r) => `${r.method} ${r.path}`)).toContain(event.routeKey);
     }
@@ -112,7 +143,13 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('events/%s.json', (
     const handler = await loadHandler(fn);
     const json = readEvent(name);
     recorder.calls.length = 0;
-    if (expectation === 'job') {
+    if (isSource(expectation)) {
+      // The sample's stream ARN names the dev stage's table; here the tables are the test stage's.
+      aws.calls.length = 0;
+      const result = (await handler(JSON.parse(json.replaceAll('allot-dev-', 'allot-test-')), lambdaContext(name))) as { batchItemFailures: unknown[] };
+      expect(result.batchItemFailures).toHaveLength(expectation.failures);
+      expect(aws.calls.map((c) => c.action)).toEqual(expectation.calls);
+    } else if (expectation === 'job') {
       // the function's own timeout (900 s at most): jobs stop a margin before it
       const result = await handler(JSON.parse(json), lambdaContext(name, 900_000));
       expect(result).toMatchObject({ job: name, complete: expect.any(Boolean), scanned: expect.any(Number) });
@@ -125,8 +162,10 @@ describe.each(functions.map((fn) => [fn.name, fn] as const))('events/%s.json', (
         examples[name] = { status: result.statusCode, body: json ? JSON.parse(result.body) : result.body };
       }
     }
-    // Every function but the API's static description (no table at all) reaches DynamoDB.
-    if (fn.iamRoleStatements.length > 0) expect(recorder.calls.length).toBeGreaterThan(0);
+    // Every function but the API's static description (no table at all) and the publisher (the
+    // stream in, the bus out) reaches DynamoDB.
+    if (name === 'publishEvents') expect(recorder.calls).toEqual([]);
+    else if (fn.iamRoleStatements.length > 0) expect(recorder.calls.length).toBeGreaterThan(0);
     else expect(recorder.calls).toEqual([]);
     expect(deniedCalls(fn.iamRoleStatements, recorder.calls)).toEqual([]);
   });

@@ -16,6 +16,7 @@ import { tenantUnitItems } from '../../lib/inventory/items';
 import type { InventoryUnit } from '../../lib/inventory/model';
 import { demoUnits, demoUnitsItems } from '../../lib/units/demo';
 import { addLogins } from '../../lib/units/repository';
+import { demoWebhookItems } from '../../lib/webhooks/demo';
 import type { FunctionDefinition } from '../../scripts/functions';
 import { repoRoot } from '../../scripts/serverless-yml';
 import { createTenant, type TestTenant } from '../helpers/tenants';
@@ -62,6 +63,7 @@ export async function demoLikeTenant(): Promise<TestTenant> {
     created_at: '2016-12-13T10:58:14+00:00', updated_at: '2016-12-14T13:24:48+00:00',
   };
   await Promise.all([
+    putAllIfAbsent('tenants', demoWebhookItems(t)),
     putAllIfAbsent('units', demoUnitsItems(t, demoUnits.demo)).then(() => addLogins(t, demoUnits.demo.logins ?? [])),
     putCourse(t, { courseId: demoCourseId }).then(() =>
       insertCodes(t, ['V5QBQMN6', '1Ls34dQa'].map((code) => ({ code, courseId: demoCourseId, status: 'active', createdAt: '2024-01-01T00:00:00.000Z' }))),

@@ -86,7 +86,17 @@ function roleOf(name: string): { id: string; statements: Statement[] } {
   return { id, statements: policies.flatMap((p) => p.PolicyDocument.Statement) };
 }
 
-const dynamoStatements = (statements: Statement[]) => statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
+/** What reading a table's stream takes: the framework grants it to a function with a `stream` event. */
+const STREAM_READ = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
+const isStreamRead = (s: Statement) => list(s.Action).every((a) => STREAM_READ.includes(a));
+const dynamoStatements = (statements: Statement[]) =>
+  statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')) && !isStreamRead(s));
+/** The tables whose streams a statement list reads (GetAtt <Table>.StreamArn), sorted. */
+const streamTables = (statements: Statement[]) =>
+  statements.filter(isStreamRead).flatMap((s) => list(s.Resource).map((r) => {
+    const getAtt = (r as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt'];
+    return getAtt?.[1] === 'StreamArn' ? getAtt[0]! : JSON.stringify(r);
+  })).sort();
 
 /** `(action, resource)` pairs, for comparing statement lists. */
 const grants = (statements: Statement[]) =>
@@ -112,8 +122,8 @@ describe.each(functions.map((f) => [f.name] as const))('function %s', (name) => 
   it('grants DynamoDB actions on table and index ARNs only, exactly those its functions.yml declares', () => {
     const tables = new Map(ofType('AWS::DynamoDB::Table').map(([id, r]) => [id, r.Properties]));
     const statements = roleOf(name).statements;
-    // Only the API's static description touches no table.
-    if (!['openApiDocument', 'docsPage'].includes(name)) expect(dynamoStatements(statements).length).toBeGreaterThan(0);
+    // Only the API's static description touches no table; the publisher reads streams only (below).
+    if (!['openApiDocument', 'docsPage', 'publishEvents'].includes(name)) expect(dynamoStatements(statements).length).toBeGreaterThan(0);
     for (const statement of dynamoStatements(statements)) {
       for (const resource of list(statement.Resource)) {
         const [table, index] = resourceName(resource).split('/index/') as [string, string?];
@@ -126,6 +136,10 @@ describe.each(functions.map((f) => [f.name] as const))('function %s', (name) => 
     }
     const declared = functions.find((f) => f.name === name)!.iamRoleStatements as Statement[];
     expect(grants(statements)).toEqual(grants(declared));
+  });
+
+  it("reads a table's stream only when one of its events is that stream (publishEvents)", () => {
+    expect([...new Set(streamTables(roleOf(name).statements))]).toEqual([...definition(name).streamTables].sort());
   });
 
   it('logs to its own log group, kept for a limited time', () => {

@@ -17,7 +17,7 @@ describe('tableDefinitions (from serverless.yml)', () => {
     for (const [variable, name] of Object.entries(tableEnv(stage))) expect(environment[variable]).toBe(name);
   });
 
-  it('keeps keys and GSIs, drops what CreateTable does not take', () => {
+  it('keeps keys, GSIs and the stream, drops what CreateTable does not take', () => {
     const inventory = byName.get('allot-somestage-inventory');
     expect(inventory?.create).toEqual({
       TableName: 'allot-somestage-inventory',
@@ -40,10 +40,11 @@ describe('tableDefinitions (from serverless.yml)', () => {
           Projection: { ProjectionType: 'ALL' },
         },
       ],
+      StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
   });
 
-  it('carries every GSI and TTL declared in serverless.yml', () => {
+  it('carries every GSI, TTL and stream declared in serverless.yml', () => {
     const resources = (readServerlessYaml().resources as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> }).Resources;
     for (const definition of definitions) {
       const properties = resources[definition.logicalId]!.Properties;
@@ -51,8 +52,10 @@ describe('tableDefinitions (from serverless.yml)', () => {
       expect(definition.create.GlobalSecondaryIndexes?.map((i) => i.IndexName) ?? []).toEqual(gsis.map((i) => i.IndexName));
       const ttl = properties.TimeToLiveSpecification as { AttributeName: string } | undefined;
       expect(definition.ttlAttribute).toBe(ttl?.AttributeName);
+      const stream = properties.StreamSpecification as { StreamViewType: string } | undefined;
+      expect(definition.create.StreamSpecification?.StreamViewType).toBe(stream?.StreamViewType);
       for (const key of Object.keys(definition.create)) {
-        expect(['TableName', 'KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'BillingMode']).toContain(key);
+        expect(['TableName', 'KeySchema', 'AttributeDefinitions', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes', 'BillingMode', 'StreamSpecification']).toContain(key);
       }
     }
   });

@@ -10,17 +10,19 @@ import { enrollmentSurface } from './support/enrollment';
 import { inventoryReferenceGroup, inventorySurface, inventoryUnitGroup } from './support/inventory';
 import { combos } from './support/sim';
 import { unitsSurface } from './support/units';
+import { webhooksSurface } from './support/webhooks';
 
 const groups = [
   Object.keys(unitsSurface.ops),
   Object.keys(enrollmentSurface.ops),
   inventoryUnitGroup,
   inventoryReferenceGroup,
+  Object.keys(webhooksSurface.ops),
 ];
 
 describe('sim coverage', () => {
   it('every POST/PUT function and every job of serverless.yml is an operation of the simulation', () => {
-    const covered = new Set([...Object.keys(unitsSurface.ops), ...Object.keys(enrollmentSurface.ops), ...Object.keys(inventorySurface.ops)]);
+    const covered = new Set([...Object.keys(unitsSurface.ops), ...Object.keys(enrollmentSurface.ops), ...Object.keys(inventorySurface.ops), ...Object.keys(webhooksSurface.ops)]);
     const functions = [...writeFunctions(), ...jobFunctions()];
     expect(functions.length).toBeGreaterThan(20);
     expect(functions.filter((f) => !covered.has(f))).toEqual([]);

@@ -15,6 +15,7 @@ import { lambdaContext } from '../../../scripts/lambda-context';
 import { buildEvent, call, type RequestSpec, type Response } from '../../helpers/http';
 import { counts } from './counts';
 import { referenceSpecs } from './reference-endpoints';
+import { webhookSpecs } from './webhook-endpoints';
 import type { World } from './world';
 
 export type Surface = 'units' | 'inventory' | 'enrollment';
@@ -224,6 +225,7 @@ export const specs: Record<string, EndpointSpec> = {
     }),
   },
   ...referenceSpecs,
+  ...webhookSpecs,
 };
 
 /**

@@ -3,6 +3,8 @@
  * repository functions (never the demo tenants): what the reliability tests attack and then
  * compare before and after.
  */
+import { putAllIfAbsent } from '../../../lib/db/seed';
+import { demoEvent, demoWebhookItems } from '../../../lib/webhooks/demo';
 import { upsertCourse as upsertEnrollmentCourse } from '../../../lib/enrollment/courses';
 import { generateCourseCodes } from '../../../lib/enrollment/generate';
 import { createUnit } from '../../../lib/inventory/create';
@@ -20,6 +22,8 @@ export interface World extends TestTenant {
   units: { codes: string[]; costs: Record<string, number>; logins: number[]; balance: number };
   inventory: { partId: number; locationId: number; sublocations: number[]; unitIds: number[]; assetIds: string[] };
   enrollment: { courseId: string; codes: string[] };
+  /** The demo webhook items (lib/webhooks/demo.ts): an endpoint with one delivery, and a spare one. */
+  webhooks: { endpointId: string; spareId: string; eventId: string };
 }
 
 export interface WorldOptions {
@@ -67,6 +71,7 @@ export async function world(prefix: string, options: WorldOptions = {}): Promise
       Promise.all([1, 2].map((id) => upsertSublocation(t, { id, name: `Rack ${id}`, location_id: wh.id }))),
     ),
     upsertPart(t, { id: partId, part_number: `P-${partId}`, description: 'Reliability part' }),
+    putAllIfAbsent('tenants', demoWebhookItems(t, `_${suffix}`)),
     upsertEnrollmentCourse(t, { course_id: courseId, ...(options.maxEnrollments === undefined ? {} : { max_enrollments: options.maxEnrollments }) }),
   ]);
   const unitIds: number[] = [];
@@ -92,5 +97,6 @@ export async function world(prefix: string, options: WorldOptions = {}): Promise
     units: { codes, costs, logins, balance },
     inventory: { partId, locationId: wh.id, sublocations: [1, 2], unitIds, assetIds },
     enrollment: { courseId, codes: enrollmentCodes },
+    webhooks: { endpointId: `we_demo_${suffix}`, spareId: `we_demo_spare_${suffix}`, eventId: demoEvent(t).id },
   };
 }

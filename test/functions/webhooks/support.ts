@@ -1,0 +1,83 @@
+/**
+ * The webhook handlers called as API Gateway would, a local receiver, the documented
+ * verification snippet (read from docs/EVENTS.md and run as is). Not a test file.
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { handler as createHandler } from '../../../functions/webhooks/create-endpoint';
+import { handler as deleteHandler } from '../../../functions/webhooks/delete-endpoint';
+import { handler as deliveriesHandler } from '../../../functions/webhooks/list-deliveries';
+import { handler as listHandler } from '../../../functions/webhooks/list-endpoints';
+import { handler as redeliverHandler } from '../../../functions/webhooks/redeliver';
+import { handler as rotateHandler } from '../../../functions/webhooks/rotate-secret';
+import { call } from '../../helpers/http';
+
+const base = '/api/webhooks/v1/endpoints';
+
+export function webhooksApi(token: string) {
+  const headers = { Authorization: `Bearer ${token}` };
+  return {
+    create: (body: Record<string, unknown>) => call(createHandler, { method: 'POST', path: base, headers, body }),
+    list: () => call(listHandler, { method: 'GET', path: base, headers }),
+    remove: (id: string) => call(deleteHandler, { method: 'DELETE', path: `${base}/${id}`, route: `${base}/{endpoint_id}`, headers }),
+    rotate: (id: string) => call(rotateHandler, { method: 'POST', path: `${base}/${id}/rotate-secret`, route: `${base}/{endpoint_id}/rotate-secret`, headers }),
+    deliveries: (id: string) => call(deliveriesHandler, { method: 'GET', path: `${base}/${id}/deliveries`, route: `${base}/{endpoint_id}/deliveries`, headers }),
+    redeliver: (id: string, eventId: string) =>
+      call(redeliverHandler, { method: 'POST', path: `${base}/${id}/deliveries/${eventId}/redeliver`, route: `${base}/{endpoint_id}/deliveries/{event_id}/redeliver`, headers }),
+  };
+}
+
+export interface Received {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A webhook receiver on 127.0.0.1:`port` that records what it gets and answers 200; stop() refuses connections again. */
+export class Receiver {
+  readonly got: Received[] = [];
+  private server?: Server;
+  constructor(readonly port: number) {}
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/hook`;
+  }
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        this.got.push({ headers: req.headers, body });
+        res.writeHead(200).end('ok');
+      });
+    });
+    await new Promise<void>((done) => this.server!.listen(this.port, '127.0.0.1', done));
+  }
+  async stop(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+  }
+}
+
+/** The verification snippet of docs/EVENTS.md (the ```js verify-snippet block), compiled as written. */
+export function documentedVerifier(): (rawBody: string, header: string, secret: string, toleranceSeconds?: number) => boolean {
+  const doc = readFileSync(resolve(__dirname, '../../../docs/EVENTS.md'), 'utf8');
+  const code = /```js verify-snippet\n([\s\S]*?)```/.exec(doc)?.[1];
+  if (!code) throw new Error('docs/EVENTS.md has no verify-snippet block');
+  const factory = new Function('require', `${code}\nreturn verifyAllotSignature;`) as (req: NodeRequire) => ReturnType<typeof documentedVerifier>;
+  return factory(createRequire(__filename));
+}
+
+/** Polls `check` until it holds (or fails after `limitMs`): the pipeline is asynchronous, so tests wait for an outcome, never a duration. */
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, limitMs = 20_000): Promise<T> {
+  const until = Date.now() + limitMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((done) => setTimeout(done, 50));
+  }
+}
