@@ -56,7 +56,8 @@ beforeAll(async () => {
   stacks = read.stacks;
   resources = read.merged.Resources;
   outputs = read.merged.Outputs ?? {};
-}, 180_000);
+  // Packaging bundles every function (53): about a minute on a quiet 2-core machine, over three at load 18.
+}, 600_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
