@@ -56,7 +56,7 @@ beforeAll(async () => {
   stacks = read.stacks;
   resources = read.merged.Resources;
   outputs = read.merged.Outputs ?? {};
-  // Packaging bundles every function (53): about a minute on a quiet 2-core machine, over three at load 18.
+  // Packaging bundles every function (53): it took over 180 s at load 18 (stop 21), so a generous bound.
 }, 600_000);
 
 afterAll(() => {
