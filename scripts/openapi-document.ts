@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { successXml, type HandlerDefinition } from '../lib/http/handler';
+import { errorSchemas } from '../lib/http/error-schemas';
 import { surfaces, type SurfaceName } from '../lib/http/surfaces';
 import { toXml } from '../lib/xml';
 import { listFunctions, type FunctionDefinition } from './functions';
@@ -115,7 +116,7 @@ const retryAfterHeader = { 'Retry-After': { description: 'Seconds to wait before
 
 function errorResponses(surface: SurfaceName, variant: Variant, op: { hasBody: boolean; write: boolean; hasIds: boolean }): Json {
   const s = surfaces[surface];
-  const body = { schema: jsonSchema(s.errorSchema, 'output'), example: s.errorBody(surface === 'enrollment' ? 'course_id is required' : 'email must be a valid email address') };
+  const body = { schema: jsonSchema(errorSchemas[surface].error, 'output'), example: s.errorBody(surface === 'enrollment' ? 'course_id is required' : 'email must be a valid email address') };
   const byStatus = new Map<number, ErrorCase[]>();
   for (const c of errorCases(surface, op)) byStatus.set(c.status, [...(byStatus.get(c.status) ?? []), c]);
   const responses: Json = {};
@@ -128,7 +129,7 @@ function errorResponses(surface: SurfaceName, variant: Variant, op: { hasBody: b
     };
   }
   const unauth = s.unauthenticated('missing');
-  const unauthSchema = jsonSchema(s.unauthenticatedSchema, 'output');
+  const unauthSchema = jsonSchema(errorSchemas[surface].unauthenticated, 'output');
   responses['401'] = {
     description: 'Missing or invalid credential.',
     ...(unauth.headers?.['WWW-Authenticate'] ? { headers: { 'WWW-Authenticate': { schema: { type: 'string', const: unauth.headers['WWW-Authenticate'] } } } } : {}),

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { countMetric } from '../../lib/metrics';
-import { inventoryRecord, quantityChange, unitPath } from '../../lib/inventory/schemas';
+import { inventoryRecord, quantityChange } from '../../lib/inventory/body-schemas';
+import { unitPath } from '../../lib/inventory/schemas';
 import { adjustQuantity } from '../../lib/inventory/adjust';
 import * as responses from '../../lib/inventory/responses';
 

@@ -1,15 +1,8 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { createUnit } from '../../lib/inventory/create';
-import {
-  bodyId,
-  editableFields,
-  flag,
-  inventoryRecord,
-  optionalText,
-  partPath,
-  positiveDecimal,
-} from '../../lib/inventory/schemas';
+import { bodyId, editableFields, flag, inventoryRecord, optionalText, positiveDecimal } from '../../lib/inventory/body-schemas';
+import { partPath } from '../../lib/inventory/schemas';
 import * as responses from '../../lib/inventory/responses';
 
 const body = editableFields.extend({

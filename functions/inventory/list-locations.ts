@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { listLocationsPage } from '../../lib/inventory/locations';
 import { paginationHeaders } from '../../lib/inventory/pagination';
-import { listQuery } from '../../lib/inventory/reference-schemas';
+import { listQuery } from '../../lib/inventory/schemas';
 import * as responses from '../../lib/inventory/responses';
 
 export const handler = httpHandler(

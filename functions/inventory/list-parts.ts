@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { paginationHeaders } from '../../lib/inventory/pagination';
 import { listPartsPage } from '../../lib/inventory/parts';
-import { partsQuery } from '../../lib/inventory/reference-schemas';
+import { partsQuery } from '../../lib/inventory/schemas';
 import * as responses from '../../lib/inventory/responses';
 
 export const handler = httpHandler(

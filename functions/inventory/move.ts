@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
-import { bodyId, inventoryRecord, optionalText, unitPath } from '../../lib/inventory/schemas';
+import { bodyId, inventoryRecord, optionalText } from '../../lib/inventory/body-schemas';
+import { unitPath } from '../../lib/inventory/schemas';
 import { moveUnit } from '../../lib/inventory/move';
 import * as responses from '../../lib/inventory/responses';
 

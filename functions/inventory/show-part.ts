@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { showPart } from '../../lib/inventory/parts';
-import { partIdPath } from '../../lib/inventory/reference-schemas';
+import { partIdPath } from '../../lib/inventory/schemas';
 import * as responses from '../../lib/inventory/responses';
 
 export const handler = httpHandler(

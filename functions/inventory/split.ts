@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
 import { splitUnit } from '../../lib/inventory/split';
-import { bodyId, flag, inventoryRecord, lenientDecimal, optionalText, unitPath } from '../../lib/inventory/schemas';
+import { bodyId, flag, inventoryRecord, lenientDecimal, optionalText } from '../../lib/inventory/body-schemas';
+import { unitPath } from '../../lib/inventory/schemas';
 import * as responses from '../../lib/inventory/responses';
 
 const body = z.object({

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { handler as httpHandler } from '../../lib/http/handler';
-import { editableFields, unitPath } from '../../lib/inventory/schemas';
+import { editableFields } from '../../lib/inventory/body-schemas';
+import { unitPath } from '../../lib/inventory/schemas';
 import { updateUnit } from '../../lib/inventory/update';
 import * as responses from '../../lib/inventory/responses';
 

@@ -1,8 +1,9 @@
 /**
  * The four HTTP surfaces differ only in how they spell errors and how XML is written.
- * Everything surface-specific about HTTP lives in this one table.
+ * Everything surface-specific about HTTP lives in this one table; the zod shapes of the error
+ * bodies, which only the OpenAPI document reads, are in error-schemas.ts (so no function builds
+ * them at cold start).
  */
-import * as z from 'zod';
 import type { ErrorKind } from '../errors';
 
 export type SurfaceName = 'units' | 'inventory' | 'enrollment' | 'oauth';
@@ -18,11 +19,7 @@ export interface Surface {
   /** Status code for each error kind (unavailable and unauthenticated are shared). */
   status: Record<Exclude<ErrorKind, 'unauthenticated' | 'unavailable'>, number>;
   errorBody(message: string, code?: string): Record<string, unknown>;
-  /** The shape of `errorBody` (JSON), for the OpenAPI document. */
-  errorSchema: z.ZodType;
   unauthenticated(reason: 'missing' | 'invalid'): ErrorReply;
-  /** The shape of `unauthenticated().body`: an object schema, or a string one for text/plain. */
-  unauthenticatedSchema: z.ZodType;
   /**
    * How success bodies become XML; `anyRequestRoot`: an XML request body is the document
    * element's children whatever its name (Django REST framework's XMLParser), not `{root: {...}}`.
@@ -36,8 +33,6 @@ export const surfaces: Record<SurfaceName, Surface> = {
   units: {
     status: { ...shared, invalid: 422, not_found: 404 },
     errorBody: (message) => ({ errors: message }),
-    errorSchema: z.object({ errors: z.string() }),
-    unauthenticatedSchema: z.literal('HTTP Token: Access denied.\n'),
     unauthenticated: () => ({
       statusCode: 401,
       headers: { 'WWW-Authenticate': 'Token realm="Application"' },
@@ -49,8 +44,6 @@ export const surfaces: Record<SurfaceName, Surface> = {
   inventory: {
     status: { ...shared, invalid: 422, not_found: 404 },
     errorBody: (message) => ({ errors: [message] }),
-    errorSchema: z.object({ errors: z.array(z.string()).length(1) }),
-    unauthenticatedSchema: z.object({ errors: z.array(z.literal('Invalid API token')).length(1) }),
     unauthenticated: () => ({ statusCode: 401, body: { errors: ['Invalid API token'] } }),
     // Success bodies have one key, which is the root: {inventory_unit: {...}}.
     xml: { dasherize: false, railsTypes: false },
@@ -58,8 +51,6 @@ export const surfaces: Record<SurfaceName, Surface> = {
   enrollment: {
     status: { ...shared, invalid: 400, not_found: 400 },
     errorBody: (message) => ({ success: 'false', reason: message }),
-    errorSchema: z.object({ success: z.literal('false'), reason: z.string() }),
-    unauthenticatedSchema: z.object({ detail: z.enum(['Authentication credentials were not provided.', 'Invalid Token.']) }),
     unauthenticated: (reason) => ({
       statusCode: 401,
       headers: { 'WWW-Authenticate': 'Bearer realm="api"' },
@@ -74,8 +65,6 @@ export const surfaces: Record<SurfaceName, Surface> = {
   oauth: {
     status: { ...shared, invalid: 400, not_found: 400 },
     errorBody: (message, code) => ({ error: code ?? 'invalid_request', error_description: message }),
-    errorSchema: z.object({ error: z.string(), error_description: z.string() }),
-    unauthenticatedSchema: z.object({ error: z.literal('invalid_client'), error_description: z.string() }),
     unauthenticated: () => ({
       statusCode: 401,
       body: { error: 'invalid_client', error_description: 'Client authentication failed.' },

@@ -7,7 +7,7 @@ import { labelResolver } from './labels';
 import { freshUnitFields, logEntry, renderUnit, timestamp, type InventoryUnit } from './model';
 import { allocateIds, readForCreate, readPartListCount } from './repository';
 import { claimList, withListClaim } from './repository-list-claim';
-import type { EditableFields } from './schemas';
+import type { EditableFields } from './body-schemas';
 import { early, retrying } from './unit-change';
 
 export interface CreateInput extends EditableFields {

@@ -1,6 +1,6 @@
 /** zod pieces of the inventory reference data handlers (parts, locations, units of measure). */
 import * as z from 'zod';
-import { pageQuery, pathId, text } from './schemas';
+import { text } from './body-schemas';
 
 /** A required name: trimmed, not blank, at most 255 characters. */
 export const requiredName = z
@@ -21,9 +21,5 @@ export const partChanges = partFields.partial();
 
 export const namedBody = z.object({ name: requiredName });
 
-export const partsQuery = pageQuery.extend({ part_number: z.string().trim().min(1, { error: "can't be blank" }).optional() });
-export const listQuery = pageQuery;
-
-export const partIdPath = z.object({ part_id: pathId });
-export const locationPath = z.object({ location_id: pathId });
-export const sublocationPath = z.object({ location_id: pathId, id: pathId });
+// The path and query pieces live with the other GET pieces (schemas.ts), so a GET bundle builds no body schema.
+export { listQuery, locationPath, partIdPath, partsQuery, sublocationPath } from './schemas';

@@ -3,7 +3,7 @@ import { currencyOf } from './currency';
 import { labelResolver, withCurrentLabels } from './labels';
 import { renderUnit, timestamp } from './model';
 import { commitUnitWrites } from './repository-writes';
-import type { EditableFields } from './schemas';
+import type { EditableFields } from './body-schemas';
 import { changingUnit, early, ownedUnit } from './unit-change';
 
 /** Sets the given editable fields; a request that changes nothing writes nothing. */
