@@ -17,7 +17,7 @@ const namespace = 'allot-response-schemas';
 const leaveOutResponseSchemas = {
   name: 'allot-leave-out-response-schemas',
   setup(build) {
-    build.onResolve({ filter: /\/lib\/(auth|units|inventory|enrollment)\/responses$/ }, (args) =>
+    build.onResolve({ filter: /\/lib\/[a-z-]+\/responses$/ }, (args) =>
       /[\\/]functions[\\/]/.test(args.importer) ? { path: join(args.resolveDir, args.path), namespace } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace }, () => ({

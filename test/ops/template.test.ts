@@ -56,7 +56,8 @@ beforeAll(async () => {
   stacks = read.stacks;
   resources = read.merged.Resources;
   outputs = read.merged.Outputs ?? {};
-}, 180_000);
+  // Packaging bundles every function (53): it took over 180 s at load 18 (stop 21), so a generous bound.
+}, 600_000);
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
