@@ -63,3 +63,10 @@ export function conditionFailedAt(err: unknown): number[] {
 export function isContended(err: unknown): boolean {
   return err instanceof TransactionConflictException || cancellation(err)?.contended === true;
 }
+
+/** The per-item reasons of a cancelled transaction; rethrows anything else. */
+export function reasonsOrThrow(err: unknown): CancellationReason[] {
+  const cancelled = cancellation(err);
+  if (!cancelled) throw err;
+  return cancelled.reasons;
+}

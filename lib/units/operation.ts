@@ -13,7 +13,8 @@ import { operationSk } from './keys';
 import type { Lock, Operation } from './model';
 import { getAccount, getOperation } from './repository';
 import { chunk } from '../db/concurrency';
-import { acquireLock, bucketsPerUndo, clearLock, markAborting, readJournal, releaseOperation, renewLock, undoBuckets, type BucketAdd } from './repository-assign';
+import { bucketsPerUndo, readJournal, undoBuckets, type BucketAdd } from './repository-assign';
+import { acquireLock, clearLock, markAborting, releaseOperation, renewLock } from './repository-lock';
 import { groupByBucket } from './repository-buckets';
 
 /** How long a lease lasts unless renewed. */

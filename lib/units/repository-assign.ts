@@ -1,94 +1,27 @@
 /**
- * The units table's assign commands: the tenant's lock (take, renew, free), the journal, the
- * fenced bucket writes and their undo, commit and release. Every invariant is a condition
+ * The units table's assign commands: the journal, the fenced bucket writes and their undo, the
+ * commit (the tenant's lock is repository-lock.ts). Every invariant is a condition
  * here; docs/UNITS.md says why each is what it is.
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { batchGetAll, batchPutAll } from '../db/batch';
-import { releaseItem, release, renew, takeItem, type ClaimRef } from '../db/claim';
+import { releaseItem } from '../db/claim';
 import { db } from '../db/client';
-import { cancellation, conditionFailedAt, isConditionFailed, isContended, type CancellationReason } from '../db/conditions';
+import { conditionFailedAt, isContended, reasonsOrThrow, type CancellationReason } from '../db/conditions';
 import { withRetry } from '../db/retry';
 import { unitsTable as table } from '../db/tables';
 import { decodeRanges, encodeRanges } from './repository-buckets';
-import { accountKey, assignmentBucketKey, fingerprintKey, journalKey, operationKey } from './keys';
-import { assignedPrefix, operationItem, toAccount, type Lock, type Operation, type OperationStatus } from './model';
+import { lockOf } from './repository-lock';
+import { assignmentBucketKey, fingerprintKey, journalKey, operationKey } from './keys';
+import { assignedPrefix, type Operation } from './model';
 import type { TransactItem } from '../db/types';
 
-
-
-/** The per-item reasons of a cancelled transaction (lib/db/conditions.ts); rethrows anything else. */
-function reasonsOf(err: unknown): CancellationReason[] {
-  const cancelled = cancellation(err);
-  if (!cancelled) throw err;
-  return cancelled.reasons;
-}
 
 const old = (r: CancellationReason | undefined) => (r?.Item ? unmarshall(r.Item) : undefined);
 
 const transact = (items: TransactItem[]) => db().send(new TransactWriteCommand({ TransactItems: items }));
 
-// ---- the lock -------------------------------------------------------------------------
-
-/**
- * The tenant's lock as a claim (lib/db/claim.ts) on the account item: `lock_op` owns it until
- * `lock_until`; `lock_count` numbers the takes (the reconcile job's repair condition).
- */
-const lockOf = (t: string): ClaimRef => ({ table: table(), key: accountKey(t), owner: 'lock_op', until: 'lock_until', epoch: 'lock_count' });
-
-/**
- * Takes the tenant's lock for `op` until `until` and records the operation as pending, in one
- * transaction, so a lock always names an operation that exists. Creates a zero account if
- * there is none. Not acquired: `holder` is the current lock when the lock was the reason.
- */
-export async function acquireLock(t: string, op: Operation, until: number): Promise<{ acquired: boolean; holder?: Lock }> {
-  try {
-    await transact([
-      // Taken only if absent: a lapsed holder is undone first (operation.ts), never simply taken over.
-      takeItem(lockOf(t), {
-        owner: op.opId,
-        until,
-        now: Date.now(),
-        lapsed: false,
-        extra: {
-          set: [
-            'lock_sk = :sk',
-            'units_available = if_not_exists(units_available, :zero)',
-            'units_used = if_not_exists(units_used, :zero)',
-            'units_owed = if_not_exists(units_owed, :zero)',
-            'extra_payment = if_not_exists(extra_payment, :false)',
-          ],
-          values: { ':sk': op.sk, ':zero': 0, ':false': false },
-        },
-        returnOld: true,
-      }),
-      { Put: { TableName: table(), Item: operationItem(t, op), ConditionExpression: 'attribute_not_exists(pk)' } },
-    ]);
-    return { acquired: true };
-  } catch (err) {
-    const [account, opItem] = reasonsOf(err);
-    if (opItem?.Code === 'ConditionalCheckFailed') throw new Error(`operation ${op.sk} exists already`, { cause: err });
-    const holder = account?.Code === 'ConditionalCheckFailed' ? old(account) : undefined;
-    return { acquired: false, ...(holder ? { holder: toAccount(holder).lock } : {}) };
-  }
-}
-
-/**
- * Moves the lease of `op` on to `until`; false when the lock is no longer its own or an undo of
- * the operation has begun (`lock_aborting`, set by markAborting before anything else): the holder
- * must write nothing more, since the undo may have read the journal before the holder's last
- * journal write landed.
- */
-export async function renewLock(t: string, op: Pick<Operation, 'opId' | 'sk'>, until: number): Promise<boolean> {
-  return (await renew(lockOf(t), op.opId, until, { condition: 'attribute_not_exists(lock_aborting)' })) !== false;
-}
-
-/** Frees a lock that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
-export async function clearLock(t: string, opId: string): Promise<void> {
-  await release(lockOf(t), opId, { remove: ['lock_sk', 'lock_aborting'] });
-}
 
 // ---- writing the pairs ----------------------------------------------------------------
 
@@ -287,7 +220,7 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
     ]);
     return 'committed';
   } catch (err) {
-    const reasons = reasonsOf(err);
+    const reasons = reasonsOrThrow(err);
     const [account, opItem] = reasons;
     if (opItem?.Code === 'ConditionalCheckFailed') return 'lost';
     if (account?.Code === 'ConditionalCheckFailed') {
@@ -300,71 +233,3 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
     throw err;
   }
 }
-
-/**
- * The first step of every undo: the lock marked `lock_aborting` (no more renewals), then the
- * operation pending -> aborting, so the holder (if it is still alive somehow) can no longer
- * write or commit. Returns the status the operation has afterwards ('missing' if none).
- */
-export async function markAborting(t: string, op: Operation): Promise<OperationStatus | 'missing'> {
-  // First the lock: from now on its holder can renew no more (renewLock), so it writes nothing
-  // after this undo reads the journal. Refused when the lock is no longer the operation's.
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: accountKey(t),
-        UpdateExpression: 'SET lock_aborting = :op',
-        ConditionExpression: 'lock_op = :op',
-        ExpressionAttributeValues: { ':op': op.opId },
-      }),
-    );
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-  }
-  try {
-    await db().send(
-      new UpdateCommand({
-        TableName: table(),
-        Key: operationKey(t, op.sk),
-        UpdateExpression: 'SET #status = :aborting',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':aborting': 'aborting', ':pending': 'pending' },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      }),
-    );
-    return 'aborting';
-  } catch (err) {
-    if (!isConditionFailed(err)) throw err;
-    const item = err.Item as Record<string, AttributeValue> | undefined;
-    return item ? (unmarshall(item).status as OperationStatus) : 'missing';
-  }
-}
-
-/**
- * Frees the lock and marks the operation aborted with `reason`, atomically, once its
- * assignments are gone. False when someone else released it already (idempotent).
- */
-export async function releaseOperation(t: string, op: Operation, reason: string, at: string): Promise<boolean> {
-  try {
-    await transact([
-      releaseItem(lockOf(t), op.opId, { remove: ['lock_sk', 'lock_aborting'] }),
-      {
-        Update: {
-          TableName: table(),
-          Key: operationKey(t, op.sk),
-          UpdateExpression: 'SET #status = :aborted, #reason = :reason, #at = :at',
-          ConditionExpression: '#status IN (:pending, :aborting)',
-          ExpressionAttributeNames: { '#status': 'status', '#reason': 'reason', '#at': 'aborted_at' },
-          ExpressionAttributeValues: { ':aborted': 'aborted', ':pending': 'pending', ':aborting': 'aborting', ':reason': reason, ':at': at },
-        },
-      },
-    ]);
-    return true;
-  } catch (err) {
-    if (reasonsOf(err).some((r) => r.Code === 'ConditionalCheckFailed')) return false;
-    throw err;
-  }
-}
-

@@ -20,7 +20,8 @@ import { assignUnits } from '../../../lib/units/assign';
 import { accountKey, operationSk } from '../../../lib/units/keys';
 import { assignedPrefix, type Operation } from '../../../lib/units/model';
 import { countAssignments, getAccount, listOperations, putUnitsData } from '../../../lib/units/repository';
-import { acquireLock, putJournal, writeBuckets } from '../../../lib/units/repository-assign';
+import { putJournal, writeBuckets } from '../../../lib/units/repository-assign';
+import { acquireLock } from '../../../lib/units/repository-lock';
 import { lambdaContext } from '../../../scripts/lambda-context';
 import { createTenant } from '../../helpers/tenants';
 

@@ -14,7 +14,8 @@ import { grantUnits } from '../../../lib/units/grant';
 import { accountKey } from '../../../lib/units/keys';
 import { recoverPendingOperations } from '../../../lib/units/operation';
 import { getAccount, listAssignments, listOperations } from '../../../lib/units/repository';
-import { markAborting, writeBuckets } from '../../../lib/units/repository-assign';
+import { writeBuckets } from '../../../lib/units/repository-assign';
+import { markAborting } from '../../../lib/units/repository-lock';
 import { assign, ledgerTotals, range, snapshot, unitsTenant } from './fixtures';
 
 const codes = ['A', 'B'];
