@@ -37,8 +37,11 @@ export interface ClaimRef {
   /** Attribute names (default `claim_owner`, `claim_until`, `claim_epoch`). */
   owner?: string;
   until?: string;
-  epoch?: string;
+  /** False: takes are not numbered, so a take and its release leave the item exactly as it was (epochs then read 0). */
+  epoch?: string | false;
 }
+
+const epochOf = (ref: ClaimRef): string | undefined => (ref.epoch === false ? undefined : (ref.epoch ?? 'claim_epoch'));
 
 /** More of the protocol's own expression: `SET` / `REMOVE` / `ADD` clauses and a condition, with their names and values. */
 export interface Extra {
@@ -75,7 +78,7 @@ const heldBy = '#cOwner = :cOwner AND attribute_exists(#cUntil)';
 const names = (ref: ClaimRef) => ({
   '#cOwner': ref.owner ?? 'claim_owner',
   '#cUntil': ref.until ?? 'claim_until',
-  '#cEpoch': ref.epoch ?? 'claim_epoch',
+  '#cEpoch': epochOf(ref) ?? 'claim_epoch',
 });
 
 function expression(clauses: { set: string[]; remove: string[]; add: string[] }): string {
@@ -130,7 +133,7 @@ export function takeItem(ref: ClaimRef, o: TakeOptions): TransactItem {
   const condition = o.orIf ? `${free} OR (${o.orIf.condition})` : free;
   const built = build(
     ref,
-    { set: ['#cOwner = :cOwner', '#cUntil = :cUntil'], remove: [], add: ['#cEpoch :cOne'] },
+    { set: ['#cOwner = :cOwner', '#cUntil = :cUntil'], remove: [], add: epochOf(ref) ? ['#cEpoch :cOne'] : [] },
     condition,
     { ':cOwner': o.owner, ':cUntil': o.until, ':cNow': o.now, ':cOne': 1, ...(o.orIf?.values ?? {}) },
     { ...o.extra, names: { ...(o.orIf?.names ?? {}), ...(o.extra?.names ?? {}) } },
@@ -167,7 +170,8 @@ export async function take(ref: ClaimRef, o: TakeOptions): Promise<Taken> {
     const { Attributes } = await db().send(
       new UpdateCommand({ ...Update, ReturnValues: o.returnPrevious ? 'ALL_OLD' : 'UPDATED_NEW', ...(o.returnOld ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } : {}) }),
     );
-    const epochName = ref.epoch ?? 'claim_epoch';
+    const epochName = epochOf(ref);
+    if (!epochName) return { taken: true, epoch: 0, ...(o.returnPrevious && Attributes ? { previous: Attributes } : {}) };
     if (o.returnPrevious) {
       // ALL_OLD: the epoch before this take, or nothing when the item was absent.
       return { taken: true, epoch: Number(String(Attributes?.[epochName] ?? 0)) + 1, ...(Attributes ? { previous: Attributes } : {}) };
@@ -186,7 +190,8 @@ export type Held = false | { epoch: number };
 async function conditional(ref: ClaimRef, item: TransactItem): Promise<Held> {
   try {
     const { Attributes } = await db().send(new UpdateCommand({ ...(item as { Update: Built }).Update, ReturnValues: 'ALL_OLD' }));
-    return { epoch: Number(String(Attributes?.[ref.epoch ?? 'claim_epoch'] ?? 0)) };
+    const epochName = epochOf(ref);
+    return { epoch: epochName ? Number(String(Attributes?.[epochName] ?? 0)) : 0 };
   } catch (err) {
     if (isConditionFailed(err)) return false;
     throw err;
@@ -212,7 +217,8 @@ export async function releaseByDelete(ref: ClaimRef, owner: string, extra: Pick<
         ReturnValues: 'ALL_OLD',
       }),
     );
-    return { epoch: Number(String(Attributes?.[ref.epoch ?? 'claim_epoch'] ?? 0)) };
+    const epochName = epochOf(ref);
+    return { epoch: epochName ? Number(String(Attributes?.[epochName] ?? 0)) : 0 };
   } catch (err) {
     if (isConditionFailed(err)) return false;
     throw err;

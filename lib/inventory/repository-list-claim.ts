@@ -21,7 +21,8 @@ const CLAIM_MS = 5_000;
 /** How long a create waits for the claim before answering 503. */
 const WAIT_MS = 20_000;
 
-const claimOf = (tenantId: string): ClaimRef => ({ table: table(), key: keys.listCount(tenantId, 'all') });
+// No epoch: a refused create or split must leave the count item exactly as it was.
+const claimOf = (tenantId: string): ClaimRef => ({ table: table(), key: keys.listCount(tenantId, 'all'), epoch: false });
 
 /**
  * Claims the tenant's unit list for one create or split (`owner`: a token per request) and

@@ -52,11 +52,11 @@ const companions: Record<string, (w: EnrollmentWorld) => Op> = {
 };
 
 describe('sim: slow calls', () => {
-  it('generate with thousands of codes and every call 0.5-2 s: each attempt answers 503 + Retry-After before 29 s, the retries under its key converge to every code, once', async () => {
+  it('generate with thousands of codes and every call 1-2 s: each attempt answers 503 + Retry-After before 29 s, the retries under its key converge to every code, once', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.scheduler(),
-        fc.record({ n: process.env.SIM_SLOW_N ? fc.constant(Number(process.env.SIM_SLOW_N)) : fc.constantFrom(1_500, 2_500), callMs: fc.constantFrom(500, 1_000, 2_000), companion: fc.constantFrom(...Object.keys(companions)), delay: fc.nat(30), randomSeed: fc.integer() }),
+        fc.record({ n: process.env.SIM_SLOW_N ? fc.constant(Number(process.env.SIM_SLOW_N)) : fc.constant(1_500), callMs: fc.constantFrom(1_000, 2_000), companion: fc.constantFrom(...Object.keys(companions)), delay: fc.nat(30), randomSeed: fc.integer() }),
         async (s, { n, callMs, companion, delay, randomSeed }) => {
           await emptyTables();
           const w = await surface.world(0);
@@ -77,10 +77,10 @@ describe('sim: slow calls', () => {
           expect(stored.length).toBe(n + w.codes.length);
           // Slow enough that one attempt cannot do it all: the later attempts resumed the batch.
           if (process.env.SIM_SLOW_LOG) console.info(JSON.stringify({ n, callMs, companion, answers: answers.map((a) => `${a.status} ${a.tookMs}`) }));
-          if (callMs >= 2_000 && n >= 2_500) expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
+          if (callMs >= 2_000 && n >= 1_500) expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: Number(process.env.SIM_SLOW_RUNS ?? 2), ...(process.env.SIM_SEED ? { seed: Number(process.env.SIM_SEED) } : {}), ...(process.env.SIM_PATH ? { path: process.env.SIM_PATH } : {}) },
+      { numRuns: Number(process.env.SIM_SLOW_RUNS ?? 1), ...(process.env.SIM_SEED ? { seed: Number(process.env.SIM_SEED) } : {}), ...(process.env.SIM_PATH ? { path: process.env.SIM_PATH } : {}) },
     );
-  }, 600_000);
+  }, 1_200_000);
 });

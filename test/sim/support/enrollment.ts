@@ -133,9 +133,4 @@ export async function checkEnrollment(w: EnrollmentWorld, outcomes: Outcome[]): 
   return out;
 }
 
-export const enrollmentSurface: Surface<EnrollmentWorld> = {
-  name: 'enrollment',
-  world: enrollmentWorld,
-  ops: enrollmentOps,
-  check: checkEnrollment,
-};
+export const enrollmentSurface: Surface<EnrollmentWorld> = { name: 'enrollment', world: enrollmentWorld, ops: enrollmentOps, check: checkEnrollment };

@@ -169,9 +169,4 @@ export async function checkInventory(w: InventoryWorld, outcomes: Outcome[]): Pr
   return out;
 }
 
-export const inventorySurface: Surface<InventoryWorld> = {
-  name: 'inventory',
-  world: inventoryWorld,
-  ops: inventoryOps,
-  check: checkInventory,
-};
+export const inventorySurface: Surface<InventoryWorld> = { name: 'inventory', world: inventoryWorld, ops: inventoryOps, check: checkInventory };

@@ -116,24 +116,39 @@ const focusFaultArb: fc.Arbitrary<FaultAt> = fc.record({
 });
 
 /**
+ * An aimed focus: the faults of one actor (`target`) drawn from `faults`, the others clean, and
+ * no clock jumps when `noJumps`: the schedules one guarding condition exists for (suite.ts
+ * `focus`; docs/RELIABILITY.md, the guard-removal check).
+ */
+export interface Aim {
+  target: number;
+  faults: fc.Arbitrary<FaultAt[]>;
+  noJumps?: boolean;
+  /** Scheduling points each actor waits before it starts (default: 0, or up to 12). */
+  delays?: fc.Arbitrary<number[]>;
+}
+
+/**
  * Faults: none for 3 actors in 5, one or two for the others (focused: one or two for each);
  * clock jumps: 0-2, each after 0-40 other steps; some actors arrive later.
  */
-export function planArb<W>(surface: Surface<W>, fns: string[], focused = false): fc.Arbitrary<Plan<W>> {
-  const faults = focused
-    ? fc.array(focusFaultArb, { minLength: 1, maxLength: 2 })
-    : fc.oneof({ weight: 3, arbitrary: fc.constant<FaultAt[]>([]) }, { weight: 2, arbitrary: fc.array(faultArb, { minLength: 1, maxLength: 2 }) });
+export function planArb<W>(surface: Surface<W>, fns: string[], focused = false, aim?: Aim): fc.Arbitrary<Plan<W>> {
+  const faults = aim
+    ? aim.faults
+    : focused
+      ? fc.array(focusFaultArb, { minLength: 1, maxLength: 2 })
+      : fc.oneof({ weight: 3, arbitrary: fc.constant<FaultAt[]>([]) }, { weight: 2, arbitrary: fc.array(faultArb, { minLength: 1, maxLength: 2 }) });
   return fc.record({
     variant: fc.nat(3),
-    ...(focused ? { target: fc.nat(fns.length - 1) } : {}),
-    delays: fc.tuple(...fns.map(() => fc.oneof(fc.constant(0), fc.nat(12)))),
+    ...(aim ? { target: fc.constant(aim.target) } : focused ? { target: fc.nat(fns.length - 1) } : {}),
+    delays: aim?.delays ?? fc.tuple(...fns.map(() => fc.oneof(fc.constant(0), fc.nat(12)))),
     ops: fc.tuple(...fns.map((fn) => {
       const arb = surface.ops[fn];
       if (!arb) throw new Error(`sim: ${surface.name} has no op ${fn}`);
       return arb;
     })),
     faults: fc.tuple(...fns.map(() => faults)),
-    jumps: fc.array(fc.record({ after: fc.nat(40), ms: fc.constantFrom(1_000, 3_000, 6_000, 31_000, 61_000, 400_000) }), { maxLength: 2 }),
+    jumps: aim?.noJumps ? fc.constant([]) : fc.array(fc.record({ after: fc.nat(40), ms: fc.constantFrom(1_000, 3_000, 6_000, 31_000, 61_000, 400_000) }), { maxLength: 2 }),
     callMs: fc.constantFrom(5, 5, 5, 50, 600),
     randomSeed: fc.integer(),
   });
@@ -276,6 +291,10 @@ export interface PropertyOptions {
   numRuns: number;
   /** Faults aimed at the claim protocols' writes (focusFaultArb). */
   focused?: boolean;
+  /** Faults aimed at one actor's chosen calls instead (Aim). */
+  aim?: Aim;
+  /** What `--only` selects this property by, for the replay line (default: the combination). */
+  replayName?: string;
   seed?: number;
   path?: string;
 }
@@ -288,7 +307,7 @@ export async function checkSurface<W>(surface: Surface<W>, fns: string[], contai
   let runs = 0;
   let failure: Error | undefined;
   const details = await fc.check(
-    fc.asyncProperty(fc.scheduler(), planArb(surface, fns, options.focused), async (s, plan) => {
+    fc.asyncProperty(fc.scheduler(), planArb(surface, fns, options.focused, options.aim), async (s, plan) => {
       runs++;
       const t0 = performance.now();
       await emptyTables();
@@ -314,7 +333,7 @@ export async function checkSurface<W>(surface: Surface<W>, fns: string[], contai
     },
   );
   if (details.failed) {
-    const replay = `npm run sim -- --only '${fns.join(' x ')}' --seed=${details.seed} --path=${details.counterexamplePath ?? ''}`;
+    const replay = `npm run sim -- --only '${options.replayName ?? fns.join(' x ')}' --seed=${details.seed} --path=${details.counterexamplePath ?? ''}`;
     const cause = failure ?? (details.errorInstance instanceof Error ? details.errorInstance : new Error(String(details.errorInstance)));
     throw new Error(`seed ${details.seed}, path ${details.counterexamplePath ?? ''}; replay: ${replay}\n${cause.message}`);
   }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import * as retry from '../../../lib/db/retry';
 import { loadContainers, type Container } from './containers';
 import { virtualSleep } from './runtime';
-import { checkSurface, combos, phases, simConfig, type Surface } from './sim';
+import { checkSurface, combos, phases, simConfig, type Aim, type Surface } from './sim';
 import { useSimTables } from './tables';
 
 export interface SuiteOptions {
@@ -20,10 +20,17 @@ export interface SuiteOptions {
    * claim + counters): `npm test` runs each `focusRuns` schedules more, so that removing a
    * guarding condition fails within the default budget (docs/RELIABILITY.md).
    */
-  focus?: string[][];
+  focus?: (string[] | AimedFocus)[];
   focusRuns?: number;
   /** Schedules the harness found at length, replayed exactly (seed and path) on every run: named regression tests. */
   regressions?: { combo: string[]; seed: number; path: string; focused?: boolean }[];
+}
+
+/** A focused combination with its own faults (sim.ts `Aim`) and budget: `name` says which guard it is for. */
+export interface AimedFocus extends Aim {
+  name: string;
+  combo: string[];
+  runs: number;
 }
 
 export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
@@ -33,7 +40,11 @@ export function simSuite<W>(surface: Surface<W>, options: SuiteOptions): void {
   const focusConfig = { ...simConfig(options.focusRuns ?? options.runs, count), focused: true };
   // `--only`: the combinations whose name contains it (a surface with none registers no test).
   const seen = new Set<string>();
-  const focus = (options.focus ?? []).map((combo) => ({ combo, config: focusConfig, what: 'focus' }));
+  const focus = (options.focus ?? []).map((f) =>
+    Array.isArray(f)
+      ? { combo: f, config: focusConfig, what: 'focus' }
+      : { combo: f.combo, config: { ...simConfig(f.runs, count), focused: true, replayName: `focus (${f.name})`, aim: { target: f.target, faults: f.faults, ...(f.noJumps ? { noJumps: true } : {}), ...(f.delays ? { delays: f.delays } : {}) } }, what: `focus (${f.name})` },
+  );
   const regressions = (options.regressions ?? []).map(({ combo, seed, path, focused }) => ({
     combo,
     config: { ...config, numRuns: 1, seed, path, focused: focused ?? false },

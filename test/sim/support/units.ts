@@ -201,10 +201,7 @@ export async function checkUnits(w: UnitsWorld, outcomes: Outcome[]): Promise<st
 }
 
 export const unitsSurface: Surface<UnitsWorld> = {
-  name: 'units',
-  world: unitsWorld,
-  ops: unitsOps,
-  check: checkUnits,
+  name: 'units', world: unitsWorld, ops: unitsOps, check: checkUnits,
   // The next assign (or the job) would undo a crashed holder's operation once its lease lapsed.
   settle: async (w) => {
     await recoverPendingOperations(w.tenantId, 0);

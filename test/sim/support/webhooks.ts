@@ -81,9 +81,4 @@ export async function checkWebhooks(w: WebhooksWorld, outcomes: Outcome[]): Prom
   return out;
 }
 
-export const webhooksSurface: Surface<WebhooksWorld> = {
-  name: 'webhooks',
-  world: webhooksWorld,
-  ops: webhooksOps,
-  check: checkWebhooks,
-};
+export const webhooksSurface: Surface<WebhooksWorld> = { name: 'webhooks', world: webhooksWorld, ops: webhooksOps, check: checkWebhooks };
