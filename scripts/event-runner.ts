@@ -9,8 +9,8 @@
  *     backoff (a timer instead of the message's visibility), dead after the last attempt.
  * Handlers that queue a delivery from another process (serverless-offline's redeliver) reach it
  * over loopback HTTP (`intake`, WEBHOOK_LOCAL_QUEUE_URL: lib/webhooks/queue.ts).
- * No offline plugin is used: serverless-offline-dynamodb-streams and serverless-offline-sqs expect
- * their own emulators and do not run with serverless-offline 14 here (docs/EVENTS.md).
+ * No offline plugin is used (none was tried): the stream and SQS plugins for serverless-offline
+ * need an SQS emulator beside DynamoDB Local, which this project does not run (docs/EVENTS.md).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
