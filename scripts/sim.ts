@@ -1,5 +1,6 @@
 /**
- * `npm run sim -- [--runs N | --runs-each N] [--seed=S --path=P] [--only TEXT] [--strict] [--trace] [--log]`:
+ * `npm run sim -- [--runs N | --runs-each N] [--seed=S --path=P] [--only TEXT] [--strict] [--trace] [--log] [--slow]`
+ * (`--slow`: the slow-calls property, test/sim/slow-calls.slow.ts, vitest.slow.config.ts):
  * the simulation harness of test/sim at length. `--runs N`: about N schedules in all, a third
  * per surface, spread evenly over its combinations of functions; `--runs-each N`: N per
  * combination (`npm test` runs 1, and 10-14 per focused combination); `--only` keeps the combinations whose name contains TEXT
@@ -23,6 +24,7 @@ const { values, positionals } = parseArgs({
     trace: { type: 'boolean' },
     log: { type: 'boolean' },
     strict: { type: 'boolean' },
+    slow: { type: 'boolean' },
   },
   allowPositionals: true,
 });
@@ -39,7 +41,8 @@ if (values.strict) env.SIM_STRICT = '1';
 
 const files = positionals.length > 0 ? positionals : ['test/sim'];
 const started = Date.now();
-const result = spawnSync('npx', ['vitest', 'run', '--passWithNoTests', ...files], { stdio: 'inherit', env });
+const config = values.slow ? ['--config', 'vitest.slow.config.ts'] : [];
+const result = spawnSync('npx', ['vitest', 'run', ...config, '--passWithNoTests', ...files], { stdio: 'inherit', env });
 const seconds = (Date.now() - started) / 1000;
 console.info(`[sim] ${values.runs ? `about ${values.runs} runs` : values['runs-each'] ? `${values['runs-each']} runs per combination` : 'the default budget'}${values.only ? ` (only '${values.only}')` : ''}: ${seconds.toFixed(1)} s, exit ${result.status}`);
 process.exit(result.status ?? 1);
