@@ -10,7 +10,7 @@ import { batchWriteAll } from '../../../lib/db/batch';
 import { rawDb } from '../../../lib/db/client';
 import { tableEnv, tableName, type TableKey } from '../../../lib/db/tables';
 import { localClient } from '../../../scripts/dynamodb-local';
-import { ensureTables } from '../../../scripts/tables';
+import { ensureTables, tableDefinitions } from '../../../scripts/tables';
 
 export const tableKeys: TableKey[] = ['tenants', 'units', 'inventory', 'enrollment', 'idempotency'];
 
@@ -19,7 +19,10 @@ export async function useSimTables(): Promise<void> {
   const stage = `sim${process.pid}`;
   const client = localClient(process.env.DYNAMODB_ENDPOINT!);
   try {
-    await ensureTables(client, stage);
+    // Without streams: nothing in the sim reads them, and DynamoDB Local keeping a stream record
+    // of every sim write slowed the late files of a full run to minutes each (stop 21).
+    const definitions = tableDefinitions(stage).map((d) => ({ ...d, create: { ...d.create, StreamSpecification: undefined } }));
+    await ensureTables(client, stage, definitions);
   } finally {
     client.destroy();
   }
