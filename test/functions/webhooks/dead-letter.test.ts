@@ -4,13 +4,12 @@
  * to the dead-letter queue, whose alarm notifies), and a redeliver call sends it again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawDb } from '../../../lib/db/client';
 import { putCourse } from '../../../lib/enrollment/repository';
 import { useDeliveryQueue } from '../../../lib/webhooks/queue';
-import { EventRunner } from '../../../scripts/event-runner';
+import type { EventRunner } from '../../../scripts/event-runner';
 import { api } from '../enrollment/support';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
-import { eventually, Receiver, webhooksApi } from './support';
+import { eventually, Receiver, startEventRunner, webhooksApi } from './support';
 
 const course = 'course-v1:Events+Dead+1';
 let runner: EventRunner;
@@ -18,16 +17,11 @@ let tenant: TestTenant;
 const receiver = new Receiver(4314); // not started: connections are refused
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    WEBHOOK_ALLOW_HTTP: 'true',
-    WEBHOOK_ALLOW_LOOPBACK: 'true',
+  runner = await startEventRunner({
     WEBHOOK_BACKOFF_BASE_MS: '50',
     WEBHOOK_BACKOFF_CAP_MS: '100',
     WEBHOOK_MAX_ATTEMPTS: '3',
   });
-  runner = new EventRunner(rawDb(), process.env.DYNAMODB_ENDPOINT!, 50);
-  await runner.start();
-  useDeliveryQueue(runner.queue);
   tenant = await createTenant('events-dead');
   await putCourse(tenant.tenantId, { courseId: course });
 });

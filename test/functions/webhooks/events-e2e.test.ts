@@ -7,12 +7,11 @@
 import { createServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { putCourse } from '../../../lib/enrollment/repository';
-import { rawDb } from '../../../lib/db/client';
 import { useDeliveryQueue } from '../../../lib/webhooks/queue';
-import { EventRunner } from '../../../scripts/event-runner';
+import type { EventRunner } from '../../../scripts/event-runner';
 import { api } from '../enrollment/support';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
-import { documentedVerifier, eventually, Receiver, webhooksApi } from './support';
+import { documentedVerifier, eventually, Receiver, startEventRunner, webhooksApi } from './support';
 
 const course = 'course-v1:Events+E2E+1';
 let runner: EventRunner;
@@ -26,17 +25,12 @@ const verify = documentedVerifier();
 const json = (r: { body: string }) => JSON.parse(r.body) as { id: string; type: string; tenant: string; data: Record<string, unknown> };
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    WEBHOOK_ALLOW_HTTP: 'true',
-    WEBHOOK_ALLOW_LOOPBACK: 'true',
+  runner = await startEventRunner({
     WEBHOOK_BACKOFF_BASE_MS: '100',
     WEBHOOK_BACKOFF_CAP_MS: '400',
     WEBHOOK_MAX_ATTEMPTS: '200',
     WEBHOOK_TIMEOUT_MS: '5000',
   });
-  runner = new EventRunner(rawDb(), process.env.DYNAMODB_ENDPOINT!, 50);
-  await runner.start();
-  useDeliveryQueue(runner.queue);
   [a, b] = await Promise.all([createTenant('events-a'), createTenant('events-b')]);
   await Promise.all([receiverA.start(), receiverB.start(), putCourse(a.tenantId, { courseId: course }), putCourse(b.tenantId, { courseId: course })]);
   const created = await webhooksApi(a.bearerToken).create({ url: receiverA.url, event_types: ['code.redeemed'] });

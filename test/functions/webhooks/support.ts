@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { rawDb } from '../../../lib/db/client';
+import { useDeliveryQueue } from '../../../lib/webhooks/queue';
+import { EventRunner } from '../../../scripts/event-runner';
 import { handler as createHandler } from '../../../functions/webhooks/create-endpoint';
 import { handler as deleteHandler } from '../../../functions/webhooks/delete-endpoint';
 import { handler as deliveriesHandler } from '../../../functions/webhooks/list-deliveries';
@@ -80,4 +83,13 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     if (Date.now() > until) throw new Error('condition not met in time');
     await new Promise((done) => setTimeout(done, 50));
   }
+}
+
+/** The local event runner (streams -> publisher -> fan-out -> deliveries) with delivery settings for a test. */
+export async function startEventRunner(settings: Record<string, string>): Promise<EventRunner> {
+  Object.assign(process.env, { WEBHOOK_ALLOW_HTTP: 'true', WEBHOOK_ALLOW_LOOPBACK: 'true', ...settings });
+  const runner = new EventRunner(rawDb(), process.env.DYNAMODB_ENDPOINT!, 50);
+  await runner.start();
+  useDeliveryQueue(runner.queue);
+  return runner;
 }
