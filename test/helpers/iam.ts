@@ -2,8 +2,14 @@
  * DynamoDB calls as IAM authorises them, and the calls a function's IAM statements would refuse.
  * Shared by the events test (test/ops/events.test.ts: each sample event's calls) and the
  * capacity budget test (test/bench/capacity-budget.test.ts: every small capacity scenario's
- * calls, recorded by the capacity meter), so both hold a function to the same reading of its role.
+ * calls, recorded by the capacity meter) and every integration test that calls a handler with
+ * its route (test/helpers/http.ts `call`: the calls made in that invocation's own async
+ * context), so all hold a function to the same reading of its role.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { rawDb } from '../../lib/db/client';
+import { listFunctions, type FunctionDefinition } from '../../scripts/functions';
 
 // ---------------------------------------------------------------------------------------------
 // DynamoDB calls as IAM sees them: a TransactWriteItems is a PutItem/UpdateItem/DeleteItem/
@@ -92,4 +98,37 @@ export function deniedCalls(raw: Record<string, unknown>[], calls: Call[]): stri
     if (!allowed) denied.add(`dynamodb:${call.action} on ${resource}`);
   }
   return [...denied].sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The calls of one invocation: recorded in its async context, so invocations running side by
+// side (concurrency tests) and the test's own set-up are told apart.
+
+const invocation = new AsyncLocalStorage<Call[]>();
+const watched = new WeakSet<DynamoDBClient>();
+
+/** Runs `run`, recording the DynamoDB calls made in its async context (on the current shared client). */
+export async function recordingCalls<T>(run: () => Promise<T>): Promise<{ result: T; calls: Call[] }> {
+  const client = rawDb();
+  if (!watched.has(client)) {
+    watched.add(client);
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        invocation.getStore()?.push(...iamCalls(String(context.commandName), args.input as Input));
+        return next(args);
+      },
+      { step: 'initialize', name: 'invocationIamRecorder', override: true },
+    );
+  }
+  const calls: Call[] = [];
+  const result = await invocation.run(calls, run);
+  return { result, calls };
+}
+
+let byRoute: Map<string, FunctionDefinition> | undefined;
+
+/** The serverless.yml function an HTTP route (`GET /api/v2/...`, as declared) belongs to. */
+export function functionOfRoute(method: string, route: string): FunctionDefinition | undefined {
+  byRoute ??= new Map(listFunctions().flatMap((f) => f.routes.map((r) => [`${r.method} ${r.path}`, f] as const)));
+  return byRoute.get(`${method.toUpperCase()} ${route}`);
 }
