@@ -14,6 +14,8 @@
  * Any failure after 2 removes what 4 wrote and releases the lock, then rethrows.
  */
 import { chunk, forEachLimit, mapLimit } from '../db/concurrency';
+import { ChangedMeanwhile } from '../db/refusals';
+import { withRetry } from '../db/retry';
 import { remainingTimeOf } from '../deadline';
 import { notApplied, ServiceUnavailableError, ValidationError } from '../errors';
 import { notEnoughUnits, planCharge } from './balance';
@@ -207,25 +209,29 @@ async function writeLarge(w: Work, plan: Plan): Promise<void> {
 async function commit(w: Work, read: Account, plan: Plan, adds: BucketAdd[]): Promise<AssignResult> {
   const pairList = plan.pairs <= pairListLimit ? plan.adds.flatMap((a) => a.ids.map((id) => `${a.code}:${id}`)) : undefined;
   let account = read;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const charge = planCharge(account, plan.cost);
-    if (!charge) throw new ValidationError(notEnoughUnits); // the balance was lowered meanwhile
-    w.committing = { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
-    const outcome = await commitOperation(w.tenantId, w.op, {
-      expectedAvailable: account.unitsAvailable,
-      ...charge,
-      cost: plan.cost,
-      perCourse: plan.perCourse,
-      pairs: plan.pairs,
-      pairList,
-      at: new Date().toISOString(),
-      adds,
-      ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
-    });
-    if (outcome === 'committed') return w.committing;
-    // Our lease ran out and the operation was undone by someone else: the client may retry.
-    if (outcome === 'lost') throw new ServiceUnavailableError();
-    account = (await getAccount(w.tenantId)) ?? account; // a grant changed the balance: plan again
-  }
-  throw new ServiceUnavailableError();
+  // No pause: the lease is running, and the re-read of the balance is the wait.
+  return withRetry(
+    async () => {
+      const charge = planCharge(account, plan.cost);
+      if (!charge) throw new ValidationError(notEnoughUnits); // the balance was lowered meanwhile
+      w.committing = { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
+      const outcome = await commitOperation(w.tenantId, w.op, {
+        expectedAvailable: account.unitsAvailable,
+        ...charge,
+        cost: plan.cost,
+        perCourse: plan.perCourse,
+        pairs: plan.pairs,
+        pairList,
+        at: new Date().toISOString(),
+        adds,
+        ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
+      });
+      if (outcome === 'committed') return w.committing;
+      // Our lease ran out and the operation was undone by someone else: the client may retry.
+      if (outcome === 'lost') throw new ServiceUnavailableError();
+      account = (await getAccount(w.tenantId)) ?? account; // a grant changed the balance: plan again
+      throw new ChangedMeanwhile();
+    },
+    { attempts: 5, pause: false, retryIf: (err) => err instanceof ChangedMeanwhile, onExhausted: () => new ServiceUnavailableError() },
+  );
 }

@@ -6,7 +6,7 @@
  * journal. docs/UNITS.md has the argument.
  */
 import { randomUUID } from 'node:crypto';
-import { backoffMs, sleep } from '../db/retry';
+import { withRetry } from '../db/retry';
 import { ServiceUnavailableError } from '../errors';
 import { log } from '../log';
 import { operationSk } from './keys';
@@ -77,6 +77,9 @@ export class Lease {
   }
 }
 
+/** Another operation of the tenant holds its lock: wait and try again. */
+class TenantBusy extends Error {}
+
 /**
  * Waits for the tenant's lock (recovering a holder whose lease lapsed) and records a pending
  * operation for `what`. 503 if the tenant stays busy for `maxWaitMs`.
@@ -89,24 +92,32 @@ export async function beginOperation(
   const leaseMs = options.leaseMs ?? defaultLeaseMs;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   const opId = randomUUID();
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) {
-      if (Date.now() - started >= maxWaitMs) throw new ServiceUnavailableError();
-      await sleep(backoffMs(attempt, { capMs: 100 }));
-      // Waiters poll with a read: cheaper than a failed transaction, and it does not contend
-      // with the holder's commit on the account item.
-      const lock = (await getAccount(tenantId))?.lock;
-      if (lock && lock.until > Date.now()) continue;
-      if (lock) await recoverHolder(tenantId, lock);
-    }
-    const now = Date.now();
-    const createdAt = new Date(now).toISOString();
-    const op: Operation = { ...what, opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt };
-    const { acquired, holder } = await acquireLock(tenantId, op, now + leaseMs);
-    if (acquired) return { op, lease: new Lease(tenantId, op, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
-    if (holder && holder.until <= now) await recoverHolder(tenantId, holder);
-  }
+  // Each refused try throws TenantBusy; after maxWaitMs the last one is a 503.
+  return withRetry(
+    async (attempt) => {
+      if (attempt > 1) {
+        // Waiters poll with a read: cheaper than a failed transaction, and it does not contend
+        // with the holder's commit on the account item.
+        const lock = (await getAccount(tenantId))?.lock;
+        if (lock && lock.until > Date.now()) throw new TenantBusy();
+        if (lock) await recoverHolder(tenantId, lock);
+      }
+      const now = Date.now();
+      const createdAt = new Date(now).toISOString();
+      const op: Operation = { ...what, opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt };
+      const { acquired, holder } = await acquireLock(tenantId, op, now + leaseMs);
+      if (acquired) return { op, lease: new Lease(tenantId, op, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
+      if (holder && holder.until <= now) await recoverHolder(tenantId, holder);
+      throw new TenantBusy();
+    },
+    {
+      attempts: Infinity,
+      until: Date.now() + maxWaitMs,
+      capMs: 100,
+      retryIf: (err) => err instanceof TenantBusy,
+      onExhausted: () => new ServiceUnavailableError(),
+    },
+  );
 }
 
 /** The journal as bucket writes. */
