@@ -6,8 +6,8 @@
  * enrollment keys.ts builders (the layout generate-codes commits), course-units data from the units repository's putUnitsData.
  */
 import { createBenchTenant, type BenchTenant } from '../env';
-import { findTenantByCredential } from '../../lib/auth/credentials';
-import { currencyOf } from '../../lib/inventory/currency';
+import { clearCredentialCache, findTenantByCredential } from '../../lib/auth/credentials';
+import { currencyOf, forgetCurrency } from '../../lib/inventory/currency';
 import { labelResolver } from '../../lib/inventory/labels';
 import { BENCH_COURSE } from '../bulk-codes';
 import { generateCodes } from '../../lib/enrollment/code-generator';
@@ -125,13 +125,18 @@ export function resetWorld(): void {
 
 /**
  * What a warm Lambda serving this tenant has cached: its credential and, for inventory, its
- * currency, the names of its first places and its place list (labels.ts).
+ * currency, the names of its first places and its place list (labels.ts). The credential and
+ * the currency are read afresh, not found in the cache: an entry an earlier scenario left could
+ * lapse (30 s, 60 s) between here and the metered call on a slow machine, which then counted
+ * one more read than the call costs on a warm Lambda.
  */
 export async function warmTenant(tenant: BenchTenant, kind: 'units' | 'inventory' | 'bearer'): Promise<void> {
   const secret = { units: tenant.unitsToken, inventory: tenant.inventoryToken, bearer: tenant.bearerToken }[kind];
+  clearCredentialCache();
   await findTenantByCredential(kind, secret);
   if (kind === 'inventory') {
     const labels = labelResolver(tenant.tenantId);
+    forgetCurrency(tenant.tenantId);
     await Promise.all([currencyOf(tenant.tenantId), labels.labels([1, 2]), labels.directory()]);
   }
 }

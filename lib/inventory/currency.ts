@@ -12,3 +12,8 @@ export async function currencyOf(tenantId: string): Promise<string> {
   currencies.set(tenantId, currency);
   return currency;
 }
+
+/** Forgets a tenant's currency (tests and the capacity scenarios: the next read fills the cache afresh). */
+export function forgetCurrency(tenantId: string): void {
+  currencies.delete(tenantId);
+}
