@@ -13,6 +13,7 @@ import { findFunction } from '../../scripts/functions';
 import { lambdaContext } from '../../scripts/lambda-context';
 import { readServerlessYaml, repoRoot } from '../../scripts/serverless-yml';
 import { buildEvent, type RequestSpec } from '../../test/helpers/http';
+import type { Call } from '../../test/helpers/iam';
 import type { Meter, RequestRecord } from './meter';
 
 export interface Scenario<F = unknown> {
@@ -43,6 +44,8 @@ export type Invocation = { http: RequestSpec } | { job: true } | { lambda: unkno
 
 export interface Measured {
   records: RequestRecord[];
+  /** the window's requests as IAM sees them (Meter.calls) */
+  calls: Call[];
   status: number | 'timeout' | 'error';
   detail?: string;
   wallMs: number;
@@ -144,7 +147,7 @@ export async function measure(meter: Meter, scenario: Scenario, fixture: unknown
   await drain(meter, drainMs);
   clearInterval(sampler);
   const records = meter.close();
-  return { records, ...outcome, wallMs, peakInFlight: Math.max(peak, peakOf(records)), late: meter.late, meterErrors: meter.meterErrors };
+  return { records, calls: [...meter.calls], ...outcome, wallMs, peakInFlight: Math.max(peak, peakOf(records)), late: meter.late, meterErrors: meter.meterErrors };
 }
 
 /** Waits until no request is in flight: a handler that answered early may still be working. */

@@ -22,6 +22,7 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import type { BuildHandler, BuildHandlerArguments, BuildMiddleware, MetadataBearer } from '@smithy/types';
 import { rawDb } from '../../lib/db/client';
 import { localClient } from '../../scripts/dynamodb-local';
+import { iamCalls, type Call } from '../../test/helpers/iam';
 import { onlyIfAbsent, partitionOf, priceRead, priceWrite, scalar, shortTable, type Schema, type WriteAction } from './pricing';
 import type { Marshalled } from './size';
 
@@ -54,6 +55,12 @@ const asMarshalled = (item: Record<string, unknown> | undefined): Marshalled | u
 
 export class Meter {
   readonly records: RequestRecord[] = [];
+  /**
+   * Every request of the window as IAM authorises it (test/helpers/iam.ts: a transaction's
+   * Put/Update/Delete/ConditionCheck each on its table, a PartiQL statement by its verb, an
+   * index by name): the capacity budget test holds them against the function's role.
+   */
+  readonly calls: Call[] = [];
   private readonly shadow: DynamoDBClient;
   private readonly schemas = new Map<string, Promise<Schema>>();
   private readonly t0 = performance.now();
@@ -80,6 +87,7 @@ export class Meter {
   /** Start counting into a fresh window. */
   open(): void {
     this.records.length = 0;
+    this.calls.length = 0;
     this.meterErrors = [];
     this.late = 0;
     this.active = true;
@@ -105,6 +113,7 @@ export class Meter {
       }
       const command = String(context.commandName).replace(/Command$/, '');
       const input = args.input;
+      this.calls.push(...iamCalls(command, input));
       const start = this.now();
       this.inFlight++;
       let before: Map<string, Marshalled | undefined> | undefined;

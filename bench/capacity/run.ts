@@ -63,6 +63,8 @@ export interface RunOptions {
   /** cap on one call; a Lambda behind API Gateway gets at most 29 s */
   capMs?: number;
   log?: (line: string) => void;
+  /** each scenario's measured call, as it was measured (the budget test reads its IAM calls) */
+  onMeasured?: (scenario: Scenario, measured: Measured) => void;
 }
 
 export async function runScenarios(options: RunOptions): Promise<Record<string, Figures>> {
@@ -96,8 +98,9 @@ export async function runScenarios(options: RunOptions): Promise<Record<string, 
       } catch (err) {
         // a scenario whose data cannot be built is reported, and the others still run
         log(`${scenario.name}: ${(err as Error).message}`);
-        measured = { records: [], status: 'error', detail: `preparation failed: ${(err as Error).message.slice(0, 200)}`, wallMs: 0, peakInFlight: 0, late: 0, meterErrors: [] };
+        measured = { records: [], calls: [], status: 'error', detail: `preparation failed: ${(err as Error).message.slice(0, 200)}`, wallMs: 0, peakInFlight: 0, late: 0, meterErrors: [] };
       }
+      options.onMeasured?.(scenario, measured);
       results[scenario.name] = figures(scenario, measured, cpuMs, memoryOf(scenario.fn), budgets[scenario.name]);
       const f = results[scenario.name]!;
       log(

@@ -31,22 +31,27 @@ export interface RetryOptions extends Backoff {
   retryIf?: (err: unknown, attempt: number) => boolean;
   /** What to throw when the last try failed with a retryable error. Default: that error. */
   onExhausted?: (err: unknown) => unknown;
+  /** A wall-clock bound (ms since the epoch): a try that fails at or after it is the last (a wait for a busy holder). */
+  until?: number;
+  /** false: the next try starts at once (an optimistic re-read, where the read itself is the wait). Default true. */
+  pause?: boolean;
 }
 
 /**
  * Calls `fn(attempt)` (1-based) until it resolves, pausing `backoffMs(attempt)` between tries.
- * A non-retryable error is thrown at once; after `attempts` tries the last error (or
- * `onExhausted(err)`) is thrown.
+ * A non-retryable error is thrown at once; after `attempts` tries (or once `until` has come)
+ * the last error (or `onExhausted(err)`) is thrown. A caller whose try fails without an error
+ * (a refused take, a batch with unprocessed items) throws a retryable one of its own.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const { attempts, retryIf = () => true, onExhausted = (err: unknown) => err } = options;
+  const { attempts, retryIf = () => true, onExhausted = (err: unknown) => err, until = Infinity, pause = true } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
       if (!retryIf(err, attempt)) throw err;
-      if (attempt >= attempts) throw onExhausted(err);
-      await sleep(backoffMs(attempt, options));
+      if (attempt >= attempts || Date.now() >= until) throw onExhausted(err);
+      if (pause) await sleep(backoffMs(attempt, options));
     }
   }
 }

@@ -25,7 +25,7 @@ import { completeItem, renew, take, whileHeld, type ClaimRef } from '../db/claim
 import { db } from '../db/client';
 import { chunk, forEachLimit } from '../db/concurrency';
 import { cancellation, isConditionFailed, isContended } from '../db/conditions';
-import { backoffMs, sleep } from '../db/retry';
+import { withRetry } from '../db/retry';
 import { ServiceUnavailableError } from '../errors';
 import { batchKey, blockKey, blockSize, codeKey, pendingKey } from './keys';
 import { blockItem, codeItem, type PendingBatch } from './items';
@@ -122,6 +122,9 @@ export async function getBatch(tenantId: string, batchId: string): Promise<Batch
 /** Each statement's error code (undefined: it applied) and whether it returned an item (`RETURNING ALL OLD *`). */
 type StatementOutcome = { code?: string; returned: boolean };
 
+/** Some statements of a request were not judged on their data: send those again. */
+class Unjudged extends Error {}
+
 /** Whether to stop sending (the request's time is running out): a request not sent is a 503. */
 export type Stop = () => boolean;
 const never: Stop = () => false;
@@ -135,19 +138,21 @@ async function runStatements(statements: { Statement: string; Parameters: unknow
   await Promise.all(
     chunk(statements.map((s, i) => ({ s, i })), statementsPerRequest).map(async (part) => {
       let pending = part;
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        if (stop()) throw new ServiceUnavailableError();
-        const { Responses = [] } = await db().send(new BatchExecuteStatementCommand({ Statements: pending.map((p) => p.s) }));
-        const again: typeof pending = [];
-        pending.forEach((p, j) => {
-          const code = Responses[j]?.Error?.Code;
-          if (code && retryableStatement.has(code)) again.push(p);
-          else outcome[p.i] = { code, returned: Responses[j]?.Item !== undefined };
-        });
-        if (again.length > 0 && attempt >= statementAttempts) throw new ServiceUnavailableError();
-        if (again.length > 0) await sleep(backoffMs(attempt));
-        pending = again;
-      }
+      await withRetry(
+        async () => {
+          if (stop()) throw new ServiceUnavailableError();
+          const { Responses = [] } = await db().send(new BatchExecuteStatementCommand({ Statements: pending.map((p) => p.s) }));
+          const again: typeof pending = [];
+          pending.forEach((p, j) => {
+            const code = Responses[j]?.Error?.Code;
+            if (code && retryableStatement.has(code)) again.push(p);
+            else outcome[p.i] = { code, returned: Responses[j]?.Item !== undefined };
+          });
+          pending = again;
+          if (again.length > 0) throw new Unjudged();
+        },
+        { attempts: statementAttempts, retryIf: (err) => err instanceof Unjudged, onExhausted: () => new ServiceUnavailableError() },
+      );
     }),
   );
   return outcome;
@@ -207,50 +212,57 @@ export async function commitBatch(
   knownCount?: number,
   stop: Stop = never,
 ): Promise<'committed' | 'abandoned'> {
-  for (let attempt = 1, known = knownCount; ; attempt++, known = undefined) {
-    if (stop()) throw new ServiceUnavailableError();
-    const count = known ?? (await getCourseListing(tenantId, batch.courseId)).count;
-    const items: TransactItem[] = [
-      moveCount(tenantId, batch.courseId, count, count + batch.codes.length),
-      // The claim completed (its lease, expiresAt, removed): only the holder commits, once.
-      completeItem(claimOf(tenantId, batch.id), holder, {
-        set: ['#status = :committed', '#start = :start'],
-        remove: ['codes', 'gsi2pk', 'done'],
-        condition: '#status = :pending',
-        names: { '#status': 'status', '#start': 'start' },
-        values: { ':committed': 'committed', ':pending': 'pending', ':start': count },
-      }),
-      // Active codes with an expiry are counted per expiry instant (counts.ts); the others need no count moved.
-      ...(batch.expiresAt ? expiryItems(tenantId, batch.courseId, { counter: {}, expiries: { [batch.expiresAt]: batch.codes.length } }) : []),
-      ...chunk(batch.codes, blockSize).map((codes, k) => ({
-        Put: {
-          TableName: table(),
-          Item: blockItem(tenantId, batch.courseId, {
-            start: count + k * blockSize,
-            codes,
-            createdAt: batch.createdAt,
-            ...(batch.expiresAt ? { expiresAt: batch.expiresAt } : {}),
-          }),
-        },
-      })),
-    ];
-    try {
-      await db().send(new TransactWriteCommand({ TransactItems: items }));
-      return 'committed';
-    } catch (err) {
-      const cancelled = cancellation(err);
-      if (cancelled && !cancelled.contended) {
-        if (cancelled.conditionFailedAt.includes(1)) {
+  return withRetry(
+    async (attempt) => {
+      if (stop()) throw new ServiceUnavailableError();
+      const count = (attempt === 1 ? knownCount : undefined) ?? (await getCourseListing(tenantId, batch.courseId)).count;
+      const items: TransactItem[] = [
+        moveCount(tenantId, batch.courseId, count, count + batch.codes.length),
+        // The claim completed (its lease, expiresAt, removed): only the holder commits, once.
+        completeItem(claimOf(tenantId, batch.id), holder, {
+          set: ['#status = :committed', '#start = :start'],
+          remove: ['codes', 'gsi2pk', 'done'],
+          condition: '#status = :pending',
+          names: { '#status': 'status', '#start': 'start' },
+          values: { ':committed': 'committed', ':pending': 'pending', ':start': count },
+        }),
+        // Active codes with an expiry are counted per expiry instant (counts.ts); the others need no count moved.
+        ...(batch.expiresAt ? expiryItems(tenantId, batch.courseId, { counter: {}, expiries: { [batch.expiresAt]: batch.codes.length } }) : []),
+        ...chunk(batch.codes, blockSize).map((codes, k) => ({
+          Put: {
+            TableName: table(),
+            Item: blockItem(tenantId, batch.courseId, {
+              start: count + k * blockSize,
+              codes,
+              createdAt: batch.createdAt,
+              ...(batch.expiresAt ? { expiresAt: batch.expiresAt } : {}),
+            }),
+          },
+        })),
+      ];
+      try {
+        await db().send(new TransactWriteCommand({ TransactItems: items }));
+        return 'committed';
+      } catch (err) {
+        const cancelled = cancellation(err);
+        if (cancelled && !cancelled.contended && cancelled.conditionFailedAt.includes(1)) {
           return (await getBatch(tenantId, batch.id))?.status === 'committed' ? 'committed' : 'abandoned';
         }
-        // Only the count moved (another batch committed first): read it again.
-      } else if (!isContended(err)) {
         throw err;
       }
-      if (attempt >= 8) throw new ServiceUnavailableError({ cause: err });
-      await sleep(backoffMs(attempt, { baseMs: 10, capMs: 640 }));
-    }
-  }
+    },
+    {
+      attempts: 8,
+      baseMs: 10,
+      capMs: 640,
+      // Only the count moved (another batch committed first: read it again), or contention.
+      retryIf: (err) => {
+        const cancelled = cancellation(err);
+        return (cancelled !== undefined && !cancelled.contended) || isContended(err);
+      },
+      onExhausted: (err) => new ServiceUnavailableError({ cause: err }),
+    },
+  );
 }
 
 /** Who abandons a batch: the attempt holding it (its request failed), or the job once the claim lapsed. */

@@ -11,6 +11,8 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { complete, releaseByDelete, take, type ClaimRef } from '../db/claim';
 import { db } from '../db/client';
+import { ChangedMeanwhile } from '../db/refusals';
+import { withRetry } from '../db/retry';
 import { tableName } from '../db/tables';
 import { recordKey } from './keys';
 
@@ -54,29 +56,34 @@ export async function acquireKey(
   lockMs: number,
   now = Date.now(),
 ): Promise<Acquired> {
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const taken = await take(claimOf(tenantId, key), {
-      owner,
-      now,
-      until: now + lockMs,
-      orIf: { condition: '#ttl <= :nowS', names: { '#ttl': 'ttl' }, values: { ':nowS': Math.floor(now / 1000) } },
-      extra: {
-        set: ['#status = :running', 'fingerprint = :fingerprint', '#ttl = :ttl'],
-        remove: ['#response', 'responseGzip'],
-        names: { '#status': 'status', '#ttl': 'ttl', '#response': 'response' },
-        values: { ':running': 'in_progress', ':fingerprint': fingerprint, ':ttl': Math.ceil(now / 1000) + keyLifetimeSeconds },
-      },
-      returnOld: true,
-    });
-    if (taken.taken) return { kind: 'acquired' };
-    const existing = taken.item ?? (await readRecord(tenantId, key));
-    // Released (its request failed) between the write and the read: try again.
-    if (!existing) continue;
-    if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
-    if (existing.status !== 'completed') return { kind: 'running' };
-    return { kind: 'completed', response: decodeResponse(existing) };
+  // Three takes at most, without a pause (the record was just released: the next take wins or meets a new one).
+  try {
+    return await withRetry(async (): Promise<Acquired> => {
+      const taken = await take(claimOf(tenantId, key), {
+        owner,
+        now,
+        until: now + lockMs,
+        orIf: { condition: '#ttl <= :nowS', names: { '#ttl': 'ttl' }, values: { ':nowS': Math.floor(now / 1000) } },
+        extra: {
+          set: ['#status = :running', 'fingerprint = :fingerprint', '#ttl = :ttl'],
+          remove: ['#response', 'responseGzip'],
+          names: { '#status': 'status', '#ttl': 'ttl', '#response': 'response' },
+          values: { ':running': 'in_progress', ':fingerprint': fingerprint, ':ttl': Math.ceil(now / 1000) + keyLifetimeSeconds },
+        },
+        returnOld: true,
+      });
+      if (taken.taken) return { kind: 'acquired' };
+      const existing = taken.item ?? (await readRecord(tenantId, key));
+      // Released (its request failed) between the write and the read: try again.
+      if (!existing) throw new ChangedMeanwhile();
+      if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
+      if (existing.status !== 'completed') return { kind: 'running' };
+      return { kind: 'completed', response: decodeResponse(existing) };
+    }, { attempts: 3, pause: false, retryIf: (err) => err instanceof ChangedMeanwhile });
+  } catch (err) {
+    if (err instanceof ChangedMeanwhile) return { kind: 'running' };
+    throw err;
   }
-  return { kind: 'running' };
 }
 
 async function readRecord(tenantId: string, key: string): Promise<Record<string, unknown> | undefined> {

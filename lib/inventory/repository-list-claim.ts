@@ -10,7 +10,7 @@
 import { releaseByDelete, release, releaseItem, take, type ClaimRef, type Extra } from '../db/claim';
 import type { TransactItem } from '../db/types';
 import { isContended } from '../db/conditions';
-import { backoffMs, sleep } from '../db/retry';
+import { withRetry } from '../db/retry';
 import { listCountFrom, type ListCount } from './items';
 import { keys } from './keys';
 import { inventoryTable as table } from '../db/tables';
@@ -30,20 +30,25 @@ const claimOf = (tenantId: string): ClaimRef => ({ table: table(), key: keys.lis
  * answer); otherwise waits (backoff) up to 20 s, then WriteConflict (503).
  */
 export async function claimList(tenantId: string, owner: string): Promise<ListCount> {
-  const until = Date.now() + WAIT_MS;
-  for (let attempt = 0; ; attempt++) {
-    const now = Date.now();
-    try {
+  return withRetry(
+    async () => {
+      const now = Date.now();
       // ALL_OLD: the take changes neither the count nor the highest id, so the old item has them.
       const taken = await take(claimOf(tenantId), { owner, now, until: now + CLAIM_MS, orIf: { condition: '#cOwner = :cOwner' }, returnPrevious: true });
       if (taken.taken) return listCountFrom(taken.previous);
-    } catch (err) {
-      // Its transaction is writing the item right now.
-      if (!isContended(err)) throw err;
-    }
-    if (Date.now() > until) throw new WriteConflict();
-    await sleep(backoffMs(attempt, { baseMs: 10, capMs: 200 }));
-  }
+      throw new WriteConflict();
+    },
+    {
+      attempts: Infinity,
+      until: Date.now() + WAIT_MS,
+      // The first pause up to 10 ms (5 * 2^1), doubling to 200.
+      baseMs: 5,
+      capMs: 200,
+      // Taken by another owner (WriteConflict), or its transaction is writing the item right now.
+      retryIf: (err) => err instanceof WriteConflict || isContended(err),
+      onExhausted: () => new WriteConflict(),
+    },
+  );
 }
 
 /**

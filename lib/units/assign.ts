@@ -4,22 +4,24 @@
  *   1. every code and login must exist (422 otherwise, nothing written); a large request whose
  *      fingerprint an earlier commit recorded is known to exist and be assigned whole: it
  *      skips this check and the plan's reads (fingerprint.ts);
- *   2. take the tenant's lock (a short lease, renewed while working) with a pending operation;
+ *   2. take the tenant's claim (a short lease, renewed while working) with a pending operation;
  *   3. plan: read the buckets of the candidate pairs, price the new ones, refuse (422) if the
  *      balance cannot pay;
  *   4. a large operation journals its new pairs, then adds them to their buckets (set union,
  *      fenced against a late arrival after an undo);
- *   5. commit: debit, counts, ledger entry and lock release in one transaction, which also
+ *   5. commit: debit, counts, ledger entry and claim release in one transaction, which also
  *      carries the bucket adds of a small operation and the request's fingerprint.
- * Any failure after 2 removes what 4 wrote and releases the lock, then rethrows.
+ * Any failure after 2 removes what 4 wrote and releases the claim, then rethrows.
  */
 import { chunk, forEachLimit, mapLimit } from '../db/concurrency';
+import { ChangedMeanwhile } from '../db/refusals';
+import { withRetry } from '../db/retry';
 import { remainingTimeOf } from '../deadline';
 import { notApplied, ServiceUnavailableError, ValidationError } from '../errors';
 import { notEnoughUnits, planCharge } from './balance';
 import { assignmentsPk } from './keys';
 import type { Account, Course, Operation } from './model';
-import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type Lease } from './operation';
+import { abortOperation, beginOperation, bucketsPerTransaction, writeConcurrency, type BeginOptions, type HeldClaim } from './operation';
 import { findLogins, getAccount, getCourses } from './repository';
 import { pairsFingerprint } from './fingerprint';
 import { commitOperation, fingerprintRecorded, putJournal, writeBuckets, type BucketAdd } from './repository-assign';
@@ -40,7 +42,7 @@ export interface AssignResult {
 }
 
 /** Where a test may inject a fault: `fail` throws (and is undone), `kill` stops the process dead. */
-export type Step = 'locked' | 'planned' | 'journaled' | `write:${number}` | 'commit';
+export type Step = 'claimed' | 'planned' | 'journaled' | `write:${number}` | 'commit';
 export type Fault = 'fail' | 'kill' | undefined;
 
 /** Thrown for an injected `kill`: nothing after it runs, as if the process had died. */
@@ -66,7 +68,7 @@ const pairListLimit = 1000;
 const maxBucketsInCommit = 98;
 /** Time kept for the commit (or the last undo step) after the last write. */
 const commitReserveMs = 2_000;
-/** Time kept for the operation's own work when waiting for the lock. */
+/** Time kept for the operation's own work when waiting for the claim. */
 const workReserveMs = 12_000;
 
 /** Plan reads (one Query per course) in flight at once. */
@@ -94,9 +96,9 @@ export async function assignUnits(tenantId: string, request: AssignRequest, opti
   const courses = allAssigned ? new Map<string, Course>() : await checkReferences(tenantId, codes, ids);
   const who = { tenant: tenantId, credential: 'units', ...(options.requestId ? { request: options.requestId } : {}) };
   const maxWaitMs = options.maxWaitMs ?? Math.max(0, remaining() - workReserveMs);
-  const { op, lease } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, { ...options, maxWaitMs, remainingMs: remaining });
+  const { op, claim } = await beginOperation(tenantId, { courseCodes: codes, loginIds: ids, who }, { ...options, maxWaitMs, remainingMs: remaining });
   const work: Work = {
-    tenantId, op, courses, lease, remaining, sent: [], fault: faultHook(options.faults),
+    tenantId, op, courses, claim, remaining, sent: [], fault: faultHook(options.faults),
     perTransaction: options.bucketsPerTransaction ?? bucketsPerTransaction,
     allAssigned, fingerprint: allAssigned ? undefined : fingerprint,
   };
@@ -116,7 +118,7 @@ interface Work {
   tenantId: string;
   op: Operation;
   courses: Map<string, Course>;
-  lease: Lease;
+  claim: HeldClaim;
   remaining: () => number;
   /** Every bucket add that may have reached the table: what an undo must remove. */
   sent: BucketAdd[];
@@ -146,21 +148,21 @@ interface Plan {
   perCourse: Record<string, number>;
 }
 
-/** Steps 3 to 5, holding the lock. */
+/** Steps 3 to 5, holding the claim. */
 async function run(w: Work): Promise<AssignResult> {
-  await w.fault('locked');
+  await w.fault('claimed');
   const [account, plan] = await Promise.all([getAccount(w.tenantId), w.allAssigned ? nothingNew : planPairs(w)]);
-  if (!account) throw new Error('units account missing while locked'); // the lock creates it
+  if (!account) throw new Error('units account missing while its claim is held'); // the claim creates it
   await w.fault('planned');
-  await w.lease.keep();
-  // Refuse before writing anything. Nobody else spends while we hold the lock; a concurrent
+  await w.claim.keep();
+  // Refuse before writing anything. Nobody else spends while we hold the claim; a concurrent
   // grant can only add, and the commit re-checks the balance anyway.
   if (!planCharge(account, plan.cost)) throw new ValidationError(notEnoughUnits);
   const small = plan.adds.length <= maxBucketsInCommit - (w.fingerprint ? 1 : 0) && plan.pairs <= pairListLimit;
   if (!small) await writeLarge(w, plan);
   await w.fault('commit');
-  await w.lease.keep();
-  if (w.remaining() < commitReserveMs || !w.lease.holds(0)) throw new ServiceUnavailableError();
+  await w.claim.keep();
+  if (w.remaining() < commitReserveMs || !w.claim.holds(0)) throw new ServiceUnavailableError();
   return commit(w, account, plan, small ? plan.adds : []);
 }
 
@@ -195,10 +197,10 @@ async function writeLarge(w: Work, plan: Plan): Promise<void> {
   const started = Date.now();
   await forEachLimit(chunk(plan.adds, w.perTransaction), writeConcurrency, async (adds, i) => {
     await w.fault(`write:${i}`);
-    await w.lease.keep();
+    await w.claim.keep();
     // The undo of what was written takes about as long as writing it did: start nothing the
     // time left could not undo, nor anything the lease might not cover.
-    if (!w.lease.holds() || w.remaining() - (Date.now() - started) < commitReserveMs) throw new ServiceUnavailableError();
+    if (!w.claim.holds() || w.remaining() - (Date.now() - started) < commitReserveMs) throw new ServiceUnavailableError();
     // Fenced: our lease lapsed and the operation was undone by someone else.
     if (!(await writeBuckets(w.tenantId, w.op, adds))) throw new ServiceUnavailableError();
   });
@@ -207,25 +209,29 @@ async function writeLarge(w: Work, plan: Plan): Promise<void> {
 async function commit(w: Work, read: Account, plan: Plan, adds: BucketAdd[]): Promise<AssignResult> {
   const pairList = plan.pairs <= pairListLimit ? plan.adds.flatMap((a) => a.ids.map((id) => `${a.code}:${id}`)) : undefined;
   let account = read;
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const charge = planCharge(account, plan.cost);
-    if (!charge) throw new ValidationError(notEnoughUnits); // the balance was lowered meanwhile
-    w.committing = { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
-    const outcome = await commitOperation(w.tenantId, w.op, {
-      expectedAvailable: account.unitsAvailable,
-      ...charge,
-      cost: plan.cost,
-      perCourse: plan.perCourse,
-      pairs: plan.pairs,
-      pairList,
-      at: new Date().toISOString(),
-      adds,
-      ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
-    });
-    if (outcome === 'committed') return w.committing;
-    // Our lease ran out and the operation was undone by someone else: the client may retry.
-    if (outcome === 'lost') throw new ServiceUnavailableError();
-    account = (await getAccount(w.tenantId)) ?? account; // a grant changed the balance: plan again
-  }
-  throw new ServiceUnavailableError();
+  // No pause: the lease is running, and the re-read of the balance is the wait.
+  return withRetry(
+    async () => {
+      const charge = planCharge(account, plan.cost);
+      if (!charge) throw new ValidationError(notEnoughUnits); // the balance was lowered meanwhile
+      w.committing = { opId: w.op.opId, pairs: plan.pairs, unitsCharged: plan.cost, unitsOwed: charge.owe };
+      const outcome = await commitOperation(w.tenantId, w.op, {
+        expectedAvailable: account.unitsAvailable,
+        ...charge,
+        cost: plan.cost,
+        perCourse: plan.perCourse,
+        pairs: plan.pairs,
+        pairList,
+        at: new Date().toISOString(),
+        adds,
+        ...(w.fingerprint ? { fingerprint: w.fingerprint } : {}),
+      });
+      if (outcome === 'committed') return w.committing;
+      // Our lease ran out and the operation was undone by someone else: the client may retry.
+      if (outcome === 'lost') throw new ServiceUnavailableError();
+      account = (await getAccount(w.tenantId)) ?? account; // a grant changed the balance: plan again
+      throw new ChangedMeanwhile();
+    },
+    { attempts: 5, pause: false, retryIf: (err) => err instanceof ChangedMeanwhile, onExhausted: () => new ServiceUnavailableError() },
+  );
 }

@@ -2,7 +2,7 @@
  * The units table's keys: one function per entity, the only place they are built
  * (docs/UNITS.md has the table and the reasons). Every key starts with the tenant.
  *
- *   T#<t>#ACCOUNT        / ACCOUNT             the account (balance, per-course counts, lock)
+ *   T#<t>#ACCOUNT        / ACCOUNT             the account (balance, per-course counts, the assign claim)
  *   T#<t>#COURSES        / COURSE#<code>       a course
  *   T#<t>#LOGINS         / B#<bucket>          the tenant's login ids in one bucket (a number set)
  *   T#<t>#ASSIGN#<code>  / B#<bucket>          the login ids assigned the course, in one bucket
@@ -16,6 +16,10 @@
  *   T#<t>#EMAIL#<email>  / EMAIL               claims a (lower-cased) email for a login
  *   T#<t>#LIST#LOGINS    / <seq>               the login list: a copy of the profile per position
  *   T#<t>#LIST#COURSES   / <seq>               the course list: a copy of the course per position
+ *
+ * The account's assign claim (repository-claim.ts) is stored in attributes that keep their old
+ * name from when it was called the lock: `lock_op`, `lock_until`, `lock_sk`, `lock_count`,
+ * `lock_aborting`; renaming them would change every stored account item.
  */
 import { padSeq } from '../db/sequenced';
 

@@ -12,7 +12,7 @@ export interface Course {
   unitCost: number;
 }
 
-export interface Lock {
+export interface Claim {
   opId: string;
   sk: string;
   /** Epoch ms after which the holder is presumed dead and may be recovered. */
@@ -26,12 +26,12 @@ export interface Account {
   extraPayment: boolean;
   /** Assignments per course code. */
   assigned: Record<string, number>;
-  lock?: Lock;
+  claim?: Claim;
   /**
-   * How many operations have taken the lock so far (`lock_count`, + 1 in every acquireLock): the
+   * How many operations have taken the claim so far (`lock_count`, + 1 in every takeClaim): the
    * reconcile job repairs only if no operation started since it read the account.
    */
-  locks?: number;
+  claimEpoch?: number;
 }
 
 export interface Pair {
@@ -113,10 +113,10 @@ export function toAccount(item: Record<string, unknown>): Account {
     unitsOwed: int(item.units_owed),
     extraPayment: item.extra_payment === true,
     assigned,
-    ...(item.lock_count === undefined ? {} : { locks: int(item.lock_count) }),
+    ...(item.lock_count === undefined ? {} : { claimEpoch: int(item.lock_count) }),
     ...(item.lock_op === undefined
       ? {}
-      : { lock: { opId: String(item.lock_op), sk: String(item.lock_sk), until: int(item.lock_until) } }),
+      : { claim: { opId: String(item.lock_op), sk: String(item.lock_sk), until: int(item.lock_until) } }),
   };
 }
 

@@ -1,20 +1,20 @@
 /**
- * An operation's life: begin (take the tenant's lock under a short lease, record the operation
+ * An operation's life: begin (take the tenant's claim under a short lease, record the operation
  * as pending), keep the lease alive while working, then commit (assign.ts) or undo. A holder
  * that died stops renewing; a few seconds later its lease has lapsed and the next assign of
  * the tenant (or the daily reconcile job, through recoverPendingOperations) undoes it from its
  * journal. docs/UNITS.md has the argument.
  */
 import { randomUUID } from 'node:crypto';
-import { backoffMs, sleep } from '../db/retry';
+import { withRetry } from '../db/retry';
 import { ServiceUnavailableError } from '../errors';
 import { log } from '../log';
 import { operationSk } from './keys';
-import type { Lock, Operation } from './model';
+import type { Claim, Operation } from './model';
 import { getAccount, getOperation } from './repository';
 import { chunk } from '../db/concurrency';
 import { bucketsPerUndo, readJournal, undoBuckets, type BucketAdd } from './repository-assign';
-import { acquireLock, clearLock, markAborting, releaseOperation, renewLock } from './repository-lock';
+import { takeClaim, clearClaim, markAborting, releaseOperation, renewClaim } from './repository-claim';
 import { groupByBucket } from './repository-buckets';
 
 /** How long a lease lasts unless renewed. */
@@ -34,14 +34,14 @@ export interface BeginOptions {
 }
 
 /**
- * The holder's lease, renewed as the operation works: every step calls `keep`, which renews it
+ * The claim as its holder keeps it, its lease renewed as the operation works: every step calls `keep`, which renews it
  * once a third of it is used up (never on a timer, so a holder that hangs or dies stops
  * renewing, and a quick operation makes no renewal at all). A holder past its invocation's
- * deadline renews no more. Lost when a renewal finds the lock taken over or an undo begun
+ * deadline renews no more. Lost when a renewal finds the claim taken over or an undo begun
  * (`lock_aborting`: a recovery after the lease lapsed): nothing more may be written then, so
  * every write of the holder follows its journal and precedes the recovery's read of it.
  */
-export class Lease {
+export class HeldClaim {
   private until: number;
   private lost = false;
   private renewing?: Promise<void>;
@@ -67,46 +67,57 @@ export class Lease {
 
   private async renew(): Promise<void> {
     const until = Date.now() + this.leaseMs;
-    if (await renewLock(this.tenantId, this.op, until)) this.until = until;
+    if (await renewClaim(this.tenantId, this.op, until)) this.until = until;
     else this.lost = true;
   }
 
-  /** A write may start: the lock is ours and the lease has more than `marginMs` left. */
+  /** A write may start: the claim is ours and the lease has more than `marginMs` left. */
   holds(marginMs = Math.min(leaseMarginMs, this.leaseMs * 0.3)): boolean {
     return !this.lost && this.until - Date.now() > marginMs;
   }
 }
 
+/** Another operation of the tenant holds its claim: wait and try again. */
+class TenantBusy extends Error {}
+
 /**
- * Waits for the tenant's lock (recovering a holder whose lease lapsed) and records a pending
+ * Waits for the tenant's claim (recovering a holder whose lease lapsed) and records a pending
  * operation for `what`. 503 if the tenant stays busy for `maxWaitMs`.
  */
 export async function beginOperation(
   tenantId: string,
   what: Pick<Operation, 'courseCodes' | 'loginIds' | 'who'>,
   options: BeginOptions = {},
-): Promise<{ op: Operation; lease: Lease }> {
+): Promise<{ op: Operation; claim: HeldClaim }> {
   const leaseMs = options.leaseMs ?? defaultLeaseMs;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
   const opId = randomUUID();
-  const started = Date.now();
-  for (let attempt = 0; ; attempt++) {
-    if (attempt > 0) {
-      if (Date.now() - started >= maxWaitMs) throw new ServiceUnavailableError();
-      await sleep(backoffMs(attempt, { capMs: 100 }));
-      // Waiters poll with a read: cheaper than a failed transaction, and it does not contend
-      // with the holder's commit on the account item.
-      const lock = (await getAccount(tenantId))?.lock;
-      if (lock && lock.until > Date.now()) continue;
-      if (lock) await recoverHolder(tenantId, lock);
-    }
-    const now = Date.now();
-    const createdAt = new Date(now).toISOString();
-    const op: Operation = { ...what, opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt };
-    const { acquired, holder } = await acquireLock(tenantId, op, now + leaseMs);
-    if (acquired) return { op, lease: new Lease(tenantId, op, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
-    if (holder && holder.until <= now) await recoverHolder(tenantId, holder);
-  }
+  // Each refused try throws TenantBusy; after maxWaitMs the last one is a 503.
+  return withRetry(
+    async (attempt) => {
+      if (attempt > 1) {
+        // Waiters poll with a read: cheaper than a failed transaction, and it does not contend
+        // with the holder's commit on the account item.
+        const claim = (await getAccount(tenantId))?.claim;
+        if (claim && claim.until > Date.now()) throw new TenantBusy();
+        if (claim) await recoverHolder(tenantId, claim);
+      }
+      const now = Date.now();
+      const createdAt = new Date(now).toISOString();
+      const op: Operation = { ...what, opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt };
+      const { acquired, holder } = await takeClaim(tenantId, op, now + leaseMs);
+      if (acquired) return { op, claim: new HeldClaim(tenantId, op, now + leaseMs, leaseMs, options.remainingMs ?? (() => Infinity)) };
+      if (holder && holder.until <= now) await recoverHolder(tenantId, holder);
+      throw new TenantBusy();
+    },
+    {
+      attempts: Infinity,
+      until: Date.now() + maxWaitMs,
+      capMs: 100,
+      retryIf: (err) => err instanceof TenantBusy,
+      onExhausted: () => new ServiceUnavailableError(),
+    },
+  );
 }
 
 /** The journal as bucket writes. */
@@ -117,7 +128,7 @@ function addsOf(journal: Map<string, number[]>): BucketAdd[] {
 /**
  * Undoes `op`: pending -> aborting first (so no late commit can happen any more; an operation
  * found committed, whose commit answer was lost, is kept), then every bucket write it may have
- * sent is removed and fenced, then lock and status are released. `sent` is known to the
+ * sent is removed and fenced, then claim and status are released. `sent` is known to the
  * holder itself; a recovery reads the journal. Idempotent: recoverers and the holder may run
  * it at once.
  */
@@ -138,7 +149,7 @@ export async function undoOperation(tenantId: string, op: Operation, reason: str
 
 /**
  * Undo after a failure in this process. If the undo itself fails the operation stays pending
- * (or aborting) and locked; the next request after the lease undoes it from the journal
+ * (or aborting) with its claim held; the next request after the lease undoes it from the journal
  * (`unknown`: whether a commit whose answer was lost applied is not known then).
  */
 export async function abortOperation(tenantId: string, op: Operation, sent: BucketAdd[], cause: unknown): Promise<'committed' | 'aborted' | 'unknown'> {
@@ -152,9 +163,9 @@ export async function abortOperation(tenantId: string, op: Operation, sent: Buck
   }
 }
 
-async function recoverHolder(tenantId: string, lock: Lock, op?: Operation): Promise<void> {
-  const current = op ?? (await getOperation(tenantId, lock.sk));
-  if (!current) return clearLock(tenantId, lock.opId); // one transaction creates both: should not happen
+async function recoverHolder(tenantId: string, claim: Claim, op?: Operation): Promise<void> {
+  const current = op ?? (await getOperation(tenantId, claim.sk));
+  if (!current) return clearClaim(tenantId, claim.opId); // one transaction creates both: should not happen
   await undoOperation(tenantId, current, 'recovered: the operation did not finish');
   log({ level: 'warn', msg: 'units operation recovered', tenantId, opId: current.opId });
 }
@@ -165,10 +176,10 @@ async function recoverHolder(tenantId: string, lock: Lock, op?: Operation): Prom
  */
 export async function recoverPendingOperations(tenantId: string, olderThanMs: number): Promise<string[]> {
   const now = Date.now();
-  const lock = (await getAccount(tenantId))?.lock;
-  if (!lock || lock.until > now) return [];
-  const op = await getOperation(tenantId, lock.sk);
+  const claim = (await getAccount(tenantId))?.claim;
+  if (!claim || claim.until > now) return [];
+  const op = await getOperation(tenantId, claim.sk);
   if (op && Date.parse(op.createdAt) > now - olderThanMs) return [];
-  await recoverHolder(tenantId, lock, op);
-  return [lock.opId];
+  await recoverHolder(tenantId, claim, op);
+  return [claim.opId];
 }

@@ -4,8 +4,8 @@
  *      with recoverPendingOperations; a younger or live one makes the account busy;
  *   2. the ledger is read: units_used must be the sum of the committed operations' units;
  *   3. each course's assignment buckets are read: `assigned:<code>` must be the number of ids
- *      they hold. With the account unlocked they hold exactly the committed pairs: an undone
- *      operation's writes are removed and its buckets fenced before its lock is freed;
+ *      they hold. With the account's claim free they hold exactly the committed pairs: an undone
+ *      operation's writes are removed and its buckets fenced before its claim is freed;
  *   4. drifted values are repaired with one conditional update (repository-reconcile.ts).
  */
 import { mapLimit } from '../db/concurrency';
@@ -33,12 +33,12 @@ export const defaultRecoverAfterMs = 60_000;
 export async function reconcileAccount(tenantId: string, recoverAfterMs = defaultRecoverAfterMs): Promise<AccountCheck> {
   const check: AccountCheck = { status: 'ok', recovered: [], drift: [] };
   let account = await getAccount(tenantId);
-  if (account?.lock) {
+  if (account?.claim) {
     check.recovered = await recoverPendingOperations(tenantId, recoverAfterMs);
     if (check.recovered.length > 0) account = await getAccount(tenantId);
   }
   if (!account) return { ...check, status: 'none' };
-  if (account.lock) return { ...check, status: 'busy' };
+  if (account.claim) return { ...check, status: 'busy' };
 
   const ledger = await readLedger(tenantId);
   const codes = new Set([...(await listCourses(tenantId)).map((c) => c.code), ...Object.keys(account.assigned)]);

@@ -1,6 +1,6 @@
 /**
  * The units table's assign commands: the journal, the fenced bucket writes and their undo, the
- * commit (the tenant's lock is repository-lock.ts). Every invariant is a condition
+ * commit (the tenant's claim is repository-claim.ts). Every invariant is a condition
  * here; docs/UNITS.md says why each is what it is.
  */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -12,7 +12,7 @@ import { conditionFailedAt, isContended, reasonsOrThrow, type CancellationReason
 import { withRetry } from '../db/retry';
 import { unitsTable as table } from '../db/tables';
 import { decodeRanges, encodeRanges } from './repository-buckets';
-import { lockOf } from './repository-lock';
+import { claimOf } from './repository-claim';
 import { assignmentBucketKey, fingerprintKey, journalKey, operationKey } from './keys';
 import { assignedPrefix, type Operation } from './model';
 import type { TransactItem } from '../db/types';
@@ -91,11 +91,11 @@ export const bucketsPerUndo = 99;
 /**
  * Removes the ids from their buckets and fences them against the operation, in one transaction
  * (<= 99 buckets) that also checks the operation is still `aborting`: once it is `aborted` (its
- * lock freed, so a later operation may have added the same pairs and committed), a late undo
+ * claim freed, so a later operation may have added the same pairs and committed), a late undo
  * changes nothing. A fence only moves forward (`fence <= :op`): a late undo can never reopen a
  * bucket to a newer undone operation's in-flight write, and a bucket fenced by a newer operation
  * is left alone (it holds nothing of this one). The ids were not assigned when the operation
- * (holding the lock) planned them, and no other operation writes while it is aborting, so only
+ * (holding the claim) planned them, and no other operation writes while it is aborting, so only
  * its own writes are removed. `stale`: the operation is no longer aborting.
  */
 export async function undoBuckets(t: string, op: Operation, adds: BucketAdd[]): Promise<'undone' | 'stale'> {
@@ -171,9 +171,9 @@ export interface Commit {
 }
 
 /**
- * Debits the account, adds the per-course counts, frees the lock and marks the operation
+ * Debits the account, adds the per-course counts, frees the claim and marks the operation
  * committed (with the bucket adds of a small operation, and the request's fingerprint),
- * atomically. `lost`: the lock or the operation is no longer ours (recovered after the lease
+ * atomically. `lost`: the claim or the operation is no longer ours (recovered after the lease
  * ran out): nothing was changed. `balance_changed`: re-read the account and retry.
  */
 export async function commitOperation(t: string, op: Operation, c: Commit): Promise<'committed' | 'lost' | 'balance_changed'> {
@@ -185,7 +185,7 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
     return `#a${i} :a${i}`;
   });
   try {
-    const release = releaseItem(lockOf(t), op.opId, {
+    const release = releaseItem(claimOf(t), op.opId, {
       set: ['units_available = units_available - :take', 'units_owed = units_owed + :owe', 'units_used = units_used + :cost'],
       remove: ['lock_sk', 'lock_aborting'],
       add: counts,
@@ -194,7 +194,7 @@ export async function commitOperation(t: string, op: Operation, c: Commit): Prom
       values,
     }) as { Update: NonNullable<TransactItem['Update']> };
     await transact([
-      // The lock freed by its owner, with the charge, only on the balance the charge was planned on.
+      // The claim freed by its owner, with the charge, only on the balance the charge was planned on.
       { Update: { ...release.Update, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
       {
         Update: {

@@ -72,9 +72,9 @@ export async function readLedger(t: string): Promise<Ledger> {
 
 /**
  * Sets the drifted values (units_used and/or per-course counts) on condition that the account
- * is unlocked, no operation took the lock since `seen` was read (`lock_count` unchanged) and
+ * claim is free, no operation took it since `seen` was read (`lock_count` unchanged) and
  * each value still holds what `seen` read. With no operation started since the read (made with
- * the account unlocked), the ledger and the buckets counted after it held exactly the committed
+ * the claim free), the ledger and the buckets counted after it held exactly the committed
  * pairs: no pair of an operation that was undone afterwards is counted. False otherwise.
  */
 export async function repairAccountCounts(
@@ -86,8 +86,8 @@ export async function repairAccountCounts(
   const values: Record<string, unknown> = {};
   const sets: string[] = [];
   const conditions = ['attribute_not_exists(lock_op)'];
-  values[':locks'] = seen.locks ?? 0;
-  conditions.push(seen.locks === undefined ? '(attribute_not_exists(lock_count) OR lock_count = :locks)' : 'lock_count = :locks');
+  values[':epoch'] = seen.claimEpoch ?? 0;
+  conditions.push(seen.claimEpoch === undefined ? '(attribute_not_exists(lock_count) OR lock_count = :epoch)' : 'lock_count = :epoch');
   const fix = (name: string, to: number, was: number | undefined, i: number) => {
     names[`#f${i}`] = name;
     values[`:f${i}`] = to;

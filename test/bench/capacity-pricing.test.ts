@@ -100,7 +100,7 @@ describe('writes', () => {
 
 describe('the budget verdict', () => {
   const scenario = { name: 's', fn: 'f', small: true, note: '', prepare: async () => undefined, call: () => ({ job: true as const }) };
-  const measured = (status: number | 'timeout' | 'error') => ({ records: [], status, wallMs: 0, peakInFlight: 0, late: 0, meterErrors: [] });
+  const measured = (status: number | 'timeout' | 'error') => ({ records: [], calls: [], status, wallMs: 0, peakInFlight: 0, late: 0, meterErrors: [] });
   const budget = { requests: 1, rounds: 1, rcu: 1, wru: 1 };
 
   it('is met by a successful call within every limit', () => {

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { lambdaContext } from '../../scripts/lambda-context';
+import { deniedCalls, functionOfRoute, recordingCalls } from './iam';
 import type { HttpEvent } from '../../lib/http/event';
 import type { HttpResult } from '../../lib/http/handler';
 
@@ -93,8 +94,20 @@ type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 // Tests of the deadline itself give the domain code their own clock.
 const testTimeoutMs = 10 * 60_000;
 
+/**
+ * Runs the handler on the request. When its route (or, without one, its path) is a route of
+ * serverless.yml, the handler is that function:
+ * every DynamoDB call the invocation makes must be allowed by the function's IAM statements
+ * (test/helpers/iam.ts; DynamoDB Local ignores IAM, AWS would refuse the call), else the call
+ * throws, naming the missing actions.
+ */
 export async function call(fn: Handler, spec: RequestSpec): Promise<Response> {
-  const result = await fn(buildEvent(spec), lambdaContext('test', testTimeoutMs));
+  const event = buildEvent(spec);
+  // the route as API Gateway will match it: without a template, the path itself (buildEvent)
+  const owner = functionOfRoute(spec.method ?? 'GET', spec.route ?? spec.path.split('?')[0]!);
+  const { result, calls } = await recordingCalls(() => fn(event, lambdaContext('test', testTimeoutMs)));
+  const denied = owner ? deniedCalls(owner.iamRoleStatements, calls) : [];
+  if (denied.length > 0) throw new Error(`${owner!.name}: DynamoDB calls its IAM statements do not allow: ${denied.join(', ')}`);
   const type = result.headers?.['Content-Type'] ?? '';
   return { ...result, json: type.startsWith('application/json') ? JSON.parse(result.body) : undefined };
 }

@@ -19,6 +19,7 @@ import { addLogins } from '../../lib/units/repository';
 import { demoWebhookItems } from '../../lib/webhooks/demo';
 import type { FunctionDefinition } from '../../scripts/functions';
 import { repoRoot } from '../../scripts/serverless-yml';
+import { iamCalls, type Call } from '../helpers/iam';
 import { createTenant, type TestTenant } from '../helpers/tenants';
 
 export const demoSecrets = {
@@ -87,103 +88,19 @@ export async function demoLikeTenant(): Promise<TestTenant> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// DynamoDB calls as IAM sees them: a TransactWriteItems is a PutItem/UpdateItem/DeleteItem/
-// ConditionCheckItem on each item's table; a Query or Scan of an index is on the index.
+// DynamoDB calls as IAM sees them (test/helpers/iam.ts), recorded here for the events test.
 
-export interface Call {
-  action: string;
-  table: string;
-  index?: string;
-}
-
-type Input = Record<string, unknown> & { TableName?: string; IndexName?: string };
-
-const transactActions: Record<string, string> = { Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem', Get: 'GetItem' };
-
-export function iamCalls(command: string, input: Input): Call[] {
-  const action = command.replace(/Command$/, '');
-  if (action === 'TransactWriteItems' || action === 'TransactGetItems') {
-    return ((input.TransactItems ?? []) as Record<string, Input>[]).flatMap((item) =>
-      Object.entries(item).map(([kind, body]) => ({ action: transactActions[kind] ?? kind, table: String(body.TableName) })),
-    );
-  }
-  if (action === 'BatchExecuteStatement' || action === 'ExecuteStatement') {
-    // PartiQL: IAM authorises each statement as PartiQLInsert/Update/Delete/Select on its table.
-    const statements = (action === 'ExecuteStatement' ? [input] : (input.Statements as Input[])) as { Statement?: string }[];
-    return statements.map(({ Statement = '' }) => {
-      const m = /^\s*(INSERT|UPDATE|DELETE|SELECT)\b[^"]*"([^"]+)"/i.exec(Statement);
-      const verb = (m?.[1] ?? '').toLowerCase();
-      return { action: `PartiQL${verb.charAt(0).toUpperCase()}${verb.slice(1)}`, table: m?.[2] ?? '' };
-    });
-  }
-  if (action === 'BatchGetItem' || action === 'BatchWriteItem') {
-    return Object.keys(input.RequestItems as object).map((table) => ({ action, table }));
-  }
-  return [{ action, table: String(input.TableName), ...(input.IndexName ? { index: input.IndexName } : {}) }];
-}
+export { callResource, deniedCalls, iamCalls, resourceName, type Call } from '../helpers/iam';
 
 /** Records every DynamoDB call this process makes from now on (one middleware on the shared client). */
 export function recordDynamoCalls(): { calls: Call[] } {
   const record = { calls: [] as Call[] };
   rawDb().middlewareStack.add(
     (next, context) => async (args) => {
-      record.calls.push(...iamCalls(String(context.commandName), args.input as Input));
+      record.calls.push(...iamCalls(String(context.commandName), args.input as Record<string, unknown>));
       return next(args);
     },
     { step: 'initialize', name: 'opsTestRecorder', override: true },
   );
   return record;
-}
-
-// ---------------------------------------------------------------------------------------------
-// A function's iamRoleStatements (functions.yml), read as the template will hold them.
-
-type Statement = { Effect?: string; Action?: string | string[]; Resource?: unknown };
-
-const tableLogicalIds: Record<string, string> = {
-  TENANTS_TABLE: 'TenantsTable',
-  UNITS_TABLE: 'UnitsTable',
-  INVENTORY_TABLE: 'InventoryTable',
-  ENROLLMENT_TABLE: 'EnrollmentTable',
-  IDEMPOTENCY_TABLE: 'IdempotencyTable',
-};
-
-/** `TenantsTable` for the Arn of a table, `EnrollmentTable/index/gsi1` for an index; else the raw resource. */
-export function resourceName(resource: unknown): string {
-  const r = resource as Record<string, unknown>;
-  const getAtt = r['Fn::GetAtt'] as string[] | undefined;
-  if (getAtt?.[1] === 'Arn') return getAtt[0]!;
-  const sub = typeof r['Fn::Sub'] === 'string' ? /^\$\{(\w+)\.Arn\}(\/index\/[\w.-]+)$/.exec(r['Fn::Sub']) : null;
-  if (sub) return `${sub[1]}${sub[2]}`;
-  // The same ARN as split-stacks rewrites it for a nested stack: `${Table_Arn}/index/x` with the
-  // variable bound to the table's GetAtt (or to the parameter that carries it).
-  const [text, vars] = Array.isArray(r['Fn::Sub']) ? (r['Fn::Sub'] as [string, Record<string, unknown>]) : [];
-  const bound = text ? /^\$\{(\w+)\}(\/index\/[\w.-]+)$/.exec(text) : null;
-  if (bound && vars?.[bound[1]!] !== undefined) return `${resourceName(vars[bound[1]!])}${bound[2]}`;
-  return JSON.stringify(resource);
-}
-
-export function callResource(call: Call): string {
-  const envName = Object.keys(tableLogicalIds).find((name) => process.env[name] === call.table);
-  const logicalId = envName ? tableLogicalIds[envName] : `unknown table ${call.table}`;
-  return call.index ? `${logicalId}/index/${call.index}` : logicalId!;
-}
-
-const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
-
-/** The calls no Allow statement covers (action and resource both). */
-export function deniedCalls(raw: Record<string, unknown>[], calls: Call[]): string[] {
-  const statements = raw as Statement[];
-  const denied = new Set<string>();
-  for (const call of calls) {
-    const resource = callResource(call);
-    const allowed = statements.some(
-      (s) =>
-        s.Effect === 'Allow' &&
-        list(s.Action).includes(`dynamodb:${call.action}`) &&
-        list(s.Resource).map(resourceName).includes(resource),
-    );
-    if (!allowed) denied.add(`dynamodb:${call.action} on ${resource}`);
-  }
-  return [...denied].sort();
 }

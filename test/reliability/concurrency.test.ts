@@ -237,7 +237,7 @@ describe('course units: assigns from separate containers racing grants', () => {
       else expect([r.statusCode, r.json]).toEqual([422, { errors: 'You do not have enough units to complete this operation' }]);
     }
     const account = (await getAccount(w.tenantId))!;
-    expect(account.lock).toBeUndefined();
+    expect(account.claim).toBeUndefined();
     expect(account.unitsAvailable).toBeGreaterThanOrEqual(0);
     expect(account.unitsOwed).toBe(0);
     expect(account.unitsAvailable + account.unitsUsed).toBe(40 + 15); // nothing created or lost

@@ -74,7 +74,7 @@ describe('course units: assign_units', () => {
     expect(new Set(items.map((i) => i.op))).toEqual(new Set([charged[0]!.opId]));
     expect(account).toMatchObject({ unitsAvailable: before.available - cost, unitsUsed: before.used + cost, unitsOwed: 0 });
     for (const code of w.units.codes) expect(account.assigned[code]).toBe(logins.length);
-    expect(account.lock).toBeUndefined();
+    expect(account.claim).toBeUndefined();
     invariant(6);
   }
 
@@ -89,7 +89,7 @@ describe('course units: assign_units', () => {
     const res = await call('assignUnits', w, { body: body(w) });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json).toEqual({});
-    expect(faults.injected.ProvisionedThroughputExceededException).toBeGreaterThanOrEqual(2); // lock, commit (with the pairs)
+    expect(faults.injected.ProvisionedThroughputExceededException).toBeGreaterThanOrEqual(2); // claim, commit (with the pairs)
     expect(faults.injected.ThrottlingException).toBeGreaterThan(0);
     await expectAssignedOnce(w, { available: 1000, used: 0 });
   });
@@ -106,11 +106,11 @@ describe('course units: assign_units', () => {
     await expectAssignedOnce(w, { available: 1000, used: 0 });
   });
 
-  it('persistent throttling after the lock: 503 + Retry-After, nothing charged or assigned; a retry completes once', async () => {
+  it('persistent throttling after the claim: 503 + Retry-After, nothing charged or assigned; a retry completes once', async () => {
     const w = await world('thr-u3', { balance: 1000, logins: 60, inventoryUnits: 0, codes: 0 });
     faults = injectFaults({
       select: (a) => a.command === 'TransactWriteItemsCommand',
-      fault: (a) => (a.call >= 2 ? 'ThrottlingException' : undefined), // the lock is taken, then every write is throttled
+      fault: (a) => (a.call >= 2 ? 'ThrottlingException' : undefined), // the claim is taken, then every write is throttled
     });
     const res = await call('assignUnits', w, { body: body(w) });
     expectUnavailable(res, 'units');
@@ -120,7 +120,7 @@ describe('course units: assign_units', () => {
     expect(after.account).toMatchObject({ unitsAvailable: 1000, unitsUsed: 0 });
     expect(after.ops.filter((o) => o.status === 'committed')).toEqual([]);
     invariant(3);
-    // The undo was throttled too, so the lock may still be held: the retry comes after its lease.
+    // The undo was throttled too, so the claim may still be held: the retry comes after its lease.
     clockAhead(61_000);
     const retry = await call('assignUnits', w, { body: body(w) });
     expect(retry.statusCode, retry.body).toBe(200);

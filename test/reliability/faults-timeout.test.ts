@@ -1,7 +1,7 @@
 /**
  * A bulk assign_units cut off half-way, through the handler: a late bucket write fails once
  * (the request answers 503 after undoing what it wrote), or hangs like a Lambda that timed
- * out or was killed (the request never answers; its lock and most of its pairs stay behind).
+ * out or was killed (the request never answers; its claim and most of its pairs stay behind).
  * Either way a retry completes the request exactly once: the balance charged once, every pair
  * present once, owned by the one committed operation. The hung call, released afterwards
  * (a zombie landing late), changes nothing. Faults are injected through the SDK middleware
@@ -49,7 +49,7 @@ async function expectAssignedOnce(w: World) {
   expect(new Set(items.map((i) => i.op))).toEqual(new Set([charged[0]!.opId]));
   expect(account).toMatchObject({ unitsAvailable: w.units.balance - cost, unitsUsed: cost, unitsOwed: 0 });
   expect(ops.filter((o) => o.status === 'pending' || o.status === 'aborting')).toEqual([]);
-  expect(account.lock).toBeUndefined();
+  expect(account.claim).toBeUndefined();
   invariant(6);
 }
 
@@ -78,7 +78,7 @@ describe('assign_units cut off half-way', () => {
     while (!faults.injected.hang) await new Promise((r) => setTimeout(r, 20)); // the write is held
     const stuck = await unitsState(w);
     expect(stuck.items).toEqual([]);
-    expect(stuck.account.lock).toBeDefined(); // the dead invocation's lock
+    expect(stuck.account.claim).toBeDefined(); // the dead invocation's claim
     expect(stuck.account.unitsAvailable).toBe(5000); // nothing charged
     invariant(2);
 
@@ -91,7 +91,7 @@ describe('assign_units cut off half-way', () => {
     await expectAssignedOnce(w);
 
     // The frozen invocation wakes up and its write lands late: the bucket was fenced by the
-    // recovery, so it changes nothing; it cannot commit (the lock is not its own).
+    // recovery, so it changes nothing; it cannot commit (the claim is not its own).
     faults.release();
     expect((await zombie).statusCode).toBe(503);
     await expectAssignedOnce(w);

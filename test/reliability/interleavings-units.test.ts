@@ -28,7 +28,7 @@ async function tenant() {
   return unitsTenant({ account: { unitsAvailable: 10_000, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: range(1, 1200) });
 }
 
-/** Starts the assign and kills it just before its commit: lock, pending operation, journal and pairs stay behind. */
+/** Starts the assign and kills it just before its commit: claim, pending operation, journal and pairs stay behind. */
 async function killedBeforeCommit(tenantId: string) {
   await expect(assignUnits(tenantId, request, { faults: (s) => (s === 'commit' ? 'kill' : undefined) })).rejects.toBeInstanceOf(Killed);
   const op = (await listOperations(tenantId)).at(-1)!;
@@ -51,7 +51,7 @@ describe('units: a late second undo', () => {
     const late = undoOperation(t.tenantId, op, 'second recoverer');
     await reached.opened;
     expect(await undoOperation(t.tenantId, op, 'first recoverer')).toBe('aborted');
-    // The client's retry takes the free lock, adds the same pairs and commits: charged 1,100.
+    // The client's retry takes the free claim, adds the same pairs and commits: charged 1,100.
     const retry = await assignUnits(t.tenantId, request);
     expect(retry).toMatchObject({ pairs: 1100, unitsCharged: 1100 });
     held.open();

@@ -80,10 +80,10 @@ describe('a late cancel or restore retried with its Idempotency-Key', () => {
   });
 });
 
-/** The account as charging sees it (not the lock and its count). */
+/** The account as charging sees it (not the claim and its count). */
 async function balances(tenantId: string) {
   const account = await getAccount(tenantId);
-  return account && { unitsAvailable: account.unitsAvailable, unitsUsed: account.unitsUsed, unitsOwed: account.unitsOwed, assigned: account.assigned, lock: account.lock };
+  return account && { unitsAvailable: account.unitsAvailable, unitsUsed: account.unitsUsed, unitsOwed: account.unitsOwed, assigned: account.assigned, claim: account.claim };
 }
 
 describe('assign_units owing extra payment', () => {
@@ -103,7 +103,7 @@ describe('assign_units owing extra payment', () => {
     const bare = await sendAs(assign, v, { body });
     expect([bare.statusCode, bare.json]).toEqual([200, {}]);
     // Nothing charged or assigned again (the domain logs the empty operation in its ledger, and
-    // the account counts one more operation that took the lock: lock_count).
+    // the account counts one more operation that took the claim: lock_count).
     expect(changes(before, await snapshot(v, {}, ['units'])).filter((k) => !k.includes('#LEDGER') && !k.includes('#ACCOUNT'))).toEqual([]);
     expect(await balances(v.tenantId)).toEqual(balanceBefore);
     invariant(4);

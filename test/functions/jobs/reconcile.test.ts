@@ -21,7 +21,7 @@ import { accountKey, operationSk } from '../../../lib/units/keys';
 import { assignedPrefix, type Operation } from '../../../lib/units/model';
 import { countAssignments, getAccount, listOperations, putUnitsData } from '../../../lib/units/repository';
 import { putJournal, writeBuckets } from '../../../lib/units/repository-assign';
-import { acquireLock } from '../../../lib/units/repository-lock';
+import { takeClaim } from '../../../lib/units/repository-claim';
 import { lambdaContext } from '../../../scripts/lambda-context';
 import { createTenant } from '../../helpers/tenants';
 
@@ -54,11 +54,11 @@ async function driftedAccount(): Promise<string> {
   return t;
 }
 
-/** Takes the tenant's lock for an operation created at `createdAt` whose lease has run out, journals its pairs and writes one. */
+/** Takes the tenant's claim for an operation created at `createdAt` whose lease has run out, journals its pairs and writes one. */
 async function abandonedOperation(t: string, createdAt: string): Promise<Operation> {
   const opId = randomUUID();
   const op: Operation = { opId, sk: operationSk(createdAt, opId), status: 'pending', createdAt, courseCodes: ['A'], loginIds: [1, 2], who: { tenant: t } };
-  expect((await acquireLock(t, op, Date.now() - 1000)).acquired).toBe(true);
+  expect((await takeClaim(t, op, Date.now() - 1000)).acquired).toBe(true);
   await putJournal(t, opId, new Map([['A', [1, 2]]]));
   expect(await writeBuckets(t, op, [{ code: 'A', bucket: 0, ids: [1] }])).toBe(true);
   return op;
@@ -113,16 +113,16 @@ describe('a full pass', () => {
     expect(await countAssignments(drifted, 'B')).toBe(1);
   });
 
-  it('undoes an operation abandoned long ago: its pairs removed, lock released, ledger entry aborted', async () => {
+  it('undoes an operation abandoned long ago: its pairs removed, claim released, ledger entry aborted', async () => {
     const account = await getAccount(recovered);
-    expect(account?.lock).toBeUndefined();
+    expect(account?.claim).toBeUndefined();
     expect(account).toMatchObject({ unitsAvailable: 5, unitsUsed: 0 });
     expect(await countAssignments(recovered, 'A')).toBe(0);
     expect((await listOperations(recovered)).map((op) => [op.opId, op.status])).toEqual([[abandoned.opId, 'aborted']]);
   });
 
   it('leaves a recently abandoned operation to the assign path (lease rules), and its account untouched', async () => {
-    expect((await getAccount(young))?.lock?.opId).toBe(live.opId);
+    expect((await getAccount(young))?.claim?.opId).toBe(live.opId);
     expect((await listOperations(young)).map((op) => op.status)).toEqual(['pending']);
     expect(await countAssignments(young, 'A')).toBe(1);
   });

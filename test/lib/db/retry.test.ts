@@ -1,6 +1,6 @@
 /** The one backoff formula and withRetry's decisions (tries, which errors, what is thrown at the end). */
-import { describe, expect, it } from 'vitest';
-import { backoffMs, withRetry } from '../../../lib/db/retry';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { backoffMs, timers, withRetry } from '../../../lib/db/retry';
 
 describe('backoffMs (full jitter)', () => {
   it('stays between 0 and min(cap, base * 2^attempt)', () => {
@@ -55,5 +55,37 @@ describe('withRetry', () => {
     expect(calls).toBe(3);
     const tired = new Error('try later');
     await expect(withRetry(busy, { attempts: 2, onExhausted: () => tired, ...quick })).rejects.toBe(tired);
+  });
+
+  describe('until and pause', () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    it('makes a try that fails at or after `until` the last, whatever `attempts` allows', async () => {
+      let now = 0;
+      vi.spyOn(Date, 'now').mockImplementation(() => now);
+      let calls = 0;
+      const gaveUp = new Error('busy too long');
+      await expect(
+        withRetry(async () => {
+          calls++;
+          now += 10; // each try takes 10 ms
+          throw new Error('busy');
+        }, { attempts: Infinity, until: 25, onExhausted: () => gaveUp, ...quick }),
+      ).rejects.toBe(gaveUp);
+      expect(calls).toBe(3); // failed at 10 and 20 (before 25): tried again; failed at 30: gave up
+    });
+
+    it('pauses between tries by default, and not at all with pause: false', async () => {
+      const sleep = vi.spyOn(timers, 'sleep');
+      const failTwice = async (attempt: number) => {
+        if (attempt < 3) throw new Error('changed');
+        return attempt;
+      };
+      expect(await withRetry(failTwice, { attempts: 5, ...quick })).toBe(3);
+      expect(sleep).toHaveBeenCalledTimes(2);
+      sleep.mockClear();
+      expect(await withRetry(failTwice, { attempts: 5, pause: false })).toBe(3);
+      expect(sleep).not.toHaveBeenCalled();
+    });
   });
 });

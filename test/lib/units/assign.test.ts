@@ -15,7 +15,7 @@ import { accountKey } from '../../../lib/units/keys';
 import { recoverPendingOperations } from '../../../lib/units/operation';
 import { getAccount, listAssignments, listOperations } from '../../../lib/units/repository';
 import { writeBuckets } from '../../../lib/units/repository-assign';
-import { markAborting } from '../../../lib/units/repository-lock';
+import { markAborting } from '../../../lib/units/repository-claim';
 import { assign, ledgerTotals, range, snapshot, unitsTenant } from './fixtures';
 
 const codes = ['A', 'B'];
@@ -38,7 +38,7 @@ async function killedAt(tenantId: string, step: Step, leaseMs?: number) {
 
 /** Waits (polling, no timing asserted) until the tenant's lease has lapsed. */
 async function lapsed(tenantId: string) {
-  while (((await getAccount(tenantId))?.lock?.until ?? 0) >= Date.now()) await new Promise((r) => setTimeout(r, 50));
+  while (((await getAccount(tenantId))?.claim?.until ?? 0) >= Date.now()) await new Promise((r) => setTimeout(r, 50));
 }
 
 describe('a failure half-way', () => {
@@ -57,7 +57,7 @@ describe('a failure half-way', () => {
     const ops = await listOperations(t.tenantId);
     expect(ops.map((op) => op.status)).toEqual(['committed', 'aborted']);
     expect(ops[1]!.reason).toBe('injected: failed at write:5');
-    expect((await getAccount(t.tenantId))!.lock).toBeUndefined();
+    expect((await getAccount(t.tenantId))!.claim).toBeUndefined();
   });
 
   it('no time left for the commit answers 503 (retry) and changes nothing', async () => {
@@ -78,7 +78,7 @@ describe('a failure half-way', () => {
   it('a balance lowered before the commit turns into 422 and a full undo', async () => {
     const t = await unitsTenant({ account: { unitsAvailable: 3, extraPayment: false }, courses: [{ code: 'A', name: 'A' }], logins: range(1, 3) });
     const before = await snapshot(t.tenantId);
-    // Nothing in the API lowers a balance outside the lock; an operator editing the table
+    // Nothing in the API lowers a balance outside the claim; an operator editing the table
     // could, so simulate that from inside the fault hook.
     const lower = async (step: Step) => {
       if (step !== 'commit') return undefined;
@@ -94,12 +94,12 @@ describe('a failure half-way', () => {
 });
 
 describe('a process killed at any step', () => {
-  const steps: Step[] = ['locked', 'planned', 'journaled', 'write:0', 'write:4', 'commit'];
+  const steps: Step[] = ['claimed', 'planned', 'journaled', 'write:0', 'write:4', 'commit'];
 
   it.each(steps)('killed at %s: the next request recovers it once the lease lapses and completes exactly once', async (step) => {
     const t = await bigTenant();
     const killed = await killedAt(t.tenantId, step, 1_000);
-    expect((await getAccount(t.tenantId))!.lock?.opId).toBe(killed.opId);
+    expect((await getAccount(t.tenantId))!.claim?.opId).toBe(killed.opId);
 
     const result = await assignUnits(t.tenantId, { courseCodes: codes, loginIds: logins });
     expect(result).toMatchObject({ pairs: cost, unitsCharged: cost, unitsOwed: 0 });
@@ -142,7 +142,7 @@ describe('recovery by the reconcile job', () => {
     expect(await recoverPendingOperations(t.tenantId, 60 * 60_000)).toEqual([]); // not old enough
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([op.opId]);
     expect(await snapshot(t.tenantId)).toEqual(before);
-    expect((await getAccount(t.tenantId))!.lock).toBeUndefined();
+    expect((await getAccount(t.tenantId))!.claim).toBeUndefined();
     expect((await listOperations(t.tenantId)).map((o) => o.status)).toEqual(['committed', 'aborted']);
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([]); // nothing left to do
   });
@@ -163,8 +163,8 @@ describe('recovery by the reconcile job', () => {
     const t = await bigTenant();
     const op = await killedAt(t.tenantId, 'write:4', 60_000);
     expect(await recoverPendingOperations(t.tenantId, 0)).toEqual([]);
-    expect((await getAccount(t.tenantId))!.lock?.opId).toBe(op.opId);
-    // Another request waits for the lock, then answers 503 (retry later); nothing changes.
+    expect((await getAccount(t.tenantId))!.claim?.opId).toBe(op.opId);
+    // Another request waits for the claim, then answers 503 (retry later); nothing changes.
     await expect(assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: [2] }, { maxWaitMs: 0 })).rejects.toBeInstanceOf(ServiceUnavailableError);
     expect((await getAccount(t.tenantId))!.unitsAvailable).toBe(5000);
   });
@@ -190,7 +190,7 @@ describe('extra payment and grants', () => {
     await assignUnits(t.tenantId, { courseCodes: ['A'], loginIds: range(1, 4) }, { faults: grant });
     const account = await getAccount(t.tenantId);
     expect(account).toMatchObject({ unitsAvailable: 4 + 5 - 4, unitsUsed: 4 });
-    expect(account!.lock).toBeUndefined();
+    expect(account!.claim).toBeUndefined();
   });
 
   it('a grant to a tenant without an account creates it', async () => {

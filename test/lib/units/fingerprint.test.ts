@@ -72,7 +72,7 @@ describe('a retry whose pairs all exist', () => {
     const ops = await listOperations(t.tenantId);
     expect(ops.map((o) => [o.status, o.units, o.pairs])).toEqual([['committed', cost, cost], ['committed', 0, 0], ['committed', 0, 0]]);
     expect(ops[2]!.pairList).toEqual([]);
-    expect((await getAccount(t.tenantId))!.lock).toBeUndefined();
+    expect((await getAccount(t.tenantId))!.claim).toBeUndefined();
   });
 
   it('a request that differs by one pair takes the full path: the new pair is charged, the others are not', async () => {
@@ -136,7 +136,7 @@ describe('the record is part of the commit', () => {
 });
 
 describe('20 concurrent requests', () => {
-  // A limit for a loaded machine (the requests queue for the tenant's lock), not a measure of speed.
+  // A limit for a loaded machine (the requests queue for the tenant's claim), not a measure of speed.
   it('the same request 10 times and 10 requests one pair larger, with units for a few: never an overspend, charges match the pairs', { timeout: 120_000 }, async () => {
     // Enough for the request and 3 of the 10 extra logins (one pair per course each).
     const balance = cost + 3 * codes.length;

@@ -1,8 +1,8 @@
 /**
- * The tenant's assign lock, every read and write of it: a claim (lib/db/claim.ts) on the account
+ * The tenant's assign claim, every read and write of it: a claim of lib/db/claim.ts on the account
  * item, taken with the operation's pending record, renewed while the holder works, marked
  * aborting by an undo, released with the operation's end (the commit releases it too:
- * repository-assign.ts `commitOperation`, through `lockOf`). docs/UNITS.md says why each condition
+ * repository-assign.ts `commitOperation`, through `claimOf`). docs/UNITS.md says why each condition
  * is what it is.
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -14,26 +14,27 @@ import { isConditionFailed, reasonsOrThrow } from '../db/conditions';
 import { unitsTable as table } from '../db/tables';
 import type { TransactItem } from '../db/types';
 import { accountKey, operationKey } from './keys';
-import { operationItem, toAccount, type Lock, type Operation, type OperationStatus } from './model';
+import { operationItem, toAccount, type Claim, type Operation, type OperationStatus } from './model';
 
 const transact = (items: TransactItem[]) => db().send(new TransactWriteCommand({ TransactItems: items }));
 
 /**
- * The tenant's lock as a claim (lib/db/claim.ts) on the account item: `lock_op` owns it until
- * `lock_until`; `lock_count` numbers the takes (the reconcile job's repair condition).
+ * The tenant's claim on the account item: `lock_op` owns it until `lock_until`; `lock_count`
+ * numbers the takes (the reconcile job's repair condition). The attributes keep their names from
+ * when this was called the lock (renaming them would change stored items; keys.ts).
  */
-export const lockOf = (t: string): ClaimRef => ({ table: table(), key: accountKey(t), owner: 'lock_op', until: 'lock_until', epoch: 'lock_count' });
+export const claimOf = (t: string): ClaimRef => ({ table: table(), key: accountKey(t), owner: 'lock_op', until: 'lock_until', epoch: 'lock_count' });
 
 /**
- * Takes the tenant's lock for `op` until `until` and records the operation as pending, in one
- * transaction, so a lock always names an operation that exists. Creates a zero account if
- * there is none. Not acquired: `holder` is the current lock when the lock was the reason.
+ * Takes the tenant's claim for `op` until `until` and records the operation as pending, in one
+ * transaction, so a claim always names an operation that exists. Creates a zero account if
+ * there is none. Not acquired: `holder` is the current claim when the claim was the reason.
  */
-export async function acquireLock(t: string, op: Operation, until: number): Promise<{ acquired: boolean; holder?: Lock }> {
+export async function takeClaim(t: string, op: Operation, until: number): Promise<{ acquired: boolean; holder?: Claim }> {
   try {
     await transact([
       // Taken only if absent: a lapsed holder is undone first (operation.ts), never simply taken over.
-      takeItem(lockOf(t), {
+      takeItem(claimOf(t), {
         owner: op.opId,
         until,
         now: Date.now(),
@@ -57,33 +58,33 @@ export async function acquireLock(t: string, op: Operation, until: number): Prom
     const [account, opItem] = reasonsOrThrow(err);
     if (opItem?.Code === 'ConditionalCheckFailed') throw new Error(`operation ${op.sk} exists already`, { cause: err });
     const holder = account?.Code === 'ConditionalCheckFailed' && account.Item ? unmarshall(account.Item) : undefined;
-    return { acquired: false, ...(holder ? { holder: toAccount(holder).lock } : {}) };
+    return { acquired: false, ...(holder ? { holder: toAccount(holder).claim } : {}) };
   }
 }
 
 /**
- * Moves the lease of `op` on to `until`; false when the lock is no longer its own or an undo of
+ * Moves the lease of `op` on to `until`; false when the claim is no longer its own or an undo of
  * the operation has begun (`lock_aborting`, set by markAborting before anything else): the holder
  * must write nothing more, since the undo may have read the journal before the holder's last
  * journal write landed.
  */
-export async function renewLock(t: string, op: Pick<Operation, 'opId' | 'sk'>, until: number): Promise<boolean> {
-  return (await renew(lockOf(t), op.opId, until, { condition: 'attribute_not_exists(lock_aborting)' })) !== false;
+export async function renewClaim(t: string, op: Pick<Operation, 'opId' | 'sk'>, until: number): Promise<boolean> {
+  return (await renew(claimOf(t), op.opId, until, { condition: 'attribute_not_exists(lock_aborting)' })) !== false;
 }
 
-/** Frees a lock that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
-export async function clearLock(t: string, opId: string): Promise<void> {
-  await release(lockOf(t), opId, { remove: ['lock_sk', 'lock_aborting'] });
+/** Frees a claim that names no operation (cannot happen by construction; kept so it can never wedge a tenant). */
+export async function clearClaim(t: string, opId: string): Promise<void> {
+  await release(claimOf(t), opId, { remove: ['lock_sk', 'lock_aborting'] });
 }
 
 /**
- * The first step of every undo: the lock marked `lock_aborting` (no more renewals), then the
+ * The first step of every undo: the claim marked `lock_aborting` (no more renewals), then the
  * operation pending -> aborting, so the holder (if it is still alive somehow) can no longer
  * write or commit. Returns the status the operation has afterwards ('missing' if none).
  */
 export async function markAborting(t: string, op: Operation): Promise<OperationStatus | 'missing'> {
-  // First the lock: from now on its holder can renew no more (renewLock), so it writes nothing
-  // after this undo reads the journal. Refused when the lock is no longer the operation's.
+  // First the claim: from now on its holder can renew no more (renewClaim), so it writes nothing
+  // after this undo reads the journal. Refused when the claim is no longer the operation's.
   try {
     await db().send(
       new UpdateCommand({
@@ -118,13 +119,13 @@ export async function markAborting(t: string, op: Operation): Promise<OperationS
 }
 
 /**
- * Frees the lock and marks the operation aborted with `reason`, atomically, once its
+ * Frees the claim and marks the operation aborted with `reason`, atomically, once its
  * assignments are gone. False when someone else released it already (idempotent).
  */
 export async function releaseOperation(t: string, op: Operation, reason: string, at: string): Promise<boolean> {
   try {
     await transact([
-      releaseItem(lockOf(t), op.opId, { remove: ['lock_sk', 'lock_aborting'] }),
+      releaseItem(claimOf(t), op.opId, { remove: ['lock_sk', 'lock_aborting'] }),
       {
         Update: {
           TableName: table(),
