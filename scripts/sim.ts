@@ -1,6 +1,6 @@
 /**
  * `npm run sim -- [--runs N | --runs-each N] [--seed=S --path=P] [--only TEXT] [--strict] [--trace] [--log] [--slow]`
- * (`--slow`: the slow-calls property, test/sim/slow-calls.slow.ts, vitest.slow.config.ts):
+ * (`--slow`: only the slow-calls property, test/sim/slow-calls.test.ts, `--runs N` of it, SIM_SLOW_RUNS):
  * the simulation harness of test/sim at length. `--runs N`: about N schedules in all, a third
  * per surface, spread evenly over its combinations of functions; `--runs-each N`: N per
  * combination (`npm test` runs 1, and 10-14 per focused combination); `--only` keeps the combinations whose name contains TEXT
@@ -30,7 +30,7 @@ const { values, positionals } = parseArgs({
 });
 
 const env: Record<string, string> = { ...(process.env as Record<string, string>) };
-if (values.runs) env.SIM_TOTAL = values.runs;
+if (values.runs) env[values.slow ? 'SIM_SLOW_RUNS' : 'SIM_TOTAL'] = values.runs;
 if (values['runs-each']) env.SIM_RUNS = values['runs-each'];
 if (values.seed) env.SIM_SEED = values.seed;
 if (values.path) env.SIM_PATH = values.path;
@@ -39,10 +39,9 @@ if (values.trace) env.SIM_TRACE = '1';
 if (values.log) env.SIM_LOG = '1';
 if (values.strict) env.SIM_STRICT = '1';
 
-const files = positionals.length > 0 ? positionals : ['test/sim'];
+const files = positionals.length > 0 ? positionals : [values.slow ? 'test/sim/slow-calls.test.ts' : 'test/sim'];
 const started = Date.now();
-const config = values.slow ? ['--config', 'vitest.slow.config.ts'] : [];
-const result = spawnSync('npx', ['vitest', 'run', ...config, '--passWithNoTests', ...files], { stdio: 'inherit', env });
+const result = spawnSync('npx', ['vitest', 'run', '--passWithNoTests', ...files], { stdio: 'inherit', env });
 const seconds = (Date.now() - started) / 1000;
 console.info(`[sim] ${values.runs ? `about ${values.runs} runs` : values['runs-each'] ? `${values['runs-each']} runs per combination` : 'the default budget'}${values.only ? ` (only '${values.only}')` : ''}: ${seconds.toFixed(1)} s, exit ${result.status}`);
 process.exit(result.status ?? 1);

@@ -14,7 +14,7 @@ import { eventually, Receiver, startEventRunner, webhooksApi } from './support';
 const course = 'course-v1:Events+Dead+1';
 let runner: EventRunner;
 let tenant: TestTenant;
-const receiver = new Receiver(4314); // not started: connections are refused
+const receiver = new Receiver(); // a free port, reserved and not started: connections are refused
 
 beforeAll(async () => {
   runner = await startEventRunner({
@@ -22,6 +22,7 @@ beforeAll(async () => {
     WEBHOOK_BACKOFF_CAP_MS: '100',
     WEBHOOK_MAX_ATTEMPTS: '3',
   });
+  await receiver.reserve();
   tenant = await createTenant('events-dead');
   await putCourse(tenant.tenantId, { courseId: course });
 });

@@ -11,14 +11,14 @@ import { useDeliveryQueue } from '../../../lib/webhooks/queue';
 import type { EventRunner } from '../../../scripts/event-runner';
 import { api } from '../enrollment/support';
 import { createTenant, type TestTenant } from '../../helpers/tenants';
-import { documentedVerifier, eventually, Receiver, startEventRunner, webhooksApi } from './support';
+import { documentedVerifier, eventually, listen, Receiver, startEventRunner, webhooksApi } from './support';
 
 const course = 'course-v1:Events+E2E+1';
 let runner: EventRunner;
 let a: TestTenant;
 let b: TestTenant;
-const receiverA = new Receiver(4311);
-const receiverB = new Receiver(4312);
+const receiverA = new Receiver();
+const receiverB = new Receiver();
 let endpointA: { id: string; secret: string };
 const verify = documentedVerifier();
 
@@ -114,11 +114,11 @@ describe('webhooks end to end', () => {
       held.push(Date.now());
       req.socket.on('close', () => given++);
     });
-    await new Promise<void>((done) => hanging.listen(4313, '127.0.0.1', done));
+    const port = await listen(hanging);
     try {
       const c = await createTenant('events-c');
       await putCourse(c.tenantId, { courseId: course });
-      expect((await webhooksApi(c.bearerToken).create({ url: 'http://127.0.0.1:4313/hook', event_types: ['code.generated'] })).statusCode).toBe(201);
+      expect((await webhooksApi(c.bearerToken).create({ url: `http://127.0.0.1:${port}/hook`, event_types: ['code.generated'] })).statusCode).toBe(201);
       const already = receiverB.got.length;
       await api(c.bearerToken).codesFor(course, 1);
       await eventually(() => held.length > 0 || undefined);

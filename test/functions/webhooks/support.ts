@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { rawDb } from '../../../lib/db/client';
@@ -37,16 +38,25 @@ export interface Received {
   body: string;
 }
 
-/** A webhook receiver on 127.0.0.1:`port` that records what it gets and answers 200; stop() refuses connections again. */
+/**
+ * A webhook receiver on 127.0.0.1 that records what it gets and answers 200; stop() refuses
+ * connections again. Its port is a free one the system picks (never a fixed number: other
+ * test files and sessions run beside it), kept across stop() and start() so its URL stays.
+ */
 export class Receiver {
   readonly got: Received[] = [];
   private server?: Server;
-  constructor(readonly port: number) {}
+  private port?: number;
   get url(): string {
+    if (this.port === undefined) throw new Error('Receiver: no port yet (start() or reserve() first)');
     return `http://127.0.0.1:${this.port}/hook`;
   }
+  /** A port that is free and closed: bound, read, released (a connection to the URL is refused until start()). */
+  async reserve(): Promise<void> {
+    this.port = await freePort();
+  }
   async start(): Promise<void> {
-    this.server = createServer((req, res) => {
+    const server = createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
       req.on('end', () => {
@@ -54,7 +64,8 @@ export class Receiver {
         res.writeHead(200).end('ok');
       });
     });
-    await new Promise<void>((done) => this.server!.listen(this.port, '127.0.0.1', done));
+    this.server = server;
+    this.port = await listen(server, this.port ?? 0);
   }
   async stop(): Promise<void> {
     const server = this.server;
@@ -63,6 +74,26 @@ export class Receiver {
     server.closeAllConnections();
     await new Promise<void>((done) => server.close(() => done()));
   }
+}
+
+/** Listens on 127.0.0.1:`port` (0: a free one) and answers the port it got. */
+export async function listen(server: Server, port = 0): Promise<number> {
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', fail);
+      done();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
+
+/** A port nothing listens on: one the system hands out, bound and closed again. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listen(server);
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
 }
 
 /** The verification snippet of docs/EVENTS.md (the ```js verify-snippet block), compiled as written. */

@@ -19,8 +19,17 @@
  *   crash the actor before or after the call (it never resumes: a Lambda killed mid-call). Conditions,
  *   transactions and the data stay DynamoDB Local's.
  * - Math.random is seeded per run (backoff jitter decides sleep lengths), so a seed replays.
+ * - middy's early timeout (@middy/core: a `setTimeout` of node:timers for the context's
+ *   remaining time less 5 ms) runs on the virtual clock too (installVirtualTimeouts): with a real
+ *   timer of virtual milliseconds, an attempt that took over ~25 s of REAL time (a DynamoDB Local
+ *   slowed by a full test run) answered middy's 503 at a virtual moment of no meaning, its key
+ *   kept that 503 and every retry replayed it (the slow-calls property's failure of stop 21).
+ *   The virtual timer fires when the request's own time (clock jumps and its stalled calls left
+ *   out, as D1 measures it) reaches the delay: a run is the same whatever real time it takes.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { syncBuiltinESMExports } from 'node:module';
+import timers from 'node:timers';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type fc from 'fast-check';
 import { vi } from 'vitest';
@@ -56,9 +65,12 @@ export interface Actor {
   faults: FaultAt[];
   /** Virtual ms at which the actor started. */
   startedAt: number;
+  /** A stalled call of its own is undelivered (its virtual timers wait: the stall is not its time). */
+  stalling?: boolean;
 }
 
 const actors = new AsyncLocalStorage<Actor>();
+const realDelayMs = Number(process.env.SIM_REAL_DELAY_MS ?? 0);
 
 type WireFault = 'throttle' | 'error500' | 'timeout' | 'lost';
 /** The wire fault of one command invocation, from the scheduling middleware to the transport one (they share the context). */
@@ -102,8 +114,20 @@ function prng(seed: number): () => number {
   };
 }
 
+/** A timer of middy's on the virtual clock (installVirtualTimeouts); `ms` of the actor's own time from `from`. */
+class VirtualTimeout {
+  constructor(
+    readonly run: Run,
+    readonly actor: Actor,
+    readonly ms: number,
+    readonly from: { at: number; jumped: number; stalled: number },
+    readonly fire: () => void,
+  ) {}
+}
+
 export class Run {
   readonly trace: string[] = [];
+  private readonly timeouts = new Set<VirtualTimeout>();
   private inFlight = 0;
   private activity = 0;
   private readonly all: Actor[] = [];
@@ -131,7 +155,37 @@ export class Run {
   }
 
   advance(ms: number): void {
-    vi.setSystemTime(Date.now() + ms);
+    this.clock(Date.now() + ms);
+  }
+
+  /** Moves the clock forward to `at` (never back), then fires the virtual timers that came due. */
+  private clock(at: number): void {
+    if (Date.now() < at) vi.setSystemTime(at);
+    for (const t of [...this.timeouts]) {
+      if (t.actor.state !== 'running') this.timeouts.delete(t); // a dead Lambda's timer never fires
+      else if (!t.actor.stalling && Date.now() - t.from.at - (this.jumped - t.from.jumped) - (t.actor.stalledMs - t.from.stalled) >= t.ms) {
+        this.timeouts.delete(t);
+        this.activity++;
+        this.trace.push(`${t.actor.name} early timeout (middy)`);
+        t.fire();
+      }
+    }
+  }
+
+  /** middy's timer, set by `actor`: fires when `ms` of its own time has passed. */
+  timeout(actor: Actor, ms: number, fire: () => void): VirtualTimeout {
+    const t = new VirtualTimeout(this, actor, ms, { at: Date.now(), jumped: this.jumped, stalled: actor.stalledMs }, fire);
+    this.timeouts.add(t);
+    return t;
+  }
+
+  clearTimeout(t: VirtualTimeout): void {
+    this.timeouts.delete(t);
+  }
+
+  /** At the run's end: a timer left (a crashed actor's) never fires after it. */
+  dropTimeouts(): void {
+    this.timeouts.clear();
   }
 
   /** Starts `body` as actor `name`; its DynamoDB calls are scheduled. Resolves with its result, never if it crashed. */
@@ -155,9 +209,9 @@ export class Run {
   async jump(ms: number, after = 0): Promise<void> {
     for (let i = 0; i < after; i++) await this.s.schedule(Promise.resolve(), `clock +${ms} ms in ${after - i}`);
     return this.s.schedule(Promise.resolve(), `clock +${ms} ms`).then(() => {
-      this.advance(ms);
       this.jumped += ms;
       this.trace.push(`clock +${ms} ms`);
+      this.advance(ms);
     });
   }
 
@@ -169,7 +223,7 @@ export class Run {
     await this.s.schedule(Promise.resolve(), `${actor?.name ?? '?'} sleep ${Math.round(ms)}`);
     this.activity++;
     if (actor && isCrashed(actor)) return hang();
-    if (Date.now() < wake) vi.setSystemTime(wake);
+    this.clock(wake);
   }
 
   async intercept(actor: Actor, command: string, input: Record<string, unknown>, send: (wire?: WireFault) => Promise<unknown>): Promise<unknown> {
@@ -181,7 +235,12 @@ export class Run {
     const issued = Date.now();
     this.activity++;
     if (fault === 'stall') {
-      await this.stall(issued + stallMs, label);
+      actor.stalling = true;
+      try {
+        await this.stall(issued + stallMs, label);
+      } finally {
+        actor.stalling = false;
+      }
       actor.stalledMs += Date.now() - issued;
     }
     await this.s.schedule(Promise.resolve(), label);
@@ -190,7 +249,7 @@ export class Run {
     // The call answers `callMs` after it was sent (ten times that when slow): calls in flight
     // at once overlap, as they do on DynamoDB; the clock only moves forward.
     const answered = issued + (fault === 'slow' ? this.options.callMs * 10 : this.options.callMs);
-    if (Date.now() < answered) vi.setSystemTime(answered);
+    this.clock(answered);
     this.trace.push(`${label}${fault ? ` [${fault}]` : ''}`);
     switch (fault) {
       case 'crash':
@@ -204,6 +263,8 @@ export class Run {
     // so every middleware between sees what it would see on AWS.
     const wire = fault === 'throttle' || fault === 'error500' || fault === 'timeout' || fault === 'lost' ? fault : undefined;
     this.inFlight++;
+    // SIM_REAL_DELAY_MS: real ms added to every call (a slow DynamoDB Local): nothing of the run may change.
+    if (realDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, realDelayMs));
     let out: unknown;
     try {
       out = await send(wire);
@@ -232,7 +293,7 @@ export class Run {
       const before = this.released;
       await this.s.schedule(Promise.resolve(), `${label} (stalled)`);
       // Released with nobody else released since the last look: nothing else can run now.
-      if (this.released === before + 1 && this.s.count() === 0) vi.setSystemTime(until);
+      if (this.released === before + 1 && this.s.count() === 0) this.clock(until);
     }
   }
 
@@ -283,8 +344,40 @@ export async function withRun<T>(run: Run, body: () => Promise<T>): Promise<T> {
   try {
     return await body();
   } finally {
+    run.dropTimeouts();
     current = undefined;
   }
+}
+
+/**
+ * middy's early timeout on the virtual clock: node:timers' setTimeout (which @middy/core imports
+ * by name: hence syncBuiltinESMExports) hands a timer set by middy inside an actor of a run to
+ * the run (Run.timeout); every other timer stays real. clearTimeout (node:timers' and the global
+ * one, which middy calls) cancels a virtual one. Once per process.
+ */
+let virtualTimeouts = false;
+export function installVirtualTimeouts(): void {
+  if (virtualTimeouts) return;
+  virtualTimeouts = true;
+  const realSet = timers.setTimeout;
+  const realClear = timers.clearTimeout;
+  const set = (fn: unknown, ms?: number, ...args: unknown[]): unknown => {
+    const run = current;
+    const actor = actors.getStore();
+    if (run && actor && typeof fn === 'function' && new Error().stack?.includes('@middy/core')) {
+      return run.timeout(actor, Number(ms ?? 0), AsyncLocalStorage.bind(() => (fn as (...a: unknown[]) => void)(...args)));
+    }
+    return realSet(fn as () => void, ms, ...args);
+  };
+  const realGlobalClear = globalThis.clearTimeout;
+  const clearWith = (real: (t: NodeJS.Timeout) => void) => (t: unknown): void => {
+    if (t instanceof VirtualTimeout) t.run.clearTimeout(t);
+    else real(t as NodeJS.Timeout);
+  };
+  Object.assign(timers, { setTimeout: Object.assign(set, { __promisify__: realSet.__promisify__ }), clearTimeout: clearWith(realClear) });
+  syncBuiltinESMExports();
+  // middy clears its timer with the global clearTimeout (it imports only setTimeout).
+  globalThis.clearTimeout = clearWith(realGlobalClear) as typeof clearTimeout;
 }
 
 /**
@@ -326,6 +419,7 @@ export function installInterposer(client: DynamoDBClient): void {
     }) as never,
     { relation: 'after', toMiddleware: 'deserializerMiddleware', name: `${interposer}Wire`, override: true } as never,
   );
+  installVirtualTimeouts();
 }
 
 

@@ -8,6 +8,11 @@
  * test), a 503 always with Retry-After (D2), each attempt resumes the batch the previous one
  * handed back (lib/enrollment/generate-batch.ts), and the retries converge to one 200 with
  * every code, each stored once, listed once and counted once (the enrollment invariants, I9).
+ *
+ * `npm test` runs SIM_SLOW_RUNS (default 2) schedules; `npm run sim -- --slow [--runs N]` more.
+ * A run depends on its seed only, never on how fast DynamoDB Local is (middy's early timeout is on
+ * the virtual clock: support/runtime.ts; SIM_REAL_DELAY_MS=500 slows every call for real and
+ * changes nothing of a run but how long it takes).
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -80,7 +85,7 @@ describe('sim: slow calls', () => {
           if (callMs >= 2_000 && n >= 1_500) expect(answers.filter((a) => a.status === 503).length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: Number(process.env.SIM_SLOW_RUNS ?? 1), ...(process.env.SIM_SEED ? { seed: Number(process.env.SIM_SEED) } : {}), ...(process.env.SIM_PATH ? { path: process.env.SIM_PATH } : {}) },
+      { numRuns: Number(process.env.SIM_SLOW_RUNS ?? 2), ...(process.env.SIM_SEED ? { seed: Number(process.env.SIM_SEED) } : {}), ...(process.env.SIM_PATH ? { path: process.env.SIM_PATH } : {}) },
     );
   }, 1_200_000);
 });
