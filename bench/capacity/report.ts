@@ -22,7 +22,8 @@ export type BudgetFigure = 'requests' | 'rounds' | 'rcu' | 'wru';
  * A scenario's budget. Figures fixed by the code and the data (requests, RCU, WRU of a given
  * plan) are pinned; a figure that follows wall time (the rounds parallel chunk writers span,
  * lease renewals of a long assign) gets a stated `margin` on top, with why, so a busy machine
- * cannot fail a budget the code still meets.
+ * cannot fail a budget the code still meets. The one exception on RCU: a read summing many
+ * clock-stamped items (numbers are priced by significant digits) may get under 0.5 % of it.
  */
 export interface Budget extends Record<BudgetFigure, number> {
   margin?: Partial<Record<BudgetFigure, number>> & { why: string };

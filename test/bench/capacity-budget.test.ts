@@ -44,7 +44,12 @@ it('every capacity scenario has a budget', () => {
 });
 
 it('gives a margin only with its reason, and only to a figure that follows wall time', () => {
-  const unexplained = Object.entries(budgets).filter(([, b]) => b.margin && (!b.margin.why || b.margin.rcu !== undefined));
+  // RCU is pinned, but for a read that sums many items stamped with the clock: numbers are priced by
+  // significant digits (bench/capacity/size.ts), so a timestamp ending in 0 is a byte smaller and a
+  // 4 KB step of a long Query or Scan can move by 0.5 RCU. Such a margin stays under 0.5 % of the figure.
+  const unexplained = Object.entries(budgets).filter(
+    ([, b]) => b.margin && (!b.margin.why || (b.margin.rcu !== undefined && b.margin.rcu > b.rcu * 0.005)),
+  );
   expect(unexplained.map(([name]) => name)).toEqual([]);
 });
 
