@@ -13,14 +13,14 @@ simSuite(unitsSurface, {
     ['assignUnits', 'assignUnits', 'assignUnits'],
     ['assignUnits', 'grantUnits', 'assignUnits'],
     {
-      // The bucket fence: a large assign's bucket write (its 4th-6th write, after the lock, the
+      // The bucket fence: a large assign's bucket write (its 4th-6th write, after the claim, the
       // journal and a lease renewal) delivered 8 s late, after its lease lapsed and the other
       // assign recovered the operation (undone, buckets fenced): the late write must not land.
       name: 'bucket fence',
       combo: ['assignUnits', 'assignUnits'],
       target: 0,
       faults: fc.tuple(fc.record({ of: fc.constant<'write'>('write'), nth: fc.integer({ min: 3, max: 5 }), kind: fc.constant<'stall'>('stall') })),
-      // The second assign arrives once the first holds the lock.
+      // The second assign arrives once the first holds the claim.
       delays: fc.tuple(fc.constant(0), fc.integer({ min: 8, max: 14 })),
       noJumps: true,
       runs: 12,

@@ -10,7 +10,7 @@
  * - Time is virtual: Date is faked (vi.useFakeTimers({ toFake: ['Date'] }): the SDK's own
  *   timers stay real) and moves only when the run says so: a call answers `callMs` after it was
  *   sent (ten times that for a slow call; concurrent calls overlap), a `sleep` of lib/ (lib/db/retry.ts `timers.sleep`, a scheduled task that
- *   wakes at its time) and the clock jumps the scenario schedules. Leases, holds and key claims
+ *   wakes at its time) and the clock jumps the scenario schedules. Claims (the assign, list and key claims)
  *   therefore lapse when the schedule says.
  * - Per call (an actor's nth call, or its nth write) the scenario may inject what AWS can do
  *   and DynamoDB Local cannot (THIS MOCKS AWS BEHAVIOUR: throttling or a 500 that outlast the
@@ -47,7 +47,7 @@ export interface FaultAt {
 
 /**
  * A stalled call reaches DynamoDB this long after it was sent (a network delay, a frozen
- * Lambda thawed): longer than a units lease (5 s) or an inventory hold (5 s). The others run
+ * Lambda thawed): longer than a units claim (5 s) or an inventory list claim (5 s). The others run
  * meanwhile; when nobody else can, the clock moves to its arrival.
  */
 export const stallMs = 8_000;

@@ -100,13 +100,13 @@ export interface Surface<W> {
 const faultArb: fc.Arbitrary<FaultAt> = fc.oneof(
   fc.record({ of: fc.constant<'call'>('call'), nth: fc.integer({ min: 1, max: 24 }), kind: fc.constantFrom(...faultKinds) }),
   fc.record({ of: fc.constant<'write'>('write'), nth: fc.integer({ min: 1, max: 5 }), kind: fc.constantFrom(...faultKinds) }),
-  // A write delivered late, or a crash right after one: where leases, holds and claims are decided.
+  // A write delivered late, or a crash right after one: where claims are decided.
   fc.record({ of: fc.constant<'write'>('write'), nth: fc.integer({ min: 1, max: 5 }), kind: fc.constantFrom<FaultKind>('stall', 'crashAfter', 'lost') }),
 );
 
 /**
  * A focused run's faults: one or two per actor, on its 2nd to 5th write, most often a stall (the
- * write arrives after leases and holds lapsed), else a crash right after the write or its answer
+ * write arrives after claims lapsed), else a crash right after the write or its answer
  * lost: the moments the claim protocols exist for.
  */
 const focusFaultArb: fc.Arbitrary<FaultAt> = fc.record({

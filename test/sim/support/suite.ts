@@ -16,7 +16,7 @@ export interface SuiteOptions {
   /** Schedules per combination in `npm test` (`npm run sim -- --runs N` overrides). */
   runs: number;
   /**
-   * Combinations of the surface's guarded protocols (lease + fence, hold + list count, code
+   * Combinations of the surface's guarded protocols (claim + fence, list claim + list count, code
    * claim + counters): `npm test` runs each `focusRuns` schedules more, so that removing a
    * guarding condition fails within the default budget (docs/RELIABILITY.md).
    */
