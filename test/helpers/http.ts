@@ -95,8 +95,8 @@ type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 const testTimeoutMs = 10 * 60_000;
 
 /**
- * Runs the handler on the request. When its route (or, without one, its path) is a route of
- * serverless.yml, the handler is that function:
+ * Runs the handler on the request. When its route (or, without one, its path, matched against the
+ * route templates as API Gateway matches it) is a route of serverless.yml, the handler is that function:
  * every DynamoDB call the invocation makes must be allowed by the function's IAM statements
  * (test/helpers/iam.ts; DynamoDB Local ignores IAM, AWS would refuse the call), else the call
  * throws, naming the missing actions.

@@ -130,5 +130,28 @@ let byRoute: Map<string, FunctionDefinition> | undefined;
 /** The serverless.yml function an HTTP route (`GET /api/v2/...`, as declared) belongs to. */
 export function functionOfRoute(method: string, route: string): FunctionDefinition | undefined {
   byRoute ??= new Map(listFunctions().flatMap((f) => f.routes.map((r) => [`${r.method} ${r.path}`, f] as const)));
-  return byRoute.get(`${method.toUpperCase()} ${route}`);
+  return byRoute.get(`${method.toUpperCase()} ${route}`) ?? functionOfPath(method.toUpperCase(), route);
+}
+
+/**
+ * A concrete path (`/api/v3/<token>/inventory_unit/7`) to the function whose route template matches
+ * it, as API Gateway picks: the template with the most literal segments wins over `{param}` ones.
+ */
+function functionOfPath(method: string, path: string): FunctionDefinition | undefined {
+  const segments = path.split('/');
+  let best: { f: FunctionDefinition; literal: number } | undefined;
+  for (const [key, f] of byRoute!) {
+    const [m, template] = [key.slice(0, key.indexOf(' ')), key.slice(key.indexOf(' ') + 1)];
+    if (m !== method && m !== 'ANY') continue;
+    const parts = template.split('/');
+    if (parts.length !== segments.length) continue;
+    let literal = 0;
+    const matches = parts.every((part, i) => {
+      if (/^\{[^}+]+\}$/.test(part)) return segments[i] !== '';
+      literal++;
+      return part === segments[i];
+    });
+    if (matches && (!best || literal > best.literal)) best = { f, literal };
+  }
+  return best?.f;
 }
