@@ -1,8 +1,8 @@
 /**
  * `npm run sim -- [--runs N | --runs-each N] [--seed=S --path=P] [--only TEXT] [--strict] [--trace] [--log] [--slow]`
  * (`--slow`: only the slow-calls property, test/sim/slow-calls.test.ts, `--runs N` of it, SIM_SLOW_RUNS):
- * the simulation harness of test/sim at length. `--runs N`: about N schedules in all, a third
- * per surface, spread evenly over its combinations of functions; `--runs-each N`: N per
+ * the simulation harness of test/sim at length. `--runs N`: about N schedules in all, a quarter
+ * per surface suite (units, inventory, enrollment, webhooks), spread evenly over its combinations of functions; `--runs-each N`: N per
  * combination (`npm test` runs 1, and 10-14 per focused combination); `--only` keeps the combinations whose name contains TEXT
  * (e.g. `--only 'assignUnits x reconcile'`); `--seed` and `--path` replay a failure exactly
  * as the failure message prints them; `--trace` prints every run's calls, `--log` the

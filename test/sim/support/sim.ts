@@ -376,12 +376,15 @@ export function combos(fns: string[], size = 3): string[][] {
 
 /**
  * How long to run: `npm run sim` sets these (scripts/sim.ts); `npm test` uses the defaults.
- * SIM_TOTAL: schedules in all, a third per surface, spread evenly over its `combinations`;
+ * SIM_TOTAL: schedules in all, a quarter per surface suite, spread evenly over its `combinations`;
  * SIM_RUNS: schedules per combination.
  */
+/** The surface suites SIM_TOTAL is shared by: test/sim/{units,inventory,enrollment,webhooks}.test.ts. */
+const SURFACE_SUITES = 4;
+
 export function simConfig(defaultRuns: number, combinations = 1): PropertyOptions & { only?: string } {
   const env = process.env;
-  const perCombination = env.SIM_TOTAL ? Math.max(1, Math.ceil(Number(env.SIM_TOTAL) / 3 / combinations)) : undefined;
+  const perCombination = env.SIM_TOTAL ? Math.max(1, Math.ceil(Number(env.SIM_TOTAL) / SURFACE_SUITES / combinations)) : undefined;
   return {
     numRuns: perCombination ?? (env.SIM_RUNS ? Number(env.SIM_RUNS) : defaultRuns),
     ...(env.SIM_SEED ? { seed: Number(env.SIM_SEED) } : {}),
