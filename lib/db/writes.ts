@@ -27,6 +27,8 @@ export interface WriteLog {
   uncertain: Set<string>;
   /** Epoch ms from which no write attempt is started (the request's key lease ends a margin later). */
   deadline?: number;
+  /** Write attempts started (sent or about to be): 0 means the request has changed nothing. */
+  started: number;
 }
 
 /** A write the request did not send: its time (and so its key's lease) is up. Nothing was applied: 503, never retried here. */
@@ -44,7 +46,16 @@ export function trackWrites<T>(log: WriteLog, fn: () => Promise<T>): Promise<T> 
   return store.run(log, fn);
 }
 
-export const newWriteLog = (deadline?: number): WriteLog => ({ uncertain: new Set(), ...(deadline === undefined ? {} : { deadline }) });
+export const newWriteLog = (deadline?: number): WriteLog => ({ uncertain: new Set(), started: 0, ...(deadline === undefined ? {} : { deadline }) });
+
+/**
+ * Closes the log (no write attempt starts after this) and answers whether the request never
+ * started one: then nothing it did can take effect, even though its handler may still be running.
+ */
+export function closeUnwritten(log: WriteLog): boolean {
+  log.deadline = 0;
+  return log.started === 0;
+}
 
 const writeCommands = new Set([
   'PutItemCommand',
@@ -72,6 +83,7 @@ export function watchWrites(client: DynamoDBClient): void {
       if (!log || !writeCommands.has(context.commandName ?? '')) return next(args);
       const id = args.request?.headers?.['amz-sdk-invocation-id'] ?? 'unknown';
       if (log.deadline !== undefined && Date.now() >= log.deadline) throw new WriteAfterDeadline();
+      log.started++;
       try {
         const out = await next(args);
         log.uncertain.delete(id); // answered: applied, and the caller knows

@@ -25,7 +25,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type middy from '@middy/core';
 import { isUnavailable } from '../db/errors';
 import { withRetry } from '../db/retry';
-import { newWriteLog, trackWrites, type WriteLog } from '../db/writes';
+import { closeUnwritten, newWriteLog, trackWrites, type WriteLog } from '../db/writes';
 import { ConflictError, isNotApplied, KeyReusedError, ValidationError } from '../errors';
 import { acquireKey, completeKey, releaseKey } from '../idempotency/repository';
 import { log } from '../log';
@@ -108,9 +108,14 @@ async function settle(request: Request, failed: boolean): Promise<void> {
   // Released only when nothing took effect: a refusal (4xx), or a failure whose writes were all
   // answered (or that undid its own operation). A failure after a write whose answer was lost
   // may have committed: its answer is kept and replayed, never run again under this key.
-  // middy's early timeout answers while the handler may still run (and commit): never released.
+  // middy's early timeout answers while the handler may still run (and commit): released only
+  // when the request has not started a write, and its log is closed first so it never starts one.
   const release =
-    status < 500 ? failed || status >= 400 : !timedOut(request.error) && (isNotApplied(request.error) || held.writes.uncertain.size === 0);
+    status < 500
+      ? failed || status >= 400
+      : timedOut(request.error)
+        ? closeUnwritten(held.writes)
+        : isNotApplied(request.error) || held.writes.uncertain.size === 0;
   try {
     if (release) await releaseKey(tenantId, held.key, held.owner);
     else if (response) {
