@@ -125,33 +125,26 @@ export async function recordingCalls<T>(run: () => Promise<T>): Promise<{ result
   return { result, calls };
 }
 
-let byRoute: Map<string, FunctionDefinition> | undefined;
-
-/** The serverless.yml function an HTTP route (`GET /api/v2/...`, as declared) belongs to. */
-export function functionOfRoute(method: string, route: string): FunctionDefinition | undefined {
-  byRoute ??= new Map(listFunctions().flatMap((f) => f.routes.map((r) => [`${r.method} ${r.path}`, f] as const)));
-  return byRoute.get(`${method.toUpperCase()} ${route}`) ?? functionOfPath(method.toUpperCase(), route);
-}
+const isParam = (segment: string) => /^\{[^}+]+\}$/.test(segment);
+let routes: { method: string; path: string; segments: string[]; f: FunctionDefinition }[] | undefined;
+const routeList = () =>
+  (routes ??= listFunctions().flatMap((f) => f.routes.map((r) => ({ method: r.method.toUpperCase(), path: r.path, segments: r.path.split('/'), f }))));
 
 /**
- * A concrete path (`/api/v3/<token>/inventory_unit/7`) to the function whose route template matches
- * it, as API Gateway picks: the template with the most literal segments wins over `{param}` ones.
+ * The serverless.yml function of an HTTP route as declared (`/api/v2/{api_token}/parts/{part_id}/...`)
+ * or of a concrete path (`/api/v2/<token>/parts/11/...`), matched as API Gateway matches: a template
+ * with more literal segments wins over one with more `{param}` segments.
  */
-function functionOfPath(method: string, path: string): FunctionDefinition | undefined {
-  const segments = path.split('/');
+export function functionOfRoute(method: string, route: string): FunctionDefinition | undefined {
+  const wanted = method.toUpperCase();
+  const segments = route.split('/');
   let best: { f: FunctionDefinition; literal: number } | undefined;
-  for (const [key, f] of byRoute!) {
-    const [m, template] = [key.slice(0, key.indexOf(' ')), key.slice(key.indexOf(' ') + 1)];
-    if (m !== method && m !== 'ANY') continue;
-    const parts = template.split('/');
-    if (parts.length !== segments.length) continue;
-    let literal = 0;
-    const matches = parts.every((part, i) => {
-      if (/^\{[^}+]+\}$/.test(part)) return segments[i] !== '';
-      literal++;
-      return part === segments[i];
-    });
-    if (matches && (!best || literal > best.literal)) best = { f, literal };
+  for (const r of routeList()) {
+    if ((r.method !== wanted && r.method !== 'ANY') || r.segments.length !== segments.length) continue;
+    if (r.path === route) return r.f;
+    const matches = r.segments.every((part, i) => (isParam(part) ? segments[i] !== '' : part === segments[i]));
+    const literal = r.segments.filter((part) => !isParam(part)).length;
+    if (matches && (!best || literal > best.literal)) best = { f: r.f, literal };
   }
   return best?.f;
 }

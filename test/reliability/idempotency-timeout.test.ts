@@ -12,7 +12,7 @@ import { getCode } from '../../lib/enrollment/repository';
 import { lambdaContext } from '../../scripts/lambda-context';
 import { loadEndpoints, sendValid, type Endpoint } from './support/endpoints';
 import { gate, injectFaults, type Attempt, type Injector } from './support/faults';
-import { world } from './support/world';
+import { world, type World } from './support/world';
 
 const { endpoints } = await loadEndpoints();
 const enroll = endpoints.find((e) => e.name === 'enrollUserWithCode') as Endpoint;
@@ -35,27 +35,37 @@ const onEnrollmentTable = (command: string) => (a: Omit<Attempt, 'call'>) =>
   a.command === command && JSON.stringify(a.input).includes(`"${enrollmentTable()}"`);
 const settled = () => new Promise((resolve) => setTimeout(resolve, 100));
 
+/**
+ * Sends the enroll with an Idempotency-Key to the short-lived Lambda while the first `command`
+ * call on the enrollment table is held past its time (middy answers first), then lets that call
+ * through and waits for it and for the handler's steps after it. `heldOk`: whether it succeeded.
+ */
+async function timedOutDuring(w: World, command: string) {
+  const held = gate();
+  let outcome: { ok: boolean } | undefined;
+  faults = injectFaults({
+    select: onEnrollmentTable(command),
+    fault: (a) => (a.call === 1 ? { until: held.opened, done: (o) => void (outcome = o) } : undefined),
+  });
+  const key = { headers: { 'Idempotency-Key': `enroll-${w.tenantId}` } };
+  const first = await sendValid(shortLived, w, key);
+  held.open();
+  await expect.poll(() => outcome).toBeDefined();
+  await settled();
+  faults.remove();
+  return { key, first, heldOk: outcome!.ok };
+}
+
 describe("Idempotency-Key after middy's early timeout", () => {
   it('a request that had not started a write when middy answered 503 is released: the retry enrolls, once', async () => {
     const w = await world('ito-read', { inventoryUnits: 0, logins: 0 });
     const code = w.enrollment.codes[0]!;
-    const slowRead = gate();
-    let readDone = false;
-    // The first read of the code is slower than the Lambda's remaining time.
-    faults = injectFaults({
-      select: onEnrollmentTable('GetItemCommand'),
-      fault: (a) => (a.call === 1 ? { until: slowRead.opened, done: () => void (readDone = true) } : undefined),
-    });
-    const key = { headers: { 'Idempotency-Key': `enroll-${w.tenantId}` } };
-    const first = await sendValid(shortLived, w, key);
+    // The first read of the code is slower than the Lambda's remaining time; once it answers, the
+    // handler runs on, but its redeem is never sent (its write log is closed).
+    const { key, first } = await timedOutDuring(w, 'GetItemCommand');
     expect(first.statusCode).toBe(503);
     expect(first.headers['Retry-After']).toBeDefined();
-    // The handler runs on once its read answers; its redeem is never sent (its write log is closed).
-    slowRead.open();
-    await expect.poll(() => readDone).toBe(true);
-    await settled();
     expect(await getCode(w.tenantId, code)).toMatchObject({ status: 'active' });
-    faults.remove();
 
     const retry = await sendValid(enroll, w, key);
     expect({ statusCode: retry.statusCode, json: retry.json }).toEqual({ statusCode: 200, json: { success: 'true' } });
@@ -66,20 +76,10 @@ describe("Idempotency-Key after middy's early timeout", () => {
   it('a request whose write had started when middy answered 503 keeps that answer: the retry replays it and runs nothing', async () => {
     const w = await world('ito-write', { inventoryUnits: 0, logins: 0 });
     const code = w.enrollment.codes[0]!;
-    const slowCommit = gate();
-    let committed = false;
     // The redeem transaction lands after middy answered (applied: the client cannot know).
-    faults = injectFaults({
-      select: onEnrollmentTable('TransactWriteItemsCommand'),
-      fault: (a) => (a.call === 1 ? { until: slowCommit.opened, done: ({ ok }) => void (committed = ok) } : undefined),
-    });
-    const key = { headers: { 'Idempotency-Key': `enroll-${w.tenantId}` } };
-    const first = await sendValid(shortLived, w, key);
+    const { key, first, heldOk } = await timedOutDuring(w, 'TransactWriteItemsCommand');
     expect(first.statusCode).toBe(503);
-    slowCommit.open();
-    await expect.poll(() => committed).toBe(true);
-    await settled();
-    faults.remove();
+    expect(heldOk).toBe(true);
 
     const retry = await sendValid(enroll, w, key);
     expect({ statusCode: retry.statusCode, body: retry.body }).toEqual({ statusCode: first.statusCode, body: first.body });
